@@ -1,0 +1,25 @@
+import { ConfigError, loadConfig } from '../config.js'
+import { createDb } from '../db/connection.js'
+import { migrateToLatest } from '../db/migrator.js'
+import { seeders } from '../modules/demo/demo.seed.js'
+import { parseSeedArgs, UsageError } from '../modules/demo/seed-args.js'
+
+async function main() {
+  const sizes = parseSeedArgs(process.argv.slice(2))
+  const config = loadConfig()
+  const db = createDb(config.databaseFile)
+  try {
+    await migrateToLatest(db)
+    for (const seeder of seeders) await seeder.run(db, sizes)
+    console.log(`Demo data is loaded into ${config.databaseFile}.`)
+  } finally {
+    await db.destroy()
+  }
+}
+
+main().catch((err) => {
+  if (err instanceof UsageError) console.error(err.message)
+  else if (err instanceof ConfigError) console.error(`Configuration error: ${err.message}`)
+  else console.error(`Seeding failed: ${err.message}`)
+  process.exit(1)
+})

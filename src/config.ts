@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto'
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, isAbsolute, resolve } from 'node:path'
+import { z } from 'zod'
+import { projectRoot } from './lib/paths.js'
+
+/** A problem with the environment, reported as one line before the server starts. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+export type Environment = 'development' | 'production' | 'test'
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+
+export interface Config {
+  env: Environment
+  isProduction: boolean
+  host: string
+  port: number
+  /** Absolute path of the SQLite database file, or ':memory:'. */
+  databaseFile: string
+  sessionSecret: string
+  /** The shop's public origin; null in development when not set. */
+  publicUrl: URL | null
+  seedDemo: boolean
+  logLevel: LogLevel
+  logRequests: boolean
+  /** Passed to Fastify's trustProxy: false, true, a hop count or a list of addresses. */
+  trustProxy: boolean | number | string
+}
+
+const flag = (name: string) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], {
+      error: `${name} must be true or false`,
+    })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], {
+    error: 'NODE_ENV must be development, production or test',
+  }),
+  HOST: z.string().min(1, 'HOST must not be empty').optional(),
+  PORT: z.coerce
+    .number({ error: 'PORT must be a number' })
+    .int('PORT must be a whole number')
+    .min(0, 'PORT must be between 0 and 65535')
+    .max(65535, 'PORT must be between 0 and 65535')
+    .default(3000),
+  DATABASE_URL: z.string().default('sqlite:db/shop.sqlite'),
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters long').optional(),
+  PUBLIC_URL: z.string().optional(),
+  SEED_DEMO: flag('SEED_DEMO').optional(),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  LOG_REQUESTS: flag('LOG_REQUESTS').default(false),
+  TRUST_PROXY: z.string().optional(),
+})
+
+/** Reads the environment into a typed Config; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { secretFile?: string } = {}): Config {
+  const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  input.NODE_ENV ??= 'development'
+  const parsed = schema.safeParse(input)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new ConfigError(issue?.message ?? 'invalid configuration')
+  }
+  const e = parsed.data
+  const isProduction = e.NODE_ENV === 'production'
+
+  const publicUrl = e.PUBLIC_URL === undefined ? null : parsePublicUrl(e.PUBLIC_URL)
+  if (isProduction && !publicUrl) {
+    throw new ConfigError('PUBLIC_URL is required in production (for example https://shop.example.com)')
+  }
+
+  let sessionSecret = e.SESSION_SECRET
+  if (!sessionSecret) {
+    if (isProduction) {
+      throw new ConfigError('SESSION_SECRET is required in production (a random string of at least 32 characters)')
+    }
+    sessionSecret = developmentSecret(options.secretFile ?? resolve(projectRoot, '.secrets/session-secret'))
+  }
+
+  if (isProduction && e.SEED_DEMO === true) {
+    throw new ConfigError('SEED_DEMO cannot be true in production: demo data is for development only')
+  }
+
+  return {
+    env: e.NODE_ENV,
+    isProduction,
+    host: e.HOST ?? (isProduction ? '0.0.0.0' : 'localhost'),
+    port: e.PORT,
+    databaseFile: parseDatabaseUrl(e.DATABASE_URL),
+    sessionSecret,
+    publicUrl,
+    seedDemo: e.SEED_DEMO ?? e.NODE_ENV === 'development',
+    logLevel: e.LOG_LEVEL,
+    logRequests: e.LOG_REQUESTS,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+  }
+}
+
+function parsePublicUrl(value: string): URL {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new ConfigError('PUBLIC_URL must be an absolute URL such as https://shop.example.com')
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('PUBLIC_URL must start with http:// or https://')
+  }
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+    throw new ConfigError('PUBLIC_URL must be an origin only, without a path, query or credentials')
+  }
+  return url
+}
+
+/** Accepts sqlite:PATH, file:PATH or a plain path; relative paths are taken from the project folder. */
+export function parseDatabaseUrl(value: string): string {
+  const match = /^(?:sqlite|file):(?:\/\/)?(.*)$/.exec(value)
+  const path = match ? match[1] : value
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !match) {
+    throw new ConfigError('DATABASE_URL must name a SQLite file, for example sqlite:db/shop.sqlite')
+  }
+  if (!path) throw new ConfigError('DATABASE_URL must name a SQLite file, for example sqlite:db/shop.sqlite')
+  if (path === ':memory:') return path
+  return isAbsolute(path) ? path : resolve(projectRoot, path)
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false' || value === '0') return false
+  if (value === 'true') return true
+  if (/^\d+$/.test(value)) return Number(value)
+  if (/^[0-9a-f.:/, ]+$/i.test(value)) return value
+  throw new ConfigError('TRUST_PROXY must be true, false, a number of proxies, or a list of proxy addresses')
+}
+
+/** Development keeps one generated secret in a git-ignored file so sessions survive restarts. */
+function developmentSecret(file: string): string {
+  if (existsSync(file)) {
+    const secret = readFileSync(file, 'utf8').trim()
+    if (secret.length >= 32) return secret
+  }
+  const secret = randomBytes(32).toString('base64url')
+  mkdirSync(dirname(file), { recursive: true })
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 })
+  chmodSync(file, 0o600)
+  return secret
+}

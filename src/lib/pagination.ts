@@ -1,0 +1,47 @@
+export interface PageLink {
+  number: number
+  href: string
+  current: boolean
+}
+
+export interface Pagination {
+  page: number
+  totalPages: number
+  prev: string | null
+  next: string | null
+  /** Page links with null where a run of pages is left out ("1 … 4 5 6 … 20"). */
+  items: (PageLink | null)[]
+}
+
+/**
+ * The page links for a listing. `href(n)` builds page n's URL (page 1 without
+ * a page parameter, so it has one canonical address). A page past the end is
+ * the caller's 404, not an empty page.
+ */
+export function paginate(options: {
+  page: number
+  perPage: number
+  total: number
+  href: (page: number) => string
+  window?: number
+}): Pagination {
+  const { page, perPage, total, href } = options
+  const around = options.window ?? 2
+  const totalPages = Math.max(1, Math.ceil(total / perPage))
+  const shown = new Set<number>([1, totalPages])
+  for (let n = page - around; n <= page + around; n++) if (n >= 1 && n <= totalPages) shown.add(n)
+  const numbers = [...shown].sort((a, b) => a - b)
+  const items: (PageLink | null)[] = []
+  numbers.forEach((n, i) => {
+    const previous = numbers[i - 1]
+    if (previous !== undefined && n - previous > 1) items.push(null)
+    items.push({ number: n, href: href(n), current: n === page })
+  })
+  return {
+    page,
+    totalPages,
+    prev: page > 1 ? href(page - 1) : null,
+    next: page < totalPages ? href(page + 1) : null,
+    items,
+  }
+}

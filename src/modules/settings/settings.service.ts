@@ -1,0 +1,77 @@
+import { z } from 'zod'
+import type { Db } from '../../db/connection.js'
+import { nowIso } from '../../lib/time.js'
+import { countSettings, insertMissingSettings, selectSettings, upsertSettings } from './settings.repository.js'
+
+/**
+ * The shop's own settings, one row each in `settings`. Every key has a
+ * default, so a new shop renders before anybody has set anything, and a value
+ * that no longer fits the rule falls back to the default instead of breaking
+ * every page.
+ */
+export const shopSettingsSchema = z.object({
+  shopName: z.string().trim().min(1).max(80).default('My Shop'),
+  tagline: z.string().trim().max(160).default(''),
+  metaDescription: z.string().trim().max(300).default('An independent shop.'),
+  homeHeading: z.string().trim().max(120).default('Welcome'),
+  homeIntro: z.string().trim().max(2000).default(''),
+  contactEmail: z.string().trim().max(254).default(''),
+  contactPhone: z.string().trim().max(40).default(''),
+  address: z.string().trim().max(400).default(''),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default('EUR'),
+  locale: z.string().trim().min(2).max(35).default('en'),
+})
+
+export type ShopSettings = z.output<typeof shopSettingsSchema>
+type Key = keyof ShopSettings
+
+const defaults: ShopSettings = shopSettingsSchema.parse({})
+
+export async function getShopSettings(db: Db): Promise<ShopSettings> {
+  const rows = await selectSettings(db)
+  const settings: Record<string, unknown> = { ...defaults }
+  const shape = shopSettingsSchema.shape
+  for (const row of rows) {
+    if (!(row.key in shape)) continue
+    const parsed = shape[row.key as Key].safeParse(safeJson(row.value))
+    if (parsed.success) settings[row.key] = parsed.data
+  }
+  return settings as ShopSettings
+}
+
+export async function updateShopSettings(db: Db, changes: Partial<ShopSettings>): Promise<void> {
+  await upsertSettings(db, toRows(changes))
+}
+
+/** Sets the given settings only where the shop has not set them yet (for seeding). */
+export async function setMissingShopSettings(db: Db, values: Partial<ShopSettings>): Promise<void> {
+  await insertMissingSettings(db, toRows(values))
+}
+
+/** A shop nobody has configured yet: the signal to load the demo shop in development. */
+export async function isUnconfigured(db: Db): Promise<boolean> {
+  return (await countSettings(db)) === 0
+}
+
+function toRows(values: Partial<ShopSettings>) {
+  const shape = shopSettingsSchema.shape
+  const updatedAt = nowIso()
+  return Object.entries(values)
+    .filter(([key, value]) => value !== undefined && key in shape)
+    .map(([key, value]) => ({
+      key,
+      value: JSON.stringify(shape[key as Key].parse(value)),
+      updated_at: updatedAt,
+    }))
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value)
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,66 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import fp from 'fastify-plugin'
+import type { FieldErrors } from '../lib/validation.js'
+import { errorCopy, statusOf } from './error-pages.js'
+
+/** An RFC 9457 problem details body. */
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  detail?: string
+  /** Field name → message, for a 422 from a validator. */
+  errors?: FieldErrors
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    problem(status: number, detail?: string, extra?: Partial<Problem>): FastifyReply
+  }
+}
+
+export function problemBody(status: number, detail?: string, extra: Partial<Problem> = {}): Problem {
+  return { type: 'about:blank', title: errorCopy(status).title, status, ...(detail ? { detail } : {}), ...extra }
+}
+
+/**
+ * Errors under /api as application/problem+json. A server error shows its
+ * request id and nothing of the error itself.
+ */
+export const problemPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.decorateReply(
+      'problem',
+      function (this: FastifyReply, status: number, detail?: string, extra?: Partial<Problem>) {
+        return this.code(status)
+          .header('cache-control', 'no-store')
+          .type('application/problem+json; charset=utf-8')
+          .send(problemBody(status, detail, extra))
+      },
+    )
+
+    app.setNotFoundHandler((request, reply) =>
+      reply.problem(404, `There is no API resource at ${request.method} ${request.url.split('?', 1)[0]}.`),
+    )
+
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const status = statusOf(error)
+      if (status >= 500) {
+        request.log.error({ err: error }, 'API request failed')
+        return reply.problem(status, `The request could not be completed. Reference: ${request.id}`)
+      }
+      request.log.info({ code: error.code, status }, error.message)
+      return reply.problem(status, publicDetail(error, status))
+    })
+  },
+  { name: 'shopfront-problem' },
+)
+
+/** A client error's message is ours or Fastify's own wording about the request, never internals. */
+function publicDetail(error: FastifyError, status: number): string {
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'Send the request body as application/json.'
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'The request body is too large.'
+  if (error.code?.startsWith('FST_ERR_CTP') || error.validation)
+    return 'The request body is not valid JSON of the expected shape.'
+  return errorCopy(status).message
+}

@@ -1,0 +1,62 @@
+import fastifyCookie from '@fastify/cookie'
+import fastifyFlash from '@fastify/flash'
+import fastifySession from '@fastify/session'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Config } from '../config.js'
+import type { Db } from '../db/connection.js'
+import { DatabaseSessionStore } from '../modules/sessions/session.store.js'
+
+export const SESSION_COOKIE = 'sid'
+const SESSION_MAX_AGE_MS = 14 * 24 * 60 * 60 * 1000
+const SWEEP_EVERY_MS = 15 * 60 * 1000
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** True when the visitor came with a live session: only then is anything personal shown or a token issued. */
+    hasSession(): boolean
+  }
+  interface Session {
+    _csrf?: string
+    flash?: Record<string, string[]>
+  }
+}
+
+/**
+ * Sessions kept in the database. A visitor gets one only when something is
+ * stored for them (saveUninitialized: false), and a session is written only
+ * when it changed (rolling: false), so anonymous pages carry no Set-Cookie and
+ * a read-only page view costs no database write.
+ */
+export const sessionPlugin = fp(
+  async (app: FastifyInstance, opts: { config: Config; db: Db }) => {
+    const store = new DatabaseSessionStore(opts.db, SESSION_MAX_AGE_MS)
+    await app.register(fastifyCookie)
+    await app.register(fastifySession, {
+      secret: opts.config.sessionSecret,
+      cookieName: SESSION_COOKIE,
+      store,
+      saveUninitialized: false,
+      rolling: false,
+      cookie: {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: opts.config.publicUrl?.protocol === 'https:',
+        maxAge: SESSION_MAX_AGE_MS,
+      },
+    })
+    await app.register(fastifyFlash)
+
+    app.decorateRequest('hasSession', function (this: FastifyRequest) {
+      const cookie = this.cookies[SESSION_COOKIE]
+      return cookie !== undefined && this.session != null && cookie === this.session.encryptedSessionId
+    })
+
+    const sweep = () => store.sweep().catch((err) => app.log.warn({ err }, 'could not sweep expired sessions'))
+    const timer = setInterval(sweep, SWEEP_EVERY_MS)
+    timer.unref()
+    app.addHook('onClose', async () => clearInterval(timer))
+  },
+  { name: 'shopfront-session' },
+)

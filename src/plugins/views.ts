@@ -1,0 +1,76 @@
+import fastifyView from '@fastify/view'
+import { Eta } from 'eta'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Config } from '../config.js'
+import type { Db } from '../db/connection.js'
+import { viewsDir } from '../lib/paths.js'
+import { getShopSettings } from '../modules/settings/settings.service.js'
+
+export interface PageData {
+  /** The page's own title; the layout adds the shop's name. */
+  title?: string
+  description?: string
+  /** Path of the page's canonical URL when it differs from the request path. */
+  canonicalPath?: string
+  [key: string]: unknown
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Renders a page with the locals every layout needs. Personal pages are marked private. */
+    render(template: string, data?: PageData): Promise<FastifyReply>
+  }
+}
+
+export function createEta(production: boolean): Eta {
+  return new Eta({ views: viewsDir, cache: production, autoEscape: true })
+}
+
+export const viewsPlugin = fp(
+  async (app: FastifyInstance, opts: { config: Config; db: Db }) => {
+    const production = opts.config.isProduction
+    await app.register(fastifyView, {
+      engine: { eta: createEta(production) },
+      templates: viewsDir,
+      production,
+    })
+
+    app.decorateReply('render', async function render(this: FastifyReply, template: string, data: PageData = {}) {
+      const request = this.request
+      const personal = request.hasSession()
+      const base = opts.config.publicUrl ? opts.config.publicUrl.origin : `${request.protocol}://${request.host}`
+      const path = request.url.split('?', 1)[0] ?? '/'
+      const shop = await getShopSettings(opts.db)
+      const flash = personal && hasMessages(request.session.get('flash')) ? this.flash() : {}
+
+      this.header('cache-control', cacheControlFor(this.statusCode, personal))
+      this.header('vary', 'Cookie')
+      const html = await this.viewAsync(template, {
+        ...data,
+        shop,
+        flash,
+        csrfToken: this.csrfToken(),
+        asset: app.asset,
+        path,
+        canonical: base + (data.canonicalPath ?? path),
+        requestId: request.id,
+      })
+      return this.type('text/html; charset=utf-8').send(html)
+    })
+  },
+  { name: 'shopfront-views', dependencies: ['shopfront-session', 'shopfront-csrf', 'shopfront-assets'] },
+)
+
+/**
+ * Shared caches may keep an anonymous page briefly; a page for a visitor with
+ * a session is theirs alone; a failed form or an error is kept by nobody.
+ */
+export function cacheControlFor(status: number, personal: boolean): string {
+  if (status >= 400 && status !== 404 && status !== 410) return 'no-store'
+  return personal ? 'private, no-cache' : 'public, max-age=0, s-maxage=60'
+}
+
+function hasMessages(flash: Record<string, string[]> | undefined): boolean {
+  return flash !== undefined && Object.values(flash).some((messages) => messages.length > 0)
+}

@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify'
+import { submitContactMessage } from '../../modules/contact/contact.service.js'
+
+export default async function contactMessagesRoutes(app: FastifyInstance) {
+  app.post('/contact-messages', async (request, reply) => {
+    const result = await submitContactMessage(app.db, request.body)
+    if (!result.ok) {
+      return reply.problem(422, 'Some fields need to be corrected.', { errors: result.errors })
+    }
+    const { id, created_at } = result.value
+    return reply.code(201).send({ id, createdAt: created_at })
+  })
+}

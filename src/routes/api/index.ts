@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify'
+import { CrossOriginError, originVerdict, siteOrigin } from '../../plugins/csrf.js'
+import { problemPlugin } from '../../plugins/problem.js'
+import contactMessagesRoutes from './contact-messages.js'
+import shopRoutes from './shop.js'
+
+/**
+ * The JSON API for mobile clients and outside services. It reads no session
+ * cookie, so a browser's ambient credentials give a forged request nothing;
+ * a request a browser marks as cross-site is refused all the same.
+ */
+export default async function apiRoutes(app: FastifyInstance) {
+  await app.register(problemPlugin)
+
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done()
+    const verdict = originVerdict(request.headers, siteOrigin(app.config, request))
+    done(verdict === 'cross' ? new CrossOriginError() : undefined)
+  })
+
+  await app.register(shopRoutes)
+  await app.register(contactMessagesRoutes)
+}

@@ -1,0 +1,31 @@
+import fastifyFormbody from '@fastify/formbody'
+import type { FastifyInstance } from 'fastify'
+import type { Config } from '../config.js'
+import type { Db } from '../db/connection.js'
+import { assetsPlugin } from '../plugins/assets.js'
+import { csrfPlugin } from '../plugins/csrf.js'
+import { errorPagesPlugin } from '../plugins/error-pages.js'
+import { sessionPlugin } from '../plugins/session.js'
+import { viewsPlugin } from '../plugins/views.js'
+import contactRoutes from './shop/contact.js'
+import homeRoutes from './shop/home.js'
+
+/** Form posts are small: the largest field is a message of a few thousand characters. */
+const FORM_BODY_LIMIT = 64 * 1024
+
+/**
+ * Everything people see in a browser: sessions, form tokens, HTML pages and
+ * error pages live in this context only, so the JSON API and the health
+ * checks never touch a session.
+ */
+export default async function htmlArea(app: FastifyInstance, opts: { config: Config; db: Db }) {
+  await app.register(fastifyFormbody, { bodyLimit: FORM_BODY_LIMIT })
+  await app.register(sessionPlugin, opts)
+  await app.register(csrfPlugin, opts)
+  await app.register(assetsPlugin, { production: opts.config.isProduction })
+  await app.register(viewsPlugin, opts)
+  await app.register(errorPagesPlugin)
+
+  await app.register(homeRoutes)
+  await app.register(contactRoutes)
+}

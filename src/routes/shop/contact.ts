@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify'
+import { formValues } from '../../lib/forms.js'
+import { submitContactMessage } from '../../modules/contact/contact.service.js'
+
+const page = { title: 'Contact us', description: 'Send the shop a message. We answer every one.' }
+
+export default async function contactRoutes(app: FastifyInstance) {
+  app.get('/contact', async (_request, reply) => reply.render('shop/contact/new', { ...page, values: {}, errors: {} }))
+
+  app.post('/contact', async (request, reply) => {
+    const result = await submitContactMessage(app.db, request.body)
+    if (!result.ok) {
+      return reply
+        .code(422)
+        .render('shop/contact/new', { ...page, values: formValues(request.body), errors: result.errors })
+    }
+    request.flash(
+      'success',
+      `Thank you, ${result.value.name}. Your message has been sent; we will reply to ${result.value.email}.`,
+    )
+    return reply.redirect('/contact', 303)
+  })
+}

@@ -1,0 +1,58 @@
+import closeWithGrace from 'close-with-grace'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from './app.js'
+import { type Config, ConfigError, loadConfig } from './config.js'
+import { createDb } from './db/connection.js'
+import { migrateToLatest } from './db/migrator.js'
+import { seedDemoIfEmpty } from './modules/demo/demo.seed.js'
+
+/** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 10_000
+
+/** Migrates, loads the demo shop when asked and the database is empty, and listens. */
+export async function startServer(config: Config): Promise<FastifyInstance> {
+  const db = createDb(config.databaseFile)
+  await migrateToLatest(db)
+  const seeded = config.seedDemo ? await seedDemoIfEmpty(db) : false
+  await db.destroy()
+
+  const app = await buildApp(config)
+  await app.listen({ host: config.host, port: config.port })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  const shown = config.publicUrl?.origin ?? `http://${displayHost(config.host)}:${port}`
+  if (seeded) app.log.info('loaded the demo shop into the empty database')
+  console.log(`Shopfront is running at ${shown} (${config.env}, database ${config.databaseFile})`)
+  return app
+}
+
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === 'localhost') return 'localhost'
+  return host.includes(':') ? `[${host}]` : host
+}
+
+async function main() {
+  let config: Config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Configuration error: ${err.message}`)
+      process.exit(1)
+    }
+    throw err
+  }
+  const app = await startServer(config)
+  // In-flight requests finish, new connections are refused, then the database closes (onClose).
+  closeWithGrace({ delay: SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error')
+    else app.log.info({ signal }, 'shutting down')
+    await app.close()
+    console.log('Shopfront stopped.')
+  })
+}
+
+main().catch((err) => {
+  console.error(`Shopfront could not start: ${err instanceof Error ? err.message : String(err)}`)
+  process.exit(1)
+})
