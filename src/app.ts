@@ -40,8 +40,16 @@ export async function buildApp(config: Config, deps: AppDependencies = {}): Prom
   if (!deps.db) app.addHook('onClose', async () => db.destroy())
 
   app.setErrorHandler(lastResortErrorHandler)
+
+  // Once closing, a response on a keep-alive connection also closes it; otherwise a client that
+  // was mid-request when shutdown began would hold the server open until its keep-alive ran out.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
+    if (closing) reply.header('connection', 'close')
   })
   if (config.logRequests) {
     app.addHook('onResponse', async (request, reply) => {

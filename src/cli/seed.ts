@@ -1,7 +1,8 @@
 import { ConfigError, loadConfig } from '../config.js'
 import { createDb } from '../db/connection.js'
 import { migrateToLatest } from '../db/migrator.js'
-import { seeders } from '../modules/demo/demo.seed.js'
+import { createProgress } from '../lib/progress.js'
+import { seedDemo } from '../modules/demo/demo.seed.js'
 import { parseSeedArgs, UsageError } from '../modules/demo/seed-args.js'
 
 async function main() {
@@ -10,7 +11,7 @@ async function main() {
   const db = createDb(config.databaseFile)
   try {
     await migrateToLatest(db)
-    for (const seeder of seeders) await seeder.run(db, sizes)
+    await seedDemo(db, sizes, createProgress)
     console.log(`Demo data is loaded into ${config.databaseFile}.`)
   } finally {
     await db.destroy()

@@ -5,6 +5,11 @@ export interface Progress {
   done(): void
 }
 
+/** Makes a progress bar for one step: createProgress on a terminal, silentProgress elsewhere. */
+export type ProgressFactory = (label: string, total: number) => Progress
+
+export const silentProgress: ProgressFactory = () => ({ tick() {}, done() {} })
+
 interface Output {
   isTTY?: boolean
   columns?: number

@@ -19,6 +19,7 @@ const COPY: Record<number, ErrorCopy> = {
   },
   405: { title: 'Not allowed', message: 'This page cannot be used that way.' },
   413: { title: 'Too much data', message: 'What you sent is larger than this shop accepts.' },
+  422: { title: 'Unprocessable content', message: 'Some of what you sent needs to be corrected.' },
   415: { title: 'Unsupported form', message: 'This shop cannot read data sent in that format.' },
   429: { title: 'Too many requests', message: 'Please wait a moment and try again.' },
   500: {
@@ -90,7 +91,7 @@ async function sendErrorPage(request: FastifyRequest, reply: FastifyReply, statu
 
 function plainErrorPage(copy: ErrorCopy, requestId: string | null): string {
   const id = requestId ? `<p>Reference: <code>${escapeHtml(requestId)}</code></p>` : ''
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(copy.title)}</title></head><body><main><h1>${escapeHtml(copy.title)}</h1><p>${escapeHtml(copy.message)}</p>${id}<p><a href="/">Go to the home page</a></p></main></body></html>`
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(copy.title)}</title></head><body><main><h1>${escapeHtml(copy.title)}</h1><p>${escapeHtml(copy.message)}</p>${id}<p><a href="/">Go to the home page</a></p></main></body></html>`
 }
 
 function escapeHtml(s: string): string {

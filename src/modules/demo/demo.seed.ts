@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection.js'
-import { createProgress } from '../../lib/progress.js'
+import { type ProgressFactory, silentProgress } from '../../lib/progress.js'
 import { isUnconfigured, type ShopSettings, setMissingShopSettings } from '../settings/settings.service.js'
 
 /** A size option a seeder takes on the command line, such as --products 100000. */
@@ -14,7 +14,7 @@ export interface Seeder {
   /** Options it reads from the command line; `db:seed` accepts only options some seeder declares. */
   options: Record<string, SeedOption>
   /** Adds what is missing; running it twice leaves the same shop as running it once. */
-  run(db: Db, sizes: Record<string, number>): Promise<void>
+  run(db: Db, sizes: Record<string, number>, progress: ProgressFactory): Promise<void>
 }
 
 export const demoSettings: Partial<ShopSettings> = {
@@ -35,18 +35,22 @@ export const demoSettings: Partial<ShopSettings> = {
 const settingsSeeder: Seeder = {
   name: 'shop settings',
   options: {},
-  async run(db) {
-    const progress = createProgress('shop settings', 1)
+  async run(db, _sizes, progress) {
+    const bar = progress('shop settings', 1)
     await setMissingShopSettings(db, demoSettings)
-    progress.done()
+    bar.done()
   },
 }
 
 /** Every module's demo data, in the order they depend on each other. */
 export const seeders: Seeder[] = [settingsSeeder]
 
-export async function seedDemo(db: Db, sizes: Record<string, number> = {}): Promise<void> {
-  for (const seeder of seeders) await seeder.run(db, sizes)
+export async function seedDemo(
+  db: Db,
+  sizes: Record<string, number> = {},
+  progress: ProgressFactory = silentProgress,
+): Promise<void> {
+  for (const seeder of seeders) await seeder.run(db, sizes, progress)
 }
 
 /** Loads the demo shop into a database nobody has configured; returns whether it did. */

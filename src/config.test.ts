@@ -1,0 +1,110 @@
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig, parseDatabaseUrl } from './config.js'
+
+const secret = 'x'.repeat(40)
+const production = { NODE_ENV: 'production', SESSION_SECRET: secret, PUBLIC_URL: 'https://shop.example.com' }
+const tempSecretFile = () => join(mkdtempSync(join(tmpdir(), 'shopfront-config-')), 'nested', 'session-secret')
+
+function bootError(env: Record<string, string>): string {
+  try {
+    loadConfig(env, { secretFile: tempSecretFile() })
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError)
+    return (err as Error).message
+  }
+  throw new Error('expected the configuration to be refused')
+}
+
+describe('loadConfig', () => {
+  it('starts a production shop when the secret and public URL are given', () => {
+    const config = loadConfig(production)
+    expect(config.isProduction).toBe(true)
+    expect(config.publicUrl?.origin).toBe('https://shop.example.com')
+    expect(config.seedDemo).toBe(false)
+    expect(config.host).toBe('0.0.0.0')
+    expect(config.port).toBe(3000)
+  })
+
+  it('refuses production without SESSION_SECRET, naming it', () => {
+    expect(bootError({ NODE_ENV: 'production', PUBLIC_URL: 'https://shop.example.com' })).toMatch(/^SESSION_SECRET /)
+  })
+
+  it('refuses a SESSION_SECRET shorter than 32 characters', () => {
+    expect(bootError({ ...production, SESSION_SECRET: 'short' })).toMatch(/SESSION_SECRET must be at least 32/)
+  })
+
+  it('refuses production without PUBLIC_URL, naming it', () => {
+    expect(bootError({ NODE_ENV: 'production', SESSION_SECRET: secret })).toMatch(/^PUBLIC_URL is required/)
+  })
+
+  it.each([
+    ['not a url', /PUBLIC_URL must be an absolute URL/],
+    ['ftp://shop.example.com', /PUBLIC_URL must start with http/],
+    ['https://shop.example.com/shop', /PUBLIC_URL must be an origin only/],
+  ])('refuses PUBLIC_URL %s', (value, message) => {
+    expect(bootError({ ...production, PUBLIC_URL: value })).toMatch(message)
+  })
+
+  it('refuses demo data in production', () => {
+    expect(bootError({ ...production, SEED_DEMO: 'true' })).toMatch(/^SEED_DEMO/)
+  })
+
+  it.each([
+    ['PORT', 'eighty', /^PORT must be a number/],
+    ['PORT', '70000', /^PORT must be between/],
+    ['NODE_ENV', 'staging', /^NODE_ENV must be/],
+    ['LOG_LEVEL', 'loud', /^LOG_LEVEL must be/],
+    ['SEED_DEMO', 'maybe', /^SEED_DEMO must be true or false/],
+    ['TRUST_PROXY', 'everyone', /^TRUST_PROXY must be/],
+    ['DATABASE_URL', 'postgres://db/shop', /^DATABASE_URL must name a SQLite file/],
+  ])('names %s when it is %s', (name, value, message) => {
+    expect(bootError({ NODE_ENV: 'development', [name]: value })).toMatch(message)
+  })
+
+  it('generates a development secret once, keeps it private, and reuses it', () => {
+    const secretFile = tempSecretFile()
+    const first = loadConfig({ NODE_ENV: 'development' }, { secretFile })
+    expect(first.sessionSecret.length).toBeGreaterThanOrEqual(32)
+    expect(readFileSync(secretFile, 'utf8').trim()).toBe(first.sessionSecret)
+    expect(statSync(secretFile).mode & 0o777).toBe(0o600)
+    expect(loadConfig({ NODE_ENV: 'development' }, { secretFile }).sessionSecret).toBe(first.sessionSecret)
+  })
+
+  it('does not write a secret file when SESSION_SECRET is given', () => {
+    const secretFile = tempSecretFile()
+    loadConfig({ NODE_ENV: 'development', SESSION_SECRET: secret }, { secretFile })
+    expect(existsSync(secretFile)).toBe(false)
+  })
+
+  it('defaults development to localhost:3000 with demo data, overridable', () => {
+    const config = loadConfig({ NODE_ENV: 'development', SESSION_SECRET: secret })
+    expect(config).toMatchObject({ host: 'localhost', port: 3000, seedDemo: true, publicUrl: null, trustProxy: false })
+    expect(loadConfig({ NODE_ENV: 'development', SESSION_SECRET: secret, SEED_DEMO: 'false' }).seedDemo).toBe(false)
+    expect(
+      loadConfig({ NODE_ENV: 'development', SESSION_SECRET: secret, PORT: '8080', HOST: '0.0.0.0' }),
+    ).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+    })
+  })
+
+  it('reads TRUST_PROXY as a flag, a hop count or addresses', () => {
+    const base = { NODE_ENV: 'development', SESSION_SECRET: secret }
+    expect(loadConfig({ ...base, TRUST_PROXY: 'true' }).trustProxy).toBe(true)
+    expect(loadConfig({ ...base, TRUST_PROXY: '2' }).trustProxy).toBe(2)
+    expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.1, 10.0.0.0/8' }).trustProxy).toBe('10.0.0.1, 10.0.0.0/8')
+  })
+})
+
+describe('parseDatabaseUrl', () => {
+  it('takes sqlite:, file: and plain paths, relative ones from the project folder', () => {
+    expect(parseDatabaseUrl('sqlite:db/shop.sqlite')).toMatch(/\/db\/shop\.sqlite$/)
+    expect(parseDatabaseUrl('sqlite:///var/lib/shop.sqlite')).toBe('/var/lib/shop.sqlite')
+    expect(parseDatabaseUrl('file:/tmp/a.sqlite')).toBe('/tmp/a.sqlite')
+    expect(parseDatabaseUrl('/tmp/b.sqlite')).toBe('/tmp/b.sqlite')
+    expect(parseDatabaseUrl('sqlite::memory:')).toBe(':memory:')
+  })
+})

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest'
+import { paginate } from './pagination.js'
+
+const href = (n: number) => (n === 1 ? '/things' : `/things?page=${n}`)
+
+describe('paginate', () => {
+  it('links page 1 without a page parameter, so it has one address', () => {
+    const p = paginate({ page: 2, perPage: 10, total: 30, href })
+    expect(p.prev).toBe('/things')
+    expect(p.next).toBe('/things?page=3')
+    expect(p.items.map((i) => i?.number)).toEqual([1, 2, 3])
+    expect(p.items.find((i) => i?.current)?.number).toBe(2)
+  })
+
+  it('leaves gaps in a long run of pages', () => {
+    const p = paginate({ page: 10, perPage: 10, total: 200, href })
+    expect(p.items.map((i) => i?.number ?? '…')).toEqual([1, '…', 8, 9, 10, 11, 12, '…', 20])
+  })
+
+  it('has no previous on the first page and no next on the last', () => {
+    expect(paginate({ page: 1, perPage: 10, total: 25, href })).toMatchObject({ prev: null, totalPages: 3 })
+    expect(paginate({ page: 3, perPage: 10, total: 25, href }).next).toBeNull()
+  })
+
+  it('counts an empty listing as one page', () => {
+    expect(paginate({ page: 1, perPage: 10, total: 0, href })).toMatchObject({ totalPages: 1, prev: null, next: null })
+  })
+})

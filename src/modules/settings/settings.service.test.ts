@@ -1,0 +1,48 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createDb, type Db } from '../../db/connection.js'
+import { migrateToLatest } from '../../db/migrator.js'
+import { getShopSettings, isUnconfigured, setMissingShopSettings, updateShopSettings } from './settings.service.js'
+
+describe('shop settings', () => {
+  let db: Db
+  beforeEach(async () => {
+    db = createDb(':memory:')
+    await migrateToLatest(db)
+  })
+  afterEach(() => db.destroy())
+
+  it('has a default for every setting, so a new shop renders', async () => {
+    expect(await isUnconfigured(db)).toBe(true)
+    expect(await getShopSettings(db)).toMatchObject({ shopName: 'My Shop', currency: 'EUR', locale: 'en' })
+  })
+
+  it('stores and reads back changes', async () => {
+    await updateShopSettings(db, { shopName: 'Fern', currency: 'USD' })
+    await updateShopSettings(db, { shopName: 'Fern & Co' })
+    expect(await getShopSettings(db)).toMatchObject({ shopName: 'Fern & Co', currency: 'USD' })
+    expect(await isUnconfigured(db)).toBe(false)
+  })
+
+  it('refuses a value that breaks a rule, storing nothing', async () => {
+    await expect(updateShopSettings(db, { currency: 'euro' })).rejects.toThrow()
+    expect(await isUnconfigured(db)).toBe(true)
+  })
+
+  it('falls back to the default when a stored value no longer fits', async () => {
+    await db
+      .insertInto('settings')
+      .values([
+        { key: 'currency', value: '"dollars"', updated_at: '2026-01-01T00:00:00.000Z' },
+        { key: 'shopName', value: 'not json', updated_at: '2026-01-01T00:00:00.000Z' },
+        { key: 'retiredSetting', value: '1', updated_at: '2026-01-01T00:00:00.000Z' },
+      ])
+      .execute()
+    expect(await getShopSettings(db)).toMatchObject({ currency: 'EUR', shopName: 'My Shop' })
+  })
+
+  it('sets missing settings without overwriting what the owner chose', async () => {
+    await updateShopSettings(db, { shopName: 'Owner chose this' })
+    await setMissingShopSettings(db, { shopName: 'Demo name', tagline: 'Demo tagline' })
+    expect(await getShopSettings(db)).toMatchObject({ shopName: 'Owner chose this', tagline: 'Demo tagline' })
+  })
+})

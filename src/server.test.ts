@@ -1,0 +1,120 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sql } from 'kysely'
+import { afterEach, describe, expect, it } from 'vitest'
+import { buildApp } from './app.js'
+import { createDb } from './db/connection.js'
+import { migrateToLatest } from './db/migrator.js'
+import { projectRoot } from './lib/paths.js'
+import { testConfig } from './testing/app.js'
+
+const tempDatabase = () => join(mkdtempSync(join(tmpdir(), 'shopfront-server-')), 'shop.sqlite')
+
+describe('graceful shutdown', () => {
+  it('lets an in-flight request finish, then refuses new ones and closes the database', async () => {
+    const config = testConfig({ databaseFile: tempDatabase() })
+    const setup = createDb(config.databaseFile)
+    await migrateToLatest(setup)
+    await setup.destroy()
+
+    const app = await buildApp(config)
+    let arrived: () => void = () => {}
+    const inHandler = new Promise<void>((resolve) => {
+      arrived = resolve
+    })
+    app.get('/slow', async () => {
+      arrived()
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      return { finished: true }
+    })
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const { port } = app.server.address() as { port: number }
+
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200)
+
+    const slow = fetch(`http://127.0.0.1:${port}/slow`)
+    await inHandler
+    const closing = app.close()
+    const response = await slow
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ finished: true })
+    await closing
+
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow()
+    await expect(sql`select 1`.execute(app.db)).rejects.toThrow()
+  })
+})
+
+describe('the server process', () => {
+  let child: ChildProcess | undefined
+  afterEach(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL')
+  })
+
+  function start(env: Record<string, string>) {
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    child = proc
+    let stdout = ''
+    let stderr = ''
+    proc.stdout?.on('data', (d) => {
+      stdout += d
+    })
+    proc.stderr?.on('data', (d) => {
+      stderr += d
+    })
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)))
+    return { proc, exited, out: () => stdout, err: () => stderr }
+  }
+
+  it('stops at boot with one line naming a missing production setting', async () => {
+    const server = start({
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://shop.example.com',
+      DATABASE_URL: tempDatabase(),
+    })
+    expect(await server.exited).toBe(1)
+    expect(server.err().trim().split('\n')).toEqual([
+      'Configuration error: SESSION_SECRET is required in production (a random string of at least 32 characters)',
+    ])
+  })
+
+  it('migrates, loads the demo shop, serves it, and stops cleanly on SIGTERM', async () => {
+    const database = tempDatabase()
+    const server = start({
+      NODE_ENV: 'development',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: database,
+      SESSION_SECRET: 's'.repeat(40),
+      LOG_LEVEL: 'warn',
+    })
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const match = /Shopfront is running at (http:\/\/\S+)/.exec(server.out())
+        if (match?.[1]) {
+          clearInterval(timer)
+          resolve(match[1])
+        }
+      }, 50)
+      server.exited.then((code) => {
+        clearInterval(timer)
+        reject(new Error(`server exited with ${code}: ${server.err()}`))
+      })
+    })
+    const home = await fetch(url)
+    expect(home.status).toBe(200)
+    expect(await home.text()).toContain('Juniper &amp; Pine')
+
+    server.proc.kill('SIGTERM')
+    expect(await server.exited).toBe(0)
+    expect(server.out()).toContain('Shopfront stopped.')
+    // A clean close checkpoints the write-ahead log into the database file and removes it.
+    expect(existsSync(`${database}-wal`)).toBe(false)
+  })
+})

@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../app.js'
+import type { Config } from '../config.js'
+import { createDb, type Db } from '../db/connection.js'
+import { migrateToLatest } from '../db/migrator.js'
+import { seedDemo } from '../modules/demo/demo.seed.js'
+
+export interface TestShop {
+  app: FastifyInstance
+  /** A second connection to the same file, for arranging and checking data. */
+  db: Db
+  config: Config
+  /** Builds a fresh app on the same database file, as a restart would. */
+  restart(): Promise<FastifyInstance>
+  close(): Promise<void>
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    env: 'test',
+    isProduction: false,
+    host: '127.0.0.1',
+    port: 0,
+    databaseFile: ':memory:',
+    sessionSecret: 'a-test-secret-that-is-long-enough-for-sessions',
+    publicUrl: null,
+    seedDemo: false,
+    logLevel: 'silent',
+    logRequests: false,
+    trustProxy: false,
+    ...overrides,
+  }
+}
+
+/** The real app on a fresh, migrated database file of its own (demo data loaded unless seed is false). */
+export async function buildTestApp(
+  overrides: Partial<Config> = {},
+  options: { seed?: boolean } = {},
+): Promise<TestShop> {
+  const dir = mkdtempSync(join(tmpdir(), 'shopfront-test-'))
+  const config = testConfig({ databaseFile: join(dir, 'shop.sqlite'), ...overrides })
+  const db = createDb(config.databaseFile)
+  await migrateToLatest(db)
+  if (options.seed !== false) await seedDemo(db)
+
+  const shop: TestShop = {
+    app: await buildApp(config),
+    db,
+    config,
+    async restart() {
+      await shop.app.close()
+      shop.app = await buildApp(config)
+      return shop.app
+    },
+    async close() {
+      await shop.app.close()
+      await db.destroy()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+  return shop
+}
