@@ -26,6 +26,7 @@ export function requiredText(label: string, max: number, min = 1) {
   return z
     .string({ error: `Enter ${label}` })
     .trim()
+    .min(1, `Enter ${label}`)
     .min(min, tooShort)
     .max(max, `${capitalise(label)} must be ${max} characters or fewer`)
 }

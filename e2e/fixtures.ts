@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto'
+import AxeBuilder from '@axe-core/playwright'
+import { test as base, expect, type Page } from '@playwright/test'
+import { htmlErrors } from '../src/testing/html.js'
+import { type RunningShop, startShop } from './server.js'
+
+interface VisitedPage {
+  url: string
+  status: number
+  body: string
+}
+
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']
+
+/**
+ * Every journey gets its own shop, and every HTML page its browser is shown
+ * (after a link, a form post or a redirect) is checked when the journey ends:
+ * the HTML validator must find no error, and axe no WCAG 2.2 A/AA violation.
+ * Axe runs on the page as it was served, replayed in a fresh context, so the
+ * checks never race the journey's own clicks. Axe itself needs JavaScript, so
+ * a page from a journey without JavaScript is replayed with its scripts taken
+ * out: what is checked is what that visitor saw.
+ */
+export const test = base.extend<{ shop: RunningShop }>({
+  shop: async ({}, use) => {
+    const shop = await startShop()
+    await use(shop)
+    await shop.stop()
+  },
+
+  baseURL: async ({ shop }, use) => {
+    await use(shop.url)
+  },
+
+  page: async ({ page, browser, javaScriptEnabled }, use) => {
+    const visited = recordPages(page)
+    await use(page)
+
+    const pages = uniquePages(await Promise.all(visited))
+    expect(pages.length, 'the journey visited at least one page').toBeGreaterThan(0)
+    for (const visit of pages) {
+      expect(await htmlErrors(visit.body, visit.url), `HTML errors on ${visit.url} (${visit.status})`).toEqual([])
+      const violations = await axeViolations(browser, visit, javaScriptEnabled)
+      expect(violations, `accessibility violations on ${visit.url} (${visit.status})`).toEqual([])
+    }
+  },
+})
+
+export { expect }
+
+function recordPages(page: Page): Promise<VisitedPage>[] {
+  const visited: Promise<VisitedPage>[] = []
+  page.on('response', (response) => {
+    const request = response.request()
+    if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return
+    const status = response.status()
+    if (status >= 300 && status < 400) return
+    if (!(response.headers()['content-type'] ?? '').startsWith('text/html')) return
+    visited.push(
+      response.text().then(
+        (body) => ({ url: response.url(), status, body }),
+        (err) => {
+          throw new Error(`could not read the page at ${response.url()} to check it: ${err}`)
+        },
+      ),
+    )
+  })
+  return visited
+}
+
+function uniquePages(pages: VisitedPage[]): VisitedPage[] {
+  const seen = new Set<string>()
+  return pages.filter((p) => {
+    // Form tokens differ on every render; they do not make a different page.
+    const key = createHash('sha256')
+      .update(p.url)
+      .update(p.body.replace(/name="_csrf" value="[^"]*"/g, ''))
+      .digest('hex')
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+async function axeViolations(browser: import('@playwright/test').Browser, visit: VisitedPage, javaScriptEnabled: boolean) {
+  // Explicitly on: a context made in a test takes the project's options, javaScriptEnabled: false among them.
+  const context = await browser.newContext({ javaScriptEnabled: true })
+  const body = javaScriptEnabled ? visit.body : visit.body.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '')
+  try {
+    const page = await context.newPage()
+    await page.route(visit.url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }))
+    await page.goto(visit.url)
+    const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze()
+    return results.violations.map((v) => ({
+      rule: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')),
+    }))
+  } finally {
+    await context.close()
+  }
+}

@@ -1,0 +1,78 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+
+export interface RunningShop {
+  url: string
+  databaseFile: string
+  stop(): Promise<void>
+}
+
+const run = promisify(execFile)
+
+/**
+ * The real production build (npm run build) on a fresh database of its own:
+ * migrated and loaded with the demo shop by the seed command, then served on
+ * a free port. Each journey gets one, so no journey sees another's data.
+ */
+export async function startShop(): Promise<RunningShop> {
+  const dir = mkdtempSync(join(tmpdir(), 'shopfront-e2e-'))
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const env = {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PUBLIC_URL: url,
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    DATABASE_URL: join(dir, 'shop.sqlite'),
+    LOG_LEVEL: 'warn',
+  }
+  await run(process.execPath, ['dist/src/cli/seed.js'], { env })
+
+  const server = spawn(process.execPath, ['dist/src/server.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  await listening(server)
+  return {
+    url,
+    databaseFile: env.DATABASE_URL,
+    async stop() {
+      if (server.exitCode === null) {
+        const exited = new Promise((resolve) => server.once('exit', resolve))
+        server.kill('SIGTERM')
+        await exited
+      }
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+function listening(server: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let output = ''
+    const onData = (chunk: Buffer) => {
+      output += chunk
+      if (output.includes('Shopfront is running at')) resolve()
+    }
+    server.stdout?.on('data', onData)
+    server.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk
+    })
+    server.once('exit', (code) => reject(new Error(`the shop exited with ${code} before listening:\n${output}`)))
+  })
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
