@@ -30,7 +30,9 @@ export function findChromium(): string {
 
   if (existsSync('/etc/debian_version') && process.getuid?.() === 0) {
     console.log('No Chromium found: installing Debian’s chromium package for the end-to-end tests…')
-    execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium', { stdio: 'inherit' })
+    execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium', {
+      stdio: 'inherit',
+    })
     if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium'
   }
   throw new Error(

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import AxeBuilder from '@axe-core/playwright'
+import { AxeBuilder } from '@axe-core/playwright'
 import { test as base, expect, type Page } from '@playwright/test'
 import { htmlErrors } from '../src/testing/html.js'
 import { type RunningShop, startShop } from './server.js'
@@ -22,6 +22,7 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag2
  * out: what is checked is what that visitor saw.
  */
 export const test = base.extend<{ shop: RunningShop }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
   shop: async ({}, use) => {
     const shop = await startShop()
     await use(shop)
@@ -82,13 +83,19 @@ function uniquePages(pages: VisitedPage[]): VisitedPage[] {
   })
 }
 
-async function axeViolations(browser: import('@playwright/test').Browser, visit: VisitedPage, javaScriptEnabled: boolean) {
+async function axeViolations(
+  browser: import('@playwright/test').Browser,
+  visit: VisitedPage,
+  javaScriptEnabled: boolean,
+) {
   // Explicitly on: a context made in a test takes the project's options, javaScriptEnabled: false among them.
   const context = await browser.newContext({ javaScriptEnabled: true })
   const body = javaScriptEnabled ? visit.body : visit.body.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '')
   try {
     const page = await context.newPage()
-    await page.route(visit.url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }))
+    await page.route(visit.url, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }),
+    )
     await page.goto(visit.url)
     const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze()
     return results.violations.map((v) => ({
