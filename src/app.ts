@@ -35,6 +35,8 @@ export async function buildApp(config: Config, deps: AppDependencies = {}): Prom
     // Fastify takes a hop count too (proxy-addr), though its types leave numbers out.
     trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
     bodyLimit: 1024 * 1024,
+    // A URL the router cannot decode (/%zz) never reaches a route; answer it like any other bad request.
+    frameworkErrors: (error, request, reply) => lastResortErrorHandler(error, request, reply),
   })
   app.decorate('config', config)
   app.decorate('db', db)

@@ -30,3 +30,13 @@ describe('validate', () => {
     expect(validate(schema, undefined)).toMatchObject({ ok: false, errors: { name: 'Enter your name' } })
   })
 })
+
+describe('validate with a body of the wrong shape', () => {
+  it('says so in words, not in types', () => {
+    const schema = z.object({ name: requiredText('your name', 5) })
+    expect(validate(schema, [1, 2])).toEqual({
+      ok: false,
+      errors: { _form: 'Send the fields of the form as an object of named values.' },
+    })
+  })
+})

@@ -14,8 +14,11 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): Valida
   if (result.success) return { ok: true, value: result.data }
   const errors: FieldErrors = {}
   for (const issue of result.error.issues) {
-    const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '_form'
-    errors[field] ??= issue.message
+    if (issue.path.length === 0) {
+      errors._form ??= 'Send the fields of the form as an object of named values.'
+      continue
+    }
+    errors[issue.path.map(String).join('.')] ??= issue.message
   }
   return { ok: false, errors }
 }

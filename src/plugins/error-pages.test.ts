@@ -117,3 +117,20 @@ describe('API errors', () => {
     expectNoInternals(response.body)
   })
 })
+
+describe('requests the router cannot read', () => {
+  let shop: TestShop
+  afterEach(() => shop.close())
+
+  it('get a 400 page, or a problem under /api, without echoing the URL', async () => {
+    shop = await buildTestApp()
+    const page = await shop.app.inject({ url: '/%zz' })
+    expect(page.statusCode).toBe(400)
+    expect(page.headers['content-type']).toMatch(/^text\/html/)
+    expect(page.body).toContain('Bad request')
+    expect(page.body).not.toContain('%zz')
+    const api = await shop.app.inject({ url: '/api/%zz' })
+    expect(api.statusCode).toBe(400)
+    expect(api.headers['content-type']).toMatch(/^application\/problem\+json/)
+  })
+})
