@@ -6,6 +6,11 @@ import type { Config } from '../config.js'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
+/** POST, PUT, PATCH, DELETE and anything else that is not a read. */
+export function changesState(method: string): boolean {
+  return !SAFE_METHODS.has(method)
+}
+
 export const CrossOriginError = createError('SHOP_CROSS_ORIGIN', 'Cross-origin request refused', 403)
 
 export type OriginVerdict = 'same' | 'cross' | 'unknown'
@@ -55,7 +60,7 @@ export const csrfPlugin = fp(
     })
 
     app.addHook('preHandler', (request, reply, done) => {
-      if (SAFE_METHODS.has(request.method)) return done()
+      if (!changesState(request.method)) return done()
       const verdict = originVerdict(request.headers, siteOrigin(opts.config, request))
       if (verdict === 'cross') return done(new CrossOriginError())
       if (request.hasSession() && request.session.get('_csrf')) {

@@ -1,26 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
-import type { FieldErrors } from '../lib/validation.js'
-import { errorCopy, statusOf } from './error-pages.js'
-
-/** An RFC 9457 problem details body. */
-export interface Problem {
-  type: string
-  title: string
-  status: number
-  detail?: string
-  /** Field name → message, for a 422 from a validator. */
-  errors?: FieldErrors
-}
+import { errorCopy, type Problem, problemBody, statusOf } from '../lib/http-errors.js'
 
 declare module 'fastify' {
   interface FastifyReply {
     problem(status: number, detail?: string, extra?: Partial<Problem>): FastifyReply
   }
-}
-
-export function problemBody(status: number, detail?: string, extra: Partial<Problem> = {}): Problem {
-  return { type: 'about:blank', title: errorCopy(status).title, status, ...(detail ? { detail } : {}), ...extra }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { CrossOriginError, originVerdict, siteOrigin } from '../../plugins/csrf.js'
+import { CrossOriginError, changesState, originVerdict, siteOrigin } from '../../plugins/csrf.js'
 import { problemPlugin } from '../../plugins/problem.js'
 import contactMessagesRoutes from './contact-messages.js'
 import shopRoutes from './shop.js'
@@ -13,7 +13,7 @@ export default async function apiRoutes(app: FastifyInstance) {
   await app.register(problemPlugin)
 
   app.addHook('onRequest', (request, _reply, done) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done()
+    if (!changesState(request.method)) return done()
     const verdict = originVerdict(request.headers, siteOrigin(app.config, request))
     done(verdict === 'cross' ? new CrossOriginError() : undefined)
   })
