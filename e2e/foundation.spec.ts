@@ -19,7 +19,7 @@ test('a visitor reads the home page and moves around by keyboard', async ({ page
   await expect(page.getByRole('link', { name: 'Contact', exact: true })).toHaveAttribute('aria-current', 'page')
 })
 
-test('a visitor corrects their mistakes and sends a message, twice', async ({ page }) => {
+test('a visitor corrects their mistakes and sends a message, twice', async ({ page, shop }) => {
   await page.goto('/contact')
   await page.getByLabel('Your name').fill('Ada Lovelace')
   await page.getByLabel('Email address').fill('ada-at-example')
@@ -56,6 +56,11 @@ test('a visitor corrects their mistakes and sends a message, twice', async ({ pa
   await page.getByLabel('Message').fill('Do you ship to Ireland?')
   await page.getByRole('button', { name: 'Send message' }).click()
   await expect(page.getByRole('status')).toContainText('Thank you, Ada Lovelace.')
+
+  // Both messages reach the shop's inbox, sent by the outbox worker, with Ada to reply to.
+  await expect.poll(() => shop.mail.length).toBe(2)
+  expect(shop.mail.map((m) => m.to)).toEqual([['hello@juniper-and-pine.example'], ['hello@juniper-and-pine.example']])
+  expect(shop.mail[1]?.raw).toContain('Reply-To: ada@example.com')
 })
 
 test('a visitor following a broken link gets a helpful page', async ({ page }) => {

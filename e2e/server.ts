@@ -5,10 +5,13 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { type ReceivedMail, startSmtpServer } from '../src/testing/smtp.js'
 
 export interface RunningShop {
   url: string
   databaseFile: string
+  /** Every email the shop sent, as its SMTP server received it. */
+  mail: ReceivedMail[]
   stop(): Promise<void>
 }
 
@@ -17,10 +20,12 @@ const run = promisify(execFile)
 /**
  * The real production build (npm run build) on a fresh database of its own:
  * migrated and loaded with the demo shop by the seed command, then served on
- * a free port. Each journey gets one, so no journey sees another's data.
+ * a free port, sending its email to a real SMTP server of its own. Each
+ * journey gets one, so no journey sees another's data or mail.
  */
 export async function startShop(): Promise<RunningShop> {
   const dir = mkdtempSync(join(tmpdir(), 'shopfront-e2e-'))
+  const smtp = await startSmtpServer()
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const env = {
@@ -32,6 +37,7 @@ export async function startShop(): Promise<RunningShop> {
     SESSION_SECRET: randomBytes(32).toString('hex'),
     DATABASE_URL: join(dir, 'shop.sqlite'),
     LOG_LEVEL: 'warn',
+    SMTP_URL: smtp.url,
   }
   await run(process.execPath, ['dist/src/cli/seed.js'], { env })
 
@@ -40,12 +46,14 @@ export async function startShop(): Promise<RunningShop> {
   return {
     url,
     databaseFile: env.DATABASE_URL,
+    mail: smtp.received,
     async stop() {
       if (server.exitCode === null) {
         const exited = new Promise((resolve) => server.once('exit', resolve))
         server.kill('SIGTERM')
         await exited
       }
+      await smtp.close()
       rmSync(dir, { recursive: true, force: true })
     },
   }

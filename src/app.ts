@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import type { Config } from './config.js'
 import { createDb, type Db } from './db/connection.js'
 import { lastResortErrorHandler } from './plugins/error-pages.js'
+import { mailPlugin } from './plugins/mail.js'
 import { securityPlugin } from './plugins/security.js'
 import apiRoutes from './routes/api/index.js'
 import healthRoutes from './routes/health.js'
@@ -63,6 +64,7 @@ export async function buildApp(config: Config, deps: AppDependencies = {}): Prom
     })
   }
 
+  await app.register(mailPlugin, { config, db })
   await app.register(securityPlugin, { config })
   await app.register(fastifyCompress, { global: true, threshold: 1024 })
   await app.register(healthRoutes)

@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig, parseDatabaseUrl } from './config.js'
 
 const secret = 'x'.repeat(40)
-const production = { NODE_ENV: 'production', SESSION_SECRET: secret, PUBLIC_URL: 'https://shop.example.com' }
+const production = {
+  NODE_ENV: 'production',
+  SESSION_SECRET: secret,
+  PUBLIC_URL: 'https://shop.example.com',
+  SMTP_URL: 'smtp://mail.example.com:587',
+}
 const tempSecretFile = () => join(mkdtempSync(join(tmpdir(), 'shopfront-config-')), 'nested', 'session-secret')
 
 function bootError(env: Record<string, string>): string {
@@ -48,6 +53,24 @@ describe('loadConfig', () => {
     expect(bootError({ ...production, PUBLIC_URL: value })).toMatch(message)
   })
 
+  it('refuses production without SMTP_URL, so no email silently stays unsent', () => {
+    const { SMTP_URL: _, ...withoutSmtp } = production
+    expect(bootError(withoutSmtp)).toMatch(/^SMTP_URL is required in production/)
+  })
+
+  it('takes the mail settings, with a sender at the public host by default', () => {
+    const config = loadConfig(production)
+    expect(config).toMatchObject({
+      smtpUrl: 'smtp://mail.example.com:587',
+      mailFrom: 'no-reply@shop.example.com',
+      runWorker: true,
+    })
+    expect(loadConfig({ ...production, MAIL_FROM: 'hello@shop.example.com', RUN_WORKER: 'false' })).toMatchObject({
+      mailFrom: 'hello@shop.example.com',
+      runWorker: false,
+    })
+  })
+
   it('refuses demo data in production', () => {
     expect(bootError({ ...production, SEED_DEMO: 'true' })).toMatch(/^SEED_DEMO/)
   })
@@ -60,6 +83,9 @@ describe('loadConfig', () => {
     ['SEED_DEMO', 'maybe', /^SEED_DEMO must be true or false/],
     ['TRUST_PROXY', 'everyone', /^TRUST_PROXY must be/],
     ['DATABASE_URL', 'postgres://db/shop', /^DATABASE_URL must name a SQLite file/],
+    ['SMTP_URL', 'mail.example.com', /^SMTP_URL must look like smtp:/],
+    ['MAIL_FROM', 'shop', /^MAIL_FROM must be an email address/],
+    ['RUN_WORKER', 'sometimes', /^RUN_WORKER must be true or false/],
   ])('names %s when it is %s', (name, value, message) => {
     expect(bootError({ NODE_ENV: 'development', [name]: value })).toMatch(message)
   })

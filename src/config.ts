@@ -27,6 +27,12 @@ export interface Config {
   logRequests: boolean
   /** Passed to Fastify's trustProxy: false, true, a hop count or a list of addresses. */
   trustProxy: boolean | number | string
+  /** smtp:// or smtps:// URL of the mail server; null keeps mail in the database (development). */
+  smtpUrl: string | null
+  /** The address emails come from; the shop's name is shown with it. */
+  mailFrom: string
+  /** Deliver the outbox from inside the server (true), or leave it to `npm run worker` (false). */
+  runWorker: boolean
 }
 
 const flag = (name: string) =>
@@ -58,6 +64,12 @@ const schema = z.object({
     .default('info'),
   LOG_REQUESTS: flag('LOG_REQUESTS').default(false),
   TRUST_PROXY: z.string().optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'SMTP_URL must look like smtp://user:password@mail.example.com:587 or smtps://…')
+    .optional(),
+  MAIL_FROM: z.email({ error: 'MAIL_FROM must be an email address, like shop@example.com' }).optional(),
+  RUN_WORKER: flag('RUN_WORKER').default(true),
 })
 
 /** Reads the environment into a typed Config; throws ConfigError naming the first bad variable. */
@@ -85,6 +97,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { secr
     sessionSecret = developmentSecret(options.secretFile ?? resolve(projectRoot, '.secrets/session-secret'))
   }
 
+  if (isProduction && !e.SMTP_URL) {
+    throw new ConfigError('SMTP_URL is required in production, so the shop can send email (smtp:// or smtps://)')
+  }
   if (isProduction && e.SEED_DEMO === true) {
     throw new ConfigError('SEED_DEMO cannot be true in production: demo data is for development only')
   }
@@ -101,6 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { secr
     logLevel: e.LOG_LEVEL,
     logRequests: e.LOG_REQUESTS,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM ?? `no-reply@${publicUrl?.hostname ?? 'localhost'}`,
+    runWorker: e.RUN_WORKER,
   }
 }
 

@@ -8,7 +8,10 @@ import { buildApp } from './app.js'
 import { createDb } from './db/connection.js'
 import { migrateToLatest } from './db/migrator.js'
 import { projectRoot } from './lib/paths.js'
+import { enqueueEmail } from './modules/mail/mail.service.js'
+import { getShopSettings } from './modules/settings/settings.service.js'
 import { testConfig } from './testing/app.js'
+import { startSmtpServer } from './testing/smtp.js'
 
 const tempDatabase = () => join(mkdtempSync(join(tmpdir(), 'shopfront-server-')), 'shop.sqlite')
 
@@ -53,8 +56,8 @@ describe('the server process', () => {
     if (child && child.exitCode === null) child.kill('SIGKILL')
   })
 
-  function start(env: Record<string, string>) {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  function start(env: Record<string, string>, script = 'src/server.ts') {
+    const proc = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: projectRoot,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -116,5 +119,31 @@ describe('the server process', () => {
     expect(server.out()).toContain('Shopfront stopped.')
     // A clean close checkpoints the write-ahead log into the database file and removes it.
     expect(existsSync(`${database}-wal`)).toBe(false)
+  })
+
+  it('npm run worker delivers the outbox in a process of its own and stops on SIGTERM', async () => {
+    const database = tempDatabase()
+    const db = createDb(database)
+    await migrateToLatest(db)
+    await enqueueEmail(db, {
+      template: 'contact-message',
+      to: 'owner@example.com',
+      subject: 'Contact form: Hello',
+      data: { message: { name: 'Ada', email: 'ada@example.com', subject: 'Hello', message: 'Hi there.' } },
+      shop: await getShopSettings(db),
+      baseUrl: 'http://localhost:3000',
+    })
+    await db.destroy()
+    const smtp = await startSmtpServer()
+    const worker = start(
+      { NODE_ENV: 'development', DATABASE_URL: database, SESSION_SECRET: 's'.repeat(40), SMTP_URL: smtp.url },
+      'src/cli/worker.ts',
+    )
+    await expect.poll(() => smtp.received.length, { timeout: 10_000 }).toBe(1)
+    expect(smtp.received[0]?.to).toEqual(['owner@example.com'])
+    worker.proc.kill('SIGTERM')
+    expect(await worker.exited).toBe(0)
+    expect(worker.out()).toContain('Shopfront worker stopped.')
+    await smtp.close()
   })
 })

@@ -22,7 +22,7 @@ describe('migrations', () => {
   it('run up to the latest, and a second run has nothing to do', async () => {
     const first = await migrateToLatest(db)
     expect(first.results?.every((r) => r.status === 'Success')).toBe(true)
-    expect(await tables(db)).toEqual(['contact_messages', 'sessions', 'settings'])
+    expect(await tables(db)).toEqual(['contact_messages', 'outbox_emails', 'sessions', 'settings'])
     expect((await migrateToLatest(db)).results).toEqual([])
   })
 
@@ -33,7 +33,7 @@ describe('migrations', () => {
     expect(down.error).toBeUndefined()
     expect(await tables(db)).toEqual([])
     await migrateToLatest(db)
-    expect(await tables(db)).toEqual(['contact_messages', 'sessions', 'settings'])
+    expect(await tables(db)).toEqual(['contact_messages', 'outbox_emails', 'sessions', 'settings'])
   })
 
   it('are named by timestamp so they run in the order they were written', async () => {

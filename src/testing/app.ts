@@ -31,6 +31,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: 'silent',
     logRequests: false,
     trustProxy: false,
+    smtpUrl: null,
+    mailFrom: 'shop@example.com',
+    runWorker: false,
     ...overrides,
   }
 }

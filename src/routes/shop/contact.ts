@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { formValues } from '../../lib/forms.js'
 import { submitContactMessage } from '../../modules/contact/contact.service.js'
+import { siteOrigin } from '../../plugins/csrf.js'
 
 const page = { title: 'Contact us', description: 'Send the shop a message. We answer every one.' }
 
@@ -8,12 +9,13 @@ export default async function contactRoutes(app: FastifyInstance) {
   app.get('/contact', async (_request, reply) => reply.render('shop/contact/new', { ...page, values: {}, errors: {} }))
 
   app.post('/contact', async (request, reply) => {
-    const result = await submitContactMessage(app.db, request.body)
+    const result = await submitContactMessage(app.db, request.body, { baseUrl: siteOrigin(app.config, request) })
     if (!result.ok) {
       return reply
         .code(422)
         .render('shop/contact/new', { ...page, values: formValues(request.body), errors: result.errors })
     }
+    app.wakeMailWorker()
     request.flash(
       'success',
       `Thank you, ${result.value.name}. Your message has been sent; we will reply to ${result.value.email}.`,

@@ -1,0 +1,31 @@
+import closeWithGrace from 'close-with-grace'
+import { ConfigError, loadConfig } from '../config.js'
+import { createDb } from '../db/connection.js'
+import { migrateToLatest } from '../db/migrator.js'
+import { startMailWorker } from '../modules/mail/mail.worker.js'
+import { mailWorkerOptions } from '../plugins/mail.js'
+
+/** npm run worker: delivers the outbox in a process of its own (run the server with RUN_WORKER=false). */
+async function main() {
+  const config = loadConfig()
+  const db = createDb(config.databaseFile)
+  await migrateToLatest(db)
+  const options = mailWorkerOptions(config, db)
+  const log = {
+    warn: (obj: object, msg: string) => console.warn(msg, JSON.stringify(obj)),
+    error: (obj: object, msg: string) => console.error(msg, JSON.stringify(obj)),
+  }
+  const worker = startMailWorker({ ...options, log })
+  console.log(`Shopfront worker is delivering email (${options.transport.name}) from ${config.databaseFile}`)
+  closeWithGrace({ delay: 30_000 }, async () => {
+    await worker.stop()
+    options.transport.close()
+    await db.destroy()
+    console.log('Shopfront worker stopped.')
+  })
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? `Configuration error: ${err.message}` : `Worker failed: ${err.message}`)
+  process.exit(1)
+})

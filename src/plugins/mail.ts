@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Config } from '../config.js'
+import type { Db } from '../db/connection.js'
+import { type MailWorkerOptions, type RunningWorker, startMailWorker } from '../modules/mail/mail.worker.js'
+import { mailboxTransport, smtpTransport } from '../modules/mail/mail.transport.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Call after a transaction that put email in the outbox: the worker in this process sends it now. */
+    wakeMailWorker(): void
+  }
+}
+
+export function mailWorkerOptions(config: Config, db: Db): MailWorkerOptions {
+  return {
+    db,
+    transport: config.smtpUrl ? smtpTransport(config.smtpUrl) : mailboxTransport,
+    fromAddress: config.mailFrom,
+    messageIdDomain: config.publicUrl?.hostname ?? 'localhost',
+  }
+}
+
+/**
+ * Runs the outbox worker inside the server (RUN_WORKER, the default). With
+ * RUN_WORKER=false the outbox waits for `npm run worker` in another process;
+ * either way requests only ever write to the outbox.
+ */
+export const mailPlugin = fp(
+  async (app: FastifyInstance, opts: { config: Config; db: Db }) => {
+    let worker: RunningWorker | null = null
+    app.decorate('wakeMailWorker', () => worker?.wake())
+    if (!opts.config.runWorker) return
+
+    const options = { ...mailWorkerOptions(opts.config, opts.db), log: app.log }
+    app.addHook('onReady', async () => {
+      worker = startMailWorker(options)
+    })
+    app.addHook('preClose', async () => {
+      await worker?.stop()
+      options.transport.close()
+    })
+  },
+  { name: 'shopfront-mail' },
+)

@@ -1,0 +1,53 @@
+import type { AddressInfo } from 'node:net'
+import { SMTPServer } from 'smtp-server'
+
+export interface ReceivedMail {
+  from: string
+  to: string[]
+  raw: string
+}
+
+export interface TestSmtpServer {
+  url: string
+  received: ReceivedMail[]
+  close(): Promise<void>
+}
+
+/**
+ * A real SMTP server on a free loopback port (the `smtp-server` package).
+ * With `failFirst`, it answers the first n messages with a temporary 451
+ * failure, as a busy mail server does.
+ */
+export async function startSmtpServer(options: { failFirst?: number } = {}): Promise<TestSmtpServer> {
+  const received: ReceivedMail[] = []
+  let toFail = options.failFirst ?? 0
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = []
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+      stream.on('end', () => {
+        if (toFail > 0) {
+          toFail--
+          const error = Object.assign(new Error('Try again later'), { responseCode: 451 })
+          return callback(error)
+        }
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        })
+        callback()
+      })
+    },
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.server.address() as AddressInfo
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
