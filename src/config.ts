@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { z } from 'zod'
 import { projectRoot } from './lib/paths.js'
+import { RECOMMENDED_SCRYPT, type ScryptParams } from './modules/accounts/password.js'
 
 /** A problem with the environment, reported as one line before the server starts. */
 export class ConfigError extends Error {
@@ -33,6 +34,8 @@ export interface Config {
   mailFrom: string
   /** Deliver the outbox from inside the server (true), or leave it to `npm run worker` (false). */
   runWorker: boolean
+  /** scrypt cost for new password hashes; not an environment setting (tests lower it for speed). */
+  passwordHashing: ScryptParams
 }
 
 const flag = (name: string) =>
@@ -119,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { secr
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM ?? `no-reply@${publicUrl?.hostname ?? 'localhost'}`,
     runWorker: e.RUN_WORKER,
+    passwordHashing: RECOMMENDED_SCRYPT,
   }
 }
 

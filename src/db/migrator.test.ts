@@ -12,6 +12,18 @@ async function tables(db: Db): Promise<string[]> {
   return rows.rows.map((r) => r.name)
 }
 
+const ALL_TABLES = [
+  'audit_log',
+  'contact_messages',
+  'outbox_emails',
+  'recovery_codes',
+  'sessions',
+  'settings',
+  'sign_in_failures',
+  'user_tokens',
+  'users',
+]
+
 describe('migrations', () => {
   let db: Db
   beforeEach(() => {
@@ -22,7 +34,7 @@ describe('migrations', () => {
   it('run up to the latest, and a second run has nothing to do', async () => {
     const first = await migrateToLatest(db)
     expect(first.results?.every((r) => r.status === 'Success')).toBe(true)
-    expect(await tables(db)).toEqual(['contact_messages', 'outbox_emails', 'sessions', 'settings'])
+    expect(await tables(db)).toEqual(ALL_TABLES)
     expect((await migrateToLatest(db)).results).toEqual([])
   })
 
@@ -33,7 +45,7 @@ describe('migrations', () => {
     expect(down.error).toBeUndefined()
     expect(await tables(db)).toEqual([])
     await migrateToLatest(db)
-    expect(await tables(db)).toEqual(['contact_messages', 'outbox_emails', 'sessions', 'settings'])
+    expect(await tables(db)).toEqual(ALL_TABLES)
   })
 
   it('are named by timestamp so they run in the order they were written', async () => {

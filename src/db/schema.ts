@@ -10,6 +10,11 @@ export interface Database {
   sessions: SessionsTable
   contact_messages: ContactMessagesTable
   outbox_emails: OutboxEmailsTable
+  users: UsersTable
+  user_tokens: UserTokensTable
+  recovery_codes: RecoveryCodesTable
+  sign_in_failures: SignInFailuresTable
+  audit_log: AuditLogTable
 }
 
 export interface SettingsTable {
@@ -25,6 +30,10 @@ export interface SessionsTable {
   data: string
   expires_at: string
   updated_at: string
+  /** The signed-in user, so their sessions can be listed and ended together. */
+  user_id: number | null
+  /** Refreshed at most every few minutes, so a page view rarely costs a write. */
+  last_seen_at: string | null
 }
 
 export interface ContactMessagesTable {
@@ -61,6 +70,67 @@ export interface OutboxEmailsTable {
   sent_at: string | null
 }
 
+export type Role = 'customer' | 'staff' | 'owner'
+
+export interface UsersTable {
+  id: Generated<number>
+  /** Lower-cased; unique. */
+  email: string
+  name: string
+  /** $scrypt$ln=…,r=…,p=…$salt$key — see modules/accounts/password.ts */
+  password_hash: string
+  role: Role
+  email_verified_at: string | null
+  disabled_at: string | null
+  totp_secret: string | null
+  totp_enabled_at: string | null
+  /** The last TOTP time step used, so a code cannot be replayed. */
+  totp_last_step: number | null
+  last_sign_in_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+export type TokenPurpose = 'verify_email' | 'reset_password' | 'change_email' | 'setup_owner'
+
+export interface UserTokensTable {
+  id: Generated<number>
+  user_id: number | null
+  purpose: TokenPurpose
+  /** SHA-256 of the token in the link; the token itself is never stored. */
+  token_hash: string
+  /** JSON, e.g. the new address for change_email. */
+  data: string | null
+  expires_at: string
+  used_at: string | null
+  created_at: string
+}
+
+export interface RecoveryCodesTable {
+  id: Generated<number>
+  user_id: number
+  code_hash: string
+  used_at: string | null
+}
+
+export interface SignInFailuresTable {
+  id: Generated<number>
+  email: string
+  ip: string
+  at: string
+}
+
+export interface AuditLogTable {
+  id: Generated<number>
+  at: string
+  action: string
+  actor_user_id: number | null
+  subject_user_id: number | null
+  ip: string | null
+  /** JSON of what changed; never a secret. */
+  details: string | null
+}
+
 export type SettingRow = Selectable<SettingsTable>
 export type SessionRow = Selectable<SessionsTable>
 export type NewSession = Insertable<SessionsTable>
@@ -69,3 +139,9 @@ export type NewContactMessage = Insertable<ContactMessagesTable>
 export type ContactMessageUpdate = Updateable<ContactMessagesTable>
 export type OutboxEmail = Selectable<OutboxEmailsTable>
 export type NewOutboxEmail = Insertable<OutboxEmailsTable>
+export type User = Selectable<UsersTable>
+export type NewUser = Insertable<UsersTable>
+export type UserUpdate = Updateable<UsersTable>
+export type UserToken = Selectable<UserTokensTable>
+export type AuditEntry = Selectable<AuditLogTable>
+export type NewAuditEntry = Insertable<AuditLogTable>

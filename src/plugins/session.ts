@@ -6,6 +6,7 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
 import { DatabaseSessionStore } from '../modules/sessions/session.store.js'
+import { SHORT_SESSION_MS } from './auth.js'
 
 export const SESSION_COOKIE = 'sid'
 const SESSION_MAX_AGE_MS = 14 * 24 * 60 * 60 * 1000
@@ -19,6 +20,12 @@ declare module 'fastify' {
   interface Session {
     _csrf?: string
     flash?: Record<string, string[]>
+    /** The signed-in user. */
+    userId?: number
+    remember?: boolean
+    /** When the user signed in, and from what, for their list of sessions. */
+    signedInAt?: string
+    device?: { userAgent: string; ip: string }
   }
 }
 
@@ -30,7 +37,8 @@ declare module 'fastify' {
  */
 export const sessionPlugin = fp(
   async (app: FastifyInstance, opts: { config: Config; db: Db }) => {
-    const store = new DatabaseSessionStore(opts.db, SESSION_MAX_AGE_MS)
+    // A session whose cookie ends with the browser (signed in without "keep me signed in") lives 12 hours here.
+    const store = new DatabaseSessionStore(opts.db, SHORT_SESSION_MS)
     await app.register(fastifyCookie)
     await app.register(fastifySession, {
       secret: opts.config.sessionSecret,

@@ -55,11 +55,15 @@ export const viewsPlugin = fp(
         path,
         canonical: base + (data.canonicalPath ?? path),
         requestId: request.id,
+        currentUser: request.user ? { name: request.user.name, role: request.user.role } : null,
       })
       return this.type('text/html; charset=utf-8').send(html)
     })
   },
-  { name: 'shopfront-views', dependencies: ['shopfront-session', 'shopfront-csrf', 'shopfront-assets'] },
+  {
+    name: 'shopfront-views',
+    dependencies: ['shopfront-session', 'shopfront-csrf', 'shopfront-assets', 'shopfront-auth'],
+  },
 )
 
 /**

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestShop } from '../testing/app.js'
 import { htmlErrors } from '../testing/html.js'
+import { createUser, signInAs } from '../testing/factories.js'
 import { postForm } from '../testing/http.js'
 
 describe('every page the shop renders is valid HTML', () => {
@@ -20,6 +21,34 @@ describe('every page the shop renders is valid HTML', () => {
     const response = await request()
     expect(response.headers['content-type']).toMatch(/^text\/html/)
     expect(await htmlErrors(response.body)).toEqual([])
+  })
+
+  it.each([
+    ['the sign-up page', '/signup', null],
+    ['the sign-in page', '/login?next=/account', null],
+    ['the signed-out page', '/login?signed_out=1', null],
+    ['a used-up confirmation link', '/verify-email?token=nothing', null],
+    ['the account page of an unconfirmed customer', '/account', 'customer'],
+    ['the 403 page', '/admin', 'customer'],
+    ['the back-office dashboard', '/admin', 'staff'],
+    ['the development mailbox', '/admin/mailbox', 'owner'],
+  ] as const)('%s', async (_name, url, role) => {
+    const headers = role
+      ? { cookie: await signInAs(shop.app, await createUser(shop.db, { role, verified: false })) }
+      : {}
+    const response = await shop.app.inject({ url, headers })
+    expect(response.headers['content-type']).toMatch(/^text\/html/)
+    expect(await htmlErrors(response.body)).toEqual([])
+  })
+
+  it('forms that failed: sign-up and sign-in', async () => {
+    for (const response of [
+      await postForm(shop.app, '/signup', { name: '', email: 'x', password: 'short' }),
+      await postForm(shop.app, '/login', { email: 'nobody@example.com', password: 'wrong' }),
+    ]) {
+      expect(response.statusCode).toBe(422)
+      expect(await htmlErrors(response.body)).toEqual([])
+    }
   })
 
   it('the plain page sent when the layout itself fails', async () => {

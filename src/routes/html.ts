@@ -3,10 +3,17 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
 import { assetsPlugin } from '../plugins/assets.js'
+import { authPlugin } from '../plugins/auth.js'
 import { csrfPlugin } from '../plugins/csrf.js'
 import { errorPagesPlugin } from '../plugins/error-pages.js'
 import { sessionPlugin } from '../plugins/session.js'
 import { viewsPlugin } from '../plugins/views.js'
+import accountArea from './account/index.js'
+import adminArea from './admin/index.js'
+import loginRoutes from './auth/login.js'
+import logoutRoutes from './auth/logout.js'
+import signupRoutes from './auth/signup.js'
+import verifyEmailRoutes from './auth/verify-email.js'
 import contactRoutes from './shop/contact.js'
 import homeRoutes from './shop/home.js'
 
@@ -22,10 +29,17 @@ export default async function htmlArea(app: FastifyInstance, opts: { config: Con
   await app.register(fastifyFormbody, { bodyLimit: FORM_BODY_LIMIT })
   await app.register(sessionPlugin, opts)
   await app.register(csrfPlugin, opts)
+  await app.register(authPlugin, opts)
   await app.register(assetsPlugin, { production: opts.config.isProduction })
   await app.register(viewsPlugin, opts)
   await app.register(errorPagesPlugin)
 
   await app.register(homeRoutes)
   await app.register(contactRoutes)
+  await app.register(signupRoutes)
+  await app.register(loginRoutes)
+  await app.register(logoutRoutes)
+  await app.register(verifyEmailRoutes)
+  await app.register(accountArea)
+  await app.register(adminArea)
 }

@@ -34,6 +34,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     smtpUrl: null,
     mailFrom: 'shop@example.com',
     runWorker: false,
+    // Full-strength scrypt takes ~0.3 s a hash; the rules are the same at a lower cost.
+    passwordHashing: { ln: 10, r: 8, p: 1 },
     ...overrides,
   }
 }

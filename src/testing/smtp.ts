@@ -51,3 +51,18 @@ export async function startSmtpServer(options: { failFirst?: number } = {}): Pro
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
 }
+
+/** The message with quoted-printable soft breaks and escapes undone, good enough to find text and links in. */
+export function readableMail(mail: ReceivedMail): string {
+  return mail.raw
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+}
+
+/** The first link in a received email that starts with `prefix`. */
+export function linkIn(mail: ReceivedMail, prefix: string): string {
+  const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const match = new RegExp(`${escaped}[^\\s"<>]*`).exec(readableMail(mail))
+  if (!match) throw new Error(`no link starting with ${prefix} in the email`)
+  return match[0]
+}

@@ -62,9 +62,15 @@ export async function verifyPassword(
 }
 
 /** A hash of nothing anybody knows, verified when an account does not exist so both answers take as long. */
-let decoy: Promise<string> | undefined
+const decoys = new Map<string, Promise<string>>()
 export async function verifyAgainstDecoy(password: string, params: ScryptParams = RECOMMENDED_SCRYPT): Promise<void> {
-  decoy ??= hashPassword(randomBytes(16).toString('hex'), params)
+  // One decoy per cost: a decoy made at another cost would answer faster or slower than a real account.
+  const key = `${params.ln},${params.r},${params.p}`
+  let decoy = decoys.get(key)
+  if (!decoy) {
+    decoy = hashPassword(randomBytes(16).toString('hex'), params)
+    decoys.set(key, decoy)
+  }
   await verifyPassword(password, await decoy, params)
 }
 

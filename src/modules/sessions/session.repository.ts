@@ -1,11 +1,11 @@
 import type { Db } from '../../db/connection.js'
-import type { SessionRow } from '../../db/schema.js'
+import type { NewSession, SessionRow } from '../../db/schema.js'
 
 export async function findLiveSession(db: Db, id: string, now: string): Promise<SessionRow | undefined> {
   return db.selectFrom('sessions').selectAll().where('id', '=', id).where('expires_at', '>', now).executeTakeFirst()
 }
 
-export async function saveSession(db: Db, row: SessionRow): Promise<void> {
+export async function saveSession(db: Db, row: NewSession): Promise<void> {
   await db
     .insertInto('sessions')
     .values(row)
@@ -14,6 +14,8 @@ export async function saveSession(db: Db, row: SessionRow): Promise<void> {
         data: eb.ref('excluded.data'),
         expires_at: eb.ref('excluded.expires_at'),
         updated_at: eb.ref('excluded.updated_at'),
+        user_id: eb.ref('excluded.user_id'),
+        last_seen_at: eb.ref('excluded.last_seen_at'),
       })),
     )
     .execute()
@@ -26,4 +28,32 @@ export async function deleteSession(db: Db, id: string): Promise<void> {
 export async function deleteExpiredSessions(db: Db, now: string): Promise<number> {
   const result = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst()
   return Number(result.numDeletedRows)
+}
+
+/** A user's live sessions, most recently seen first. */
+export async function findUserSessions(db: Db, userId: number, now: string): Promise<SessionRow[]> {
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('expires_at', '>', now)
+    .orderBy('last_seen_at', 'desc')
+    .execute()
+}
+
+/** Ends every session of a user, or every one but `keep`. */
+export async function deleteUserSessions(db: Db, userId: number, keep?: string): Promise<number> {
+  let query = db.deleteFrom('sessions').where('user_id', '=', userId)
+  if (keep) query = query.where('id', '!=', keep)
+  const result = await query.executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+export async function deleteUserSession(db: Db, userId: number, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('sessions').where('user_id', '=', userId).where('id', '=', id).executeTakeFirst()
+  return Number(result.numDeletedRows) > 0
+}
+
+export async function touchSession(db: Db, id: string, at: string): Promise<void> {
+  await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).execute()
 }

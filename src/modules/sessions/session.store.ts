@@ -29,11 +29,14 @@ export class DatabaseSessionStore implements SessionStore {
     const cookieExpires = session.cookie?.expires ? new Date(session.cookie.expires) : null
     const expires =
       cookieExpires && !Number.isNaN(cookieExpires.getTime()) ? cookieExpires : new Date(Date.now() + this.maxAgeMs)
+    const now = nowIso()
     saveSession(this.db, {
       id,
       data: JSON.stringify(session),
       expires_at: expires.toISOString(),
-      updated_at: nowIso(),
+      updated_at: now,
+      user_id: session.userId ?? null,
+      last_seen_at: now,
     }).then(() => callback(), callback)
   }
 

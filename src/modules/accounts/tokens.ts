@@ -1,0 +1,65 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Db } from '../../db/connection.js'
+import type { TokenPurpose, UserToken } from '../../db/schema.js'
+
+/** The link's token is 256 random bits; only its SHA-256 is stored, so a database leak opens no account. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+export async function issueToken(
+  db: Db,
+  options: { userId: number | null; purpose: TokenPurpose; ttlMs: number; data?: unknown; now?: Date },
+): Promise<string> {
+  const token = randomBytes(32).toString('base64url')
+  const now = options.now ?? new Date()
+  await db
+    .insertInto('user_tokens')
+    .values({
+      user_id: options.userId,
+      purpose: options.purpose,
+      token_hash: hashToken(token),
+      data: options.data === undefined ? null : JSON.stringify(options.data),
+      expires_at: new Date(now.getTime() + options.ttlMs).toISOString(),
+      created_at: now.toISOString(),
+    })
+    .execute()
+  return token
+}
+
+/** A live token of this purpose, without using it up (to show a confirmation page). */
+export async function peekToken(db: Db, purpose: TokenPurpose, token: string): Promise<UserToken | undefined> {
+  return db
+    .selectFrom('user_tokens')
+    .selectAll()
+    .where('token_hash', '=', hashToken(token))
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', new Date().toISOString())
+    .executeTakeFirst()
+}
+
+/** Uses a token up in one statement: of two requests racing with the same link, only one gets it. */
+export async function consumeToken(db: Db, purpose: TokenPurpose, token: string): Promise<UserToken | undefined> {
+  const now = new Date().toISOString()
+  return db
+    .updateTable('user_tokens')
+    .set({ used_at: now })
+    .where('token_hash', '=', hashToken(token))
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+/** Earlier links of this purpose stop working when a new one is sent or the thing is done. */
+export async function revokeTokens(db: Db, userId: number, purpose: TokenPurpose): Promise<void> {
+  await db
+    .updateTable('user_tokens')
+    .set({ used_at: new Date().toISOString() })
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .execute()
+}

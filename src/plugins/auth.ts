@@ -1,0 +1,106 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Config } from '../config.js'
+import type { Db } from '../db/connection.js'
+import type { Role, User } from '../db/schema.js'
+import { nowIso } from '../lib/time.js'
+import type { RequestContext } from '../modules/accounts/accounts.service.js'
+import { findUserById } from '../modules/accounts/users.repository.js'
+import { touchSession } from '../modules/sessions/session.repository.js'
+import { siteOrigin } from './csrf.js'
+
+/** A session's "last seen" is written at most this often, so browsing costs no write per page. */
+const TOUCH_EVERY_MS = 5 * 60_000
+/**
+ * Lifetimes of a signed-in session. "Keep me signed in": 30 days from sign-in
+ * at most, ended after 14 days unused. Otherwise the cookie ends with the
+ * browser, and the session after 12 hours at most or 2 hours unused.
+ */
+export const REMEMBER_MS = 30 * 24 * 60 * 60_000
+const REMEMBER_IDLE_MS = 14 * 24 * 60 * 60_000
+export const SHORT_SESSION_MS = 12 * 60 * 60_000
+const SHORT_IDLE_MS = 2 * 60 * 60_000
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in user, or null. */
+    user: User | null
+    /** IP, base URL and hashing cost, as the account services want them. */
+    accountContext(): RequestContext
+  }
+}
+
+/**
+ * Loads the signed-in user for every browser request (one query, only for a
+ * visitor with a session). A session whose user is gone or disabled is
+ * ended on the spot.
+ */
+export const authPlugin = fp(
+  async (app: FastifyInstance, opts: { config: Config; db: Db }) => {
+    app.decorateRequest('user', null)
+    app.decorateRequest('accountContext', function (this: FastifyRequest): RequestContext {
+      return { ip: this.ip, baseUrl: siteOrigin(opts.config, this), scrypt: opts.config.passwordHashing }
+    })
+
+    app.addHook('preHandler', async (request) => {
+      if (!request.hasSession()) return
+      const userId = request.session.get('userId')
+      if (userId === undefined) return
+      const user = await findUserById(opts.db, userId)
+      if (!user || user.disabled_at) {
+        await request.session.destroy()
+        return
+      }
+      const seen = await lastSeen(opts.db, request.session.sessionId)
+      const idleFor = seen ? Date.now() - Date.parse(seen) : 0
+      if (idleFor > (request.session.get('remember') ? REMEMBER_IDLE_MS : SHORT_IDLE_MS)) {
+        await request.session.destroy()
+        return
+      }
+      request.user = user
+      if (!seen || idleFor > TOUCH_EVERY_MS) await touchSession(opts.db, request.session.sessionId, nowIso())
+    })
+  },
+  { name: 'shopfront-auth', dependencies: ['shopfront-session'] },
+)
+
+async function lastSeen(db: Db, sessionId: string): Promise<string | null> {
+  const row = await db.selectFrom('sessions').select('last_seen_at').where('id', '=', sessionId).executeTakeFirst()
+  return row?.last_seen_at ?? null
+}
+
+/**
+ * Starts a signed-in session under a new id (the old one dies, so a session
+ * id planted before sign-in is worthless), remembering the device for the
+ * user's list of sessions.
+ */
+export async function startUserSession(request: FastifyRequest, user: User, remember: boolean): Promise<void> {
+  await request.session.regenerate()
+  request.session.options({ maxAge: remember ? REMEMBER_MS : undefined })
+  request.session.set('userId', user.id)
+  request.session.set('remember', remember)
+  request.session.set('signedInAt', nowIso())
+  request.session.set('device', {
+    userAgent: String(request.headers['user-agent'] ?? '').slice(0, 300),
+    ip: request.ip,
+  })
+  request.user = user
+}
+
+/** The hook for an area that needs a signed-in user: others go to sign in, and come back after. */
+export async function requireUser(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (request.user) return
+  const next = request.method === 'GET' ? request.url : '/account'
+  await reply.redirect(`/login?next=${encodeURIComponent(next)}`, 303)
+}
+
+/** The hook for an area that needs one of these roles: a signed-in user without it gets a 403 page. */
+export function requireRole(...roles: Role[]) {
+  return async function roleGuard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (!request.user) return requireUser(request, reply)
+    if (!roles.includes(request.user.role)) {
+      const error = Object.assign(new Error('This page is for the shop’s staff.'), { statusCode: 403 })
+      throw error
+    }
+  }
+}

@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify'
+import { listEmails } from '../../modules/mail/mail.repository.js'
+import type { AdminNavItem } from './index.js'
+
+/** Development only: the emails the shop has written, newest first, with their links made clickable. */
+export default async function mailboxRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+  app.get('/admin/mailbox', async (_request, reply) => {
+    const emails = (await listEmails(app.db, 50)).map((email) => ({
+      ...email,
+      links: [...new Set(email.text.match(/https?:\/\/[^\s<>"]+/g) ?? [])],
+    }))
+    return reply.render('admin/mailbox/index', { title: 'Mailbox', adminNav: opts.nav, emails })
+  })
+}
