@@ -15,14 +15,16 @@ async function main() {
     warn: (obj: object, msg: string) => console.warn(msg, JSON.stringify(obj)),
     error: (obj: object, msg: string) => console.error(msg, JSON.stringify(obj)),
   }
-  const worker = startMailWorker({ ...options, log })
-  console.log(`Shopfront worker is delivering email (${options.transport.name}) from ${config.databaseFile}`)
+  let worker: ReturnType<typeof startMailWorker> | undefined
+  // Listen for SIGTERM before the first batch, so a stop at any moment is a clean one.
   closeWithGrace({ delay: 30_000 }, async () => {
-    await worker.stop()
+    await worker?.stop()
     options.transport.close()
     await db.destroy()
     console.log('Shopfront worker stopped.')
   })
+  worker = startMailWorker({ ...options, log })
+  console.log(`Shopfront worker is delivering email (${options.transport.name}) from ${config.databaseFile}`)
 }
 
 main().catch((err) => {

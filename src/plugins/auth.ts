@@ -5,6 +5,7 @@ import type { Db } from '../db/connection.js'
 import type { Role, User } from '../db/schema.js'
 import { nowIso } from '../lib/time.js'
 import type { RequestContext } from '../modules/accounts/accounts.service.js'
+import { mustUseTwoFactor } from '../modules/accounts/two-factor.service.js'
 import { findUserById } from '../modules/accounts/users.repository.js'
 import { touchSession } from '../modules/sessions/session.repository.js'
 import { siteOrigin } from './csrf.js'
@@ -39,7 +40,12 @@ export const authPlugin = fp(
   async (app: FastifyInstance, opts: { config: Config; db: Db }) => {
     app.decorateRequest('user', null)
     app.decorateRequest('accountContext', function (this: FastifyRequest): RequestContext {
-      return { ip: this.ip, baseUrl: siteOrigin(opts.config, this), scrypt: opts.config.passwordHashing }
+      return {
+        ip: this.ip,
+        userAgent: String(this.headers['user-agent'] ?? ''),
+        baseUrl: siteOrigin(opts.config, this),
+        scrypt: opts.config.passwordHashing,
+      }
     })
 
     app.addHook('preHandler', async (request) => {
@@ -87,6 +93,12 @@ export async function startUserSession(request: FastifyRequest, user: User, reme
   request.user = user
 }
 
+/** The user in an area guarded by requireUser; its absence is a bug, not a visitor's mistake. */
+export function signedInUser(request: FastifyRequest): User {
+  if (!request.user) throw new Error('signedInUser called outside an area guarded by requireUser')
+  return request.user
+}
+
 /** The hook for an area that needs a signed-in user: others go to sign in, and come back after. */
 export async function requireUser(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (request.user) return
@@ -94,13 +106,21 @@ export async function requireUser(request: FastifyRequest, reply: FastifyReply):
   await reply.redirect(`/login?next=${encodeURIComponent(next)}`, 303)
 }
 
-/** The hook for an area that needs one of these roles: a signed-in user without it gets a 403 page. */
+/**
+ * The hook for an area that needs one of these roles: a signed-in user
+ * without it gets a 403 page, and staff who have not set up two-factor
+ * sign-in are sent to do so first.
+ */
 export function requireRole(...roles: Role[]) {
   return async function roleGuard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (!request.user) return requireUser(request, reply)
     if (!roles.includes(request.user.role)) {
       const error = Object.assign(new Error('This page is for the shop’s staff.'), { statusCode: 403 })
       throw error
+    }
+    if (mustUseTwoFactor(request.user) && !request.user.totp_enabled_at) {
+      request.flash('error', 'Set up two-factor sign-in before you use the back office.')
+      await reply.redirect('/account/two-factor', 303)
     }
   }
 }

@@ -26,6 +26,12 @@ declare module 'fastify' {
     /** When the user signed in, and from what, for their list of sessions. */
     signedInAt?: string
     device?: { userAgent: string; ip: string }
+    /** Between a right password and the second factor: who, for how long, and where to go after. */
+    pendingSignIn?: { userId: number; remember: boolean; next: string; until: string }
+    /** A new authenticator secret, until the person proves their app has it. */
+    pendingTotpSecret?: string
+    /** Recovery codes to show once, right after they were made. */
+    recoveryCodesToShow?: string[]
   }
 }
 

@@ -44,7 +44,8 @@ export const viewsPlugin = fp(
       const shop = await getShopSettings(opts.db)
       const flash = personal && hasMessages(request.session.get('flash')) ? this.flash() : {}
 
-      this.header('cache-control', cacheControlFor(this.statusCode, personal))
+      // A route that set its own caching (no-store for a page with secrets on it) keeps it.
+      if (!this.hasHeader('cache-control')) this.header('cache-control', cacheControlFor(this.statusCode, personal))
       this.header('vary', 'Cookie')
       const html = await this.viewAsync(template, {
         ...data,

@@ -32,6 +32,15 @@ describe('every page the shop renders is valid HTML', () => {
     ['the 403 page', '/admin', 'customer'],
     ['the back-office dashboard', '/admin', 'staff'],
     ['the development mailbox', '/admin/mailbox', 'owner'],
+    ['the name form', '/account/profile', 'customer'],
+    ['the password form', '/account/password', 'customer'],
+    ['the email form', '/account/email', 'customer'],
+    ['the list of devices', '/account/sessions', 'customer'],
+    ['the deletion page', '/account/deletion', 'customer'],
+    ['a used-up email change link', '/confirm-email?token=nothing', null],
+    ['two-factor set-up with its QR code', '/account/two-factor', 'customer'],
+    ['two-factor status for staff', '/account/two-factor', 'staff'],
+    ['the forgot-password page', '/forgot-password', null],
   ] as const)('%s', async (_name, url, role) => {
     const headers = role
       ? { cookie: await signInAs(shop.app, await createUser(shop.db, { role, verified: false })) }

@@ -10,8 +10,10 @@ import { sessionPlugin } from '../plugins/session.js'
 import { viewsPlugin } from '../plugins/views.js'
 import accountArea from './account/index.js'
 import adminArea from './admin/index.js'
+import confirmEmailRoutes from './auth/confirm-email.js'
 import loginRoutes from './auth/login.js'
 import logoutRoutes from './auth/logout.js'
+import passwordResetRoutes from './auth/password-reset.js'
 import signupRoutes from './auth/signup.js'
 import verifyEmailRoutes from './auth/verify-email.js'
 import contactRoutes from './shop/contact.js'
@@ -40,6 +42,8 @@ export default async function htmlArea(app: FastifyInstance, opts: { config: Con
   await app.register(loginRoutes)
   await app.register(logoutRoutes)
   await app.register(verifyEmailRoutes)
+  await app.register(passwordResetRoutes)
+  await app.register(confirmEmailRoutes)
   await app.register(accountArea)
   await app.register(adminArea)
 }

@@ -2,41 +2,67 @@ import type { FastifyInstance } from 'fastify'
 import type { Db } from '../db/connection.js'
 import type { Role, User } from '../db/schema.js'
 import { hashPassword } from '../modules/accounts/password.js'
+import { currentTotpCode, generateTotpSecret } from '../modules/accounts/totp.js'
 import { insertUser } from '../modules/accounts/users.repository.js'
 import { nowIso } from '../lib/time.js'
 import { testConfig } from './app.js'
-import { postForm, sessionCookie } from './http.js'
+import { csrfTokenIn, postForm, sessionCookie } from './http.js'
 
 export const TEST_PASSWORD = 'violet tractor meadow'
 
 let counter = 0
 
-/** A user straight into the database, hashed at the test cost. */
+/** A user straight into the database, hashed at the test cost. Staff and owners get two-factor sign-in unless told not to. */
 export async function createUser(
   db: Db,
-  options: { email?: string; name?: string; password?: string; role?: Role; verified?: boolean } = {},
+  options: {
+    email?: string
+    name?: string
+    password?: string
+    role?: Role
+    verified?: boolean
+    twoFactor?: boolean
+  } = {},
 ): Promise<User> {
   counter++
   const now = nowIso()
+  const role = options.role ?? 'customer'
+  const twoFactor = options.twoFactor ?? role !== 'customer'
   return insertUser(db, {
+    totp_secret: twoFactor ? generateTotpSecret() : null,
+    totp_enabled_at: twoFactor ? now : null,
     email: options.email ?? `person${counter}@example.com`,
     name: options.name ?? `Person ${counter}`,
     password_hash: await hashPassword(options.password ?? TEST_PASSWORD, testConfig().passwordHashing),
-    role: options.role ?? 'customer',
+    role,
     email_verified_at: options.verified === false ? null : now,
     created_at: now,
     updated_at: now,
   })
 }
 
-/** Signs in through the real form; returns the session cookie. */
+/** Signs in through the real forms, with a code from the app when two-factor is on; returns the session cookie. */
 export async function signInAs(
   app: FastifyInstance,
-  user: Pick<User, 'email'>,
+  user: Pick<User, 'email' | 'totp_secret'>,
   password = TEST_PASSWORD,
   extra: Record<string, string> = {},
 ): Promise<string> {
   const response = await postForm(app, '/login', { email: user.email, password, ...extra })
   if (response.statusCode !== 303) throw new Error(`sign-in failed with ${response.statusCode}`)
-  return sessionCookie(response) as string
+  const cookie = sessionCookie(response) as string
+  if (response.headers.location !== '/login/two-factor') return cookie
+  const secret = user.totp_secret as string
+  // A code works once; a second sign-in within the same 30 seconds uses the next one, which is also accepted.
+  for (const at of [Date.now(), Date.now() + 30_000]) {
+    const token = csrfTokenIn((await app.inject({ url: '/login/two-factor', headers: { cookie } })).body) as string
+    const second = await postForm(
+      app,
+      '/login/two-factor',
+      { code: currentTotpCode(secret, at), _csrf: token },
+      { cookie },
+    )
+    if (second.statusCode === 303) return sessionCookie(second) as string
+  }
+  throw new Error('the second sign-in step failed')
 }

@@ -40,3 +40,17 @@ export const signInInput = z.object({
 
 export type SignUpInput = z.output<typeof signUpInput>
 export type SignInInput = z.output<typeof signInInput>
+
+export const changeNameInput = z.object({ name: requiredText('your name', 100) })
+
+export const changePasswordInput = z.object({
+  currentPassword: currentPassword('your current password'),
+  newPassword: newPassword('a new password'),
+})
+
+export const changeEmailInput = z.object({
+  email: email('your new email address'),
+  password: currentPassword(),
+})
+
+export const confirmWithPasswordInput = z.object({ password: currentPassword() })

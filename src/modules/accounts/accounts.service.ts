@@ -6,14 +6,17 @@ import { enqueueEmail } from '../mail/mail.service.js'
 import { getShopSettings } from '../settings/settings.service.js'
 import { signInInput, signUpInput } from './accounts.forms.js'
 import { audit } from './audit.js'
+import { describeUserAgent } from '../../lib/user-agent.js'
 import { hashPassword, type ScryptParams, verifyAgainstDecoy, verifyPassword } from './password.js'
 import { checkSignInThrottle, clearSignInFailures, recordSignInFailure } from './throttle.js'
 import { consumeToken, issueToken, revokeTokens } from './tokens.js'
+import { mustUseTwoFactor, verifySecondFactor } from './two-factor.service.js'
 import { findUserByEmail, findUserById, insertUser, updateUser } from './users.repository.js'
 
 /** Where a request comes from, for links in emails, throttling and the audit log. */
 export interface RequestContext {
   ip: string
+  userAgent?: string
   baseUrl: string
   scrypt: ScryptParams
 }
@@ -119,6 +122,8 @@ export type SignInResult =
   | { kind: 'failed' }
   | { kind: 'disabled' }
   | { kind: 'signed-in'; user: User; remember: boolean }
+  /** The password was right; a code from the user's authenticator app (or a recovery code) comes next. */
+  | { kind: 'second-factor'; user: User; remember: boolean }
 
 /**
  * Checks an email and password. Every failure looks the same from outside —
@@ -150,12 +155,74 @@ export async function signIn(db: Db, input: unknown, ctx: RequestContext): Promi
     return { kind: 'disabled' }
   }
 
-  const now = nowIso()
-  await clearSignInFailures(db, email)
-  await updateUser(db, user.id, {
-    last_sign_in_at: now,
-    ...(verification.needsRehash ? { password_hash: await hashPassword(password, ctx.scrypt), updated_at: now } : {}),
-  })
-  await audit(db, { action: 'sign_in', actorUserId: user.id, ip: ctx.ip, details: { remember } })
+  if (verification.needsRehash) {
+    await updateUser(db, user.id, { password_hash: await hashPassword(password, ctx.scrypt), updated_at: nowIso() })
+  }
+  if (user.totp_enabled_at) return { kind: 'second-factor', user, remember }
+  await recordSignIn(db, user, ctx, { remember, method: 'password' })
   return { kind: 'signed-in', user, remember }
+}
+
+export type SecondStepResult =
+  | { kind: 'invalid'; errors: FieldErrors }
+  | { kind: 'throttled'; retryAfterSeconds: number }
+  | { kind: 'failed' }
+  | { kind: 'signed-in'; user: User }
+
+/** The second step of a sign-in, for the user whose password was right a moment ago. */
+export async function signInSecondStep(
+  db: Db,
+  userId: number,
+  input: unknown,
+  ctx: RequestContext,
+  remember: boolean,
+): Promise<SecondStepResult> {
+  const user = await findUserById(db, userId)
+  if (!user || user.disabled_at || !user.totp_enabled_at) return { kind: 'failed' }
+  const throttle = await checkSignInThrottle(db, user.email, ctx.ip)
+  if (!throttle.allowed) return { kind: 'throttled', retryAfterSeconds: throttle.retryAfterSeconds }
+  const result = await verifySecondFactor(db, user, input, ctx)
+  if (!result.ok) {
+    if (result.errors.code === undefined) return { kind: 'invalid', errors: result.errors }
+    await recordSignInFailure(db, user.email, ctx.ip)
+    await audit(db, {
+      action: 'sign_in_failed',
+      subjectUserId: user.id,
+      ip: ctx.ip,
+      details: { step: 'second factor' },
+    })
+    return { kind: 'failed' }
+  }
+  await recordSignIn(db, user, ctx, { remember, method: result.method })
+  return { kind: 'signed-in', user }
+}
+
+/**
+ * What every completed sign-in leaves behind: failures forgotten, the time
+ * noted, an audit entry and, for staff and owners, an email telling them of
+ * it, so a stolen staff login cannot go unnoticed.
+ */
+async function recordSignIn(
+  db: Db,
+  user: User,
+  ctx: RequestContext,
+  details: { remember: boolean; method: 'password' | 'totp' | 'recovery_code' },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const now = nowIso()
+    await clearSignInFailures(trx, user.email)
+    await updateUser(trx, user.id, { last_sign_in_at: now })
+    await audit(trx, { action: 'sign_in', actorUserId: user.id, ip: ctx.ip, details })
+    if (mustUseTwoFactor(user)) {
+      const shop = await getShopSettings(trx)
+      await enqueueEmail(trx, {
+        template: 'new-sign-in',
+        to: user.email,
+        subject: `New sign-in to the ${shop.shopName} back office`,
+        data: { name: user.name, at: now, ip: ctx.ip, device: describeUserAgent(ctx.userAgent ?? '') },
+        shop,
+        baseUrl: ctx.baseUrl,
+      })
+    }
+  })
 }

@@ -25,3 +25,8 @@ export async function countUsersWithRole(db: Db, role: User['role']): Promise<nu
     .executeTakeFirstOrThrow()
   return Number(row.count)
 }
+
+/** Removes the user; their tokens, recovery codes and sessions go with them (ON DELETE CASCADE). */
+export async function deleteUser(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('users').where('id', '=', id).execute()
+}

@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import { resendVerification } from '../../modules/accounts/accounts.service.js'
 import { requireUser } from '../../plugins/auth.js'
+import deletionRoutes from './deletion.js'
+import emailRoutes from './email.js'
+import exportRoutes from './export.js'
+import passwordRoutes from './password.js'
+import profileRoutes from './profile.js'
+import sessionsRoutes from './sessions.js'
+import twoFactorRoutes from './two-factor.js'
 
 /** /account: everything here needs a signed-in user; the guard is set once for the whole area. */
 export default async function accountArea(app: FastifyInstance) {
@@ -19,4 +26,12 @@ export default async function accountArea(app: FastifyInstance) {
     }
     return reply.redirect('/account', 303)
   })
+
+  await app.register(profileRoutes)
+  await app.register(passwordRoutes)
+  await app.register(emailRoutes)
+  await app.register(sessionsRoutes)
+  await app.register(twoFactorRoutes)
+  await app.register(exportRoutes)
+  await app.register(deletionRoutes)
 }

@@ -7,6 +7,8 @@ export default async function mailboxRoutes(app: FastifyInstance, opts: { nav: A
   app.get('/admin/mailbox', async (_request, reply) => {
     const emails = (await listEmails(app.db, 50)).map((email) => ({
       ...email,
+      // The signature line is "-- " by convention; trailing spaces mean nothing on a page.
+      text: email.text.replace(/[ \t]+$/gm, ''),
       links: [...new Set(email.text.match(/https?:\/\/[^\s<>"]+/g) ?? [])],
     }))
     return reply.render('admin/mailbox/index', { title: 'Mailbox', adminNav: opts.nav, emails })

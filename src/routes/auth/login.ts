@@ -1,7 +1,7 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { formValues } from '../../lib/forms.js'
 import { safeReturnPath } from '../../lib/return-path.js'
-import { signIn } from '../../modules/accounts/accounts.service.js'
+import { signIn, signInSecondStep } from '../../modules/accounts/accounts.service.js'
 import { describeWait } from '../../modules/accounts/throttle.js'
 import { startUserSession } from '../../plugins/auth.js'
 
@@ -45,6 +45,62 @@ export default async function loginRoutes(app: FastifyInstance) {
         await startUserSession(request, result.user, result.remember)
         request.flash('success', `Welcome back, ${result.user.name}.`)
         return reply.redirect(next, 303)
+      case 'second-factor':
+        await request.session.regenerate()
+        request.session.set('pendingSignIn', {
+          userId: result.user.id,
+          remember: result.remember,
+          next,
+          until: new Date(Date.now() + SECOND_STEP_MS).toISOString(),
+        })
+        return reply.redirect('/login/two-factor', 303)
     }
   })
+
+  app.get('/login/two-factor', async (request, reply) => {
+    if (!pending(request)) return reply.redirect('/login', 303)
+    return reply.render('auth/login/two-factor', { ...secondStep, errors: {} })
+  })
+
+  app.post('/login/two-factor', async (request, reply) => {
+    const waiting = pending(request)
+    if (!waiting) {
+      request.flash('error', 'That took too long. Please sign in again.')
+      return reply.redirect('/login', 303)
+    }
+    const result = await signInSecondStep(
+      app.db,
+      waiting.userId,
+      request.body,
+      request.accountContext(),
+      waiting.remember,
+    )
+    switch (result.kind) {
+      case 'invalid':
+        return reply.code(422).render('auth/login/two-factor', { ...secondStep, errors: result.errors })
+      case 'failed':
+        return reply
+          .code(422)
+          .render('auth/login/two-factor', { ...secondStep, errors: { code: 'That code is not right' } })
+      case 'throttled':
+        reply.header('retry-after', String(result.retryAfterSeconds))
+        return reply.code(429).render('auth/login/two-factor', {
+          ...secondStep,
+          errors: { code: `Too many attempts. Wait ${describeWait(result.retryAfterSeconds)}, then try again` },
+        })
+      case 'signed-in':
+        await startUserSession(request, result.user, waiting.remember)
+        request.flash('success', `Welcome back, ${result.user.name}.`)
+        return reply.redirect(waiting.next, 303)
+    }
+  })
+}
+
+/** How long the second step may take after the password was accepted. */
+const SECOND_STEP_MS = 5 * 60_000
+const secondStep = { title: 'Two-factor sign-in', noindex: true }
+
+function pending(request: FastifyRequest) {
+  const waiting = request.hasSession() ? request.session.get('pendingSignIn') : undefined
+  return waiting && Date.parse(waiting.until) > Date.now() ? waiting : null
 }
