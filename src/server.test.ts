@@ -75,6 +75,25 @@ describe('the server process', () => {
     return { proc, exited, out: () => stdout, err: () => stderr }
   }
 
+  it('prints a one-time link to create the owner when a production shop has none', async () => {
+    const server = start({
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'http://127.0.0.1:39217',
+      HOST: '127.0.0.1',
+      PORT: '39217',
+      DATABASE_URL: tempDatabase(),
+      SESSION_SECRET: 's'.repeat(40),
+      SMTP_URL: 'smtp://127.0.0.1:2',
+      LOG_LEVEL: 'warn',
+    })
+    await expect.poll(() => server.out(), { timeout: 15_000 }).toMatch(/\/setup\?token=[\w-]{43}/)
+    expect(server.out()).toContain('The shop has no owner yet.')
+    const link = /(http:\/\/\S+\/setup\?token=[\w-]+)/.exec(server.out())?.[1] as string
+    expect((await fetch(link)).status).toBe(200)
+    server.proc.kill('SIGTERM')
+    expect(await server.exited).toBe(0)
+  })
+
   it('stops at boot with one line naming a missing production setting', async () => {
     const server = start({
       NODE_ENV: 'production',
@@ -114,6 +133,7 @@ describe('the server process', () => {
     expect(home.status).toBe(200)
     expect(await home.text()).toContain('Juniper &amp; Pine')
 
+    expect(server.out()).toContain('owner    owner@juniper-and-pine.example  password: juniper owner demo')
     server.proc.kill('SIGTERM')
     expect(await server.exited).toBe(0)
     expect(server.out()).toContain('Shopfront stopped.')

@@ -4,7 +4,8 @@ import { buildApp } from './app.js'
 import { type Config, ConfigError, loadConfig } from './config.js'
 import { createDb } from './db/connection.js'
 import { migrateToLatest } from './db/migrator.js'
-import { seedDemoIfEmpty } from './modules/demo/demo.seed.js'
+import { ownerSetupLink } from './modules/accounts/owner-setup.service.js'
+import { demoAccounts, seedDemoIfEmpty } from './modules/demo/demo.seed.js'
 
 /** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000
@@ -13,8 +14,7 @@ const SHUTDOWN_GRACE_MS = 10_000
 export async function startServer(config: Config): Promise<FastifyInstance> {
   const db = createDb(config.databaseFile)
   await migrateToLatest(db)
-  const seeded = config.seedDemo ? await seedDemoIfEmpty(db) : false
-  await db.destroy()
+  const seeded = config.seedDemo ? await seedDemoIfEmpty(db, { scrypt: config.passwordHashing }) : false
 
   const app = await buildApp(config)
   await app.listen({ host: config.host, port: config.port })
@@ -23,6 +23,18 @@ export async function startServer(config: Config): Promise<FastifyInstance> {
   const shown = config.publicUrl?.origin ?? `http://${displayHost(config.host)}:${port}`
   if (seeded) app.log.info('loaded the demo shop into the empty database')
   console.log(`Shopfront is running at ${shown} (${config.env}, database ${config.databaseFile})`)
+
+  const setup = await ownerSetupLink(db, shown)
+  await db.destroy()
+  if (setup)
+    console.log(
+      `The shop has no owner yet. Open this link to create the owner account (it works once, for 24 hours):\n  ${setup}`,
+    )
+  else if (config.seedDemo) {
+    console.log('Demo sign-ins (unless you have changed them):')
+    for (const account of demoAccounts)
+      console.log(`  ${account.role.padEnd(8)} ${account.email}  password: ${account.password}`)
+  }
   return app
 }
 

@@ -14,6 +14,7 @@ import confirmEmailRoutes from './auth/confirm-email.js'
 import loginRoutes from './auth/login.js'
 import logoutRoutes from './auth/logout.js'
 import passwordResetRoutes from './auth/password-reset.js'
+import setupRoutes from './auth/setup.js'
 import signupRoutes from './auth/signup.js'
 import verifyEmailRoutes from './auth/verify-email.js'
 import contactRoutes from './shop/contact.js'
@@ -44,6 +45,7 @@ export default async function htmlArea(app: FastifyInstance, opts: { config: Con
   await app.register(verifyEmailRoutes)
   await app.register(passwordResetRoutes)
   await app.register(confirmEmailRoutes)
+  await app.register(setupRoutes)
   await app.register(accountArea)
   await app.register(adminArea)
 }

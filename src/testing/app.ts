@@ -49,7 +49,7 @@ export async function buildTestApp(
   const config = testConfig({ databaseFile: join(dir, 'shop.sqlite'), ...overrides })
   const db = createDb(config.databaseFile)
   await migrateToLatest(db)
-  if (options.seed !== false) await seedDemo(db)
+  if (options.seed !== false) await seedDemo(db, { scrypt: config.passwordHashing })
 
   const shop: TestShop = {
     app: await buildApp(config),

@@ -1,5 +1,9 @@
 import type { Db } from '../../db/connection.js'
+import type { Role } from '../../db/schema.js'
 import { type ProgressFactory, silentProgress } from '../../lib/progress.js'
+import { nowIso } from '../../lib/time.js'
+import { hashPassword, RECOMMENDED_SCRYPT, type ScryptParams } from '../accounts/password.js'
+import { findUserByEmail, insertUser } from '../accounts/users.repository.js'
 import { isUnconfigured, type ShopSettings, setMissingShopSettings } from '../settings/settings.service.js'
 
 /** A size option a seeder takes on the command line, such as --products 100000. */
@@ -14,7 +18,14 @@ export interface Seeder {
   /** Options it reads from the command line; `db:seed` accepts only options some seeder declares. */
   options: Record<string, SeedOption>
   /** Adds what is missing; running it twice leaves the same shop as running it once. */
-  run(db: Db, sizes: Record<string, number>, progress: ProgressFactory): Promise<void>
+  run(db: Db, context: SeedContext): Promise<void>
+}
+
+export interface SeedContext {
+  sizes: Record<string, number>
+  progress: ProgressFactory
+  /** Cost of the demo accounts' password hashes (tests lower it). */
+  scrypt: ScryptParams
 }
 
 export const demoSettings: Partial<ShopSettings> = {
@@ -35,27 +46,54 @@ export const demoSettings: Partial<ShopSettings> = {
 const settingsSeeder: Seeder = {
   name: 'shop settings',
   options: {},
-  async run(db, _sizes, progress) {
+  async run(db, { progress }) {
     const bar = progress('shop settings', 1)
     await setMissingShopSettings(db, demoSettings)
     bar.done()
   },
 }
 
-/** Every module's demo data, in the order they depend on each other. */
-export const seeders: Seeder[] = [settingsSeeder]
+/** The demo shop's accounts, printed at start in development so a person can try both sides. */
+export const demoAccounts: { role: Role; name: string; email: string; password: string }[] = [
+  { role: 'owner', name: 'Olive Owner', email: 'owner@juniper-and-pine.example', password: 'juniper owner demo' },
+  { role: 'customer', name: 'Casey Customer', email: 'casey@example.com', password: 'juniper customer demo' },
+]
 
-export async function seedDemo(
-  db: Db,
-  sizes: Record<string, number> = {},
-  progress: ProgressFactory = silentProgress,
-): Promise<void> {
-  for (const seeder of seeders) await seeder.run(db, sizes, progress)
+const accountsSeeder: Seeder = {
+  name: 'demo accounts',
+  options: {},
+  async run(db, { progress, scrypt }) {
+    const bar = progress('demo accounts', demoAccounts.length)
+    for (const account of demoAccounts) {
+      if (!(await findUserByEmail(db, account.email))) {
+        const now = nowIso()
+        await insertUser(db, {
+          email: account.email,
+          name: account.name,
+          role: account.role,
+          password_hash: await hashPassword(account.password, scrypt),
+          email_verified_at: now,
+          created_at: now,
+          updated_at: now,
+        })
+      }
+      bar.tick()
+    }
+    bar.done()
+  },
+}
+
+/** Every module's demo data, in the order they depend on each other. */
+export const seeders: Seeder[] = [settingsSeeder, accountsSeeder]
+
+export async function seedDemo(db: Db, context: Partial<SeedContext> = {}): Promise<void> {
+  const full: SeedContext = { sizes: {}, progress: silentProgress, scrypt: RECOMMENDED_SCRYPT, ...context }
+  for (const seeder of seeders) await seeder.run(db, full)
 }
 
 /** Loads the demo shop into a database nobody has configured; returns whether it did. */
-export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
+export async function seedDemoIfEmpty(db: Db, context: Partial<SeedContext> = {}): Promise<boolean> {
   if (!(await isUnconfigured(db))) return false
-  await seedDemo(db)
+  await seedDemo(db, context)
   return true
 }

@@ -181,7 +181,7 @@ describe('the account pages', () => {
   })
 
   it('refuse to delete the shop’s only owner', async () => {
-    shop = await buildTestApp()
+    shop = await buildTestApp({}, { seed: false })
     user = await createUser(shop.db, { role: 'owner' })
     const cookie = await signInAs(shop.app, user)
     const refused = await submit(cookie, '/account/deletion', { password: TEST_PASSWORD })

@@ -54,8 +54,8 @@ describe('signing in and out', () => {
   it('takes about as long for an unknown address as for a known one', async () => {
     shop = await buildTestApp({ passwordHashing: { ln: 14, r: 8, p: 1 } })
     const hash = await hashPassword(TEST_PASSWORD, { ln: 14, r: 8, p: 1 })
-    await createUser(shop.db, { email: 'known@example.com' })
-    await shop.db.updateTable('users').set({ password_hash: hash }).execute()
+    const known = await createUser(shop.db, { email: 'known@example.com' })
+    await shop.db.updateTable('users').set({ password_hash: hash }).where('id', '=', known.id).execute()
     const time = async (email: string) => {
       const started = process.hrtime.bigint()
       await postForm(
@@ -141,7 +141,11 @@ describe('signing in and out', () => {
     shop = await buildTestApp()
     const user = await createUser(shop.db)
     const cookie = await signInAs(shop.app, user)
-    await shop.db.updateTable('users').set({ disabled_at: new Date().toISOString() }).execute()
+    await shop.db
+      .updateTable('users')
+      .set({ disabled_at: new Date().toISOString() })
+      .where('id', '=', user.id)
+      .execute()
     expect((await shop.app.inject({ url: '/account', headers: { cookie } })).statusCode).toBe(303)
     expect(await shop.db.selectFrom('sessions').selectAll().execute()).toHaveLength(0)
     const again = await postForm(shop.app, '/login', { email: user.email, password: TEST_PASSWORD })
@@ -155,9 +159,14 @@ describe('signing in and out', () => {
     await shop.db
       .updateTable('users')
       .set({ password_hash: await hashPassword(TEST_PASSWORD, { ln: 9, r: 8, p: 1 }) })
+      .where('id', '=', user.id)
       .execute()
     await signInAs(shop.app, user)
-    const row = await shop.db.selectFrom('users').select('password_hash').executeTakeFirstOrThrow()
+    const row = await shop.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow()
     expect(row.password_hash).toMatch(/^\$scrypt\$ln=10,r=8,p=1\$/)
   })
 

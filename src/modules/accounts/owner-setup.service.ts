@@ -1,0 +1,75 @@
+import type { Db } from '../../db/connection.js'
+import type { User } from '../../db/schema.js'
+import { nowIso } from '../../lib/time.js'
+import { type FieldErrors, validate } from '../../lib/validation.js'
+import { signUpInput } from './accounts.forms.js'
+import { type RequestContext, sendVerification } from './accounts.service.js'
+import { audit } from './audit.js'
+import { hashPassword } from './password.js'
+import { consumeToken, issueToken, peekToken } from './tokens.js'
+import { countUsersWithRole, findUserByEmail, insertUser } from './users.repository.js'
+
+const SETUP_TTL_MS = 24 * 60 * 60_000
+
+/**
+ * A shop with no owner gets a one-time link to create one, made anew at every
+ * start (the previous link stops working). Returns null once an owner exists.
+ */
+export async function ownerSetupLink(db: Db, baseUrl: string): Promise<string | null> {
+  return db.transaction().execute(async (trx) => {
+    if ((await countUsersWithRole(trx, 'owner')) > 0) return null
+    await trx
+      .updateTable('user_tokens')
+      .set({ used_at: nowIso() })
+      .where('purpose', '=', 'setup_owner')
+      .where('used_at', 'is', null)
+      .execute()
+    const token = await issueToken(trx, { userId: null, purpose: 'setup_owner', ttlMs: SETUP_TTL_MS })
+    return `${baseUrl}/setup?token=${token}`
+  })
+}
+
+export async function isLiveSetupToken(db: Db, token: string): Promise<boolean> {
+  return (await countUsersWithRole(db, 'owner')) === 0 && (await peekToken(db, 'setup_owner', token)) !== undefined
+}
+
+export type OwnerSetupResult =
+  | { kind: 'created'; user: User }
+  | { kind: 'invalid'; errors: FieldErrors }
+  | { kind: 'gone' }
+
+/**
+ * Creates the owner from the setup link. A mistake in the form does not use
+ * the link up; creating the owner does, and no second owner can be made this way.
+ */
+export async function createOwner(
+  db: Db,
+  token: string,
+  input: unknown,
+  ctx: RequestContext,
+): Promise<OwnerSetupResult> {
+  if (!(await isLiveSetupToken(db, token))) return { kind: 'gone' }
+  const checked = validate(signUpInput, input)
+  if (!checked.ok) return { kind: 'invalid', errors: checked.errors }
+  const { name, email, password } = checked.value
+  const passwordHash = await hashPassword(password, ctx.scrypt)
+  return db.transaction().execute(async (trx): Promise<OwnerSetupResult> => {
+    if ((await countUsersWithRole(trx, 'owner')) > 0) return { kind: 'gone' }
+    if (await findUserByEmail(trx, email)) {
+      return { kind: 'invalid', errors: { email: 'An account with this email address already exists' } }
+    }
+    if (!(await consumeToken(trx, 'setup_owner', token))) return { kind: 'gone' }
+    const now = nowIso()
+    const user = await insertUser(trx, {
+      email,
+      name,
+      role: 'owner',
+      password_hash: passwordHash,
+      created_at: now,
+      updated_at: now,
+    })
+    await sendVerification(trx, user, ctx)
+    await audit(trx, { action: 'owner_created', actorUserId: user.id, ip: ctx.ip })
+    return { kind: 'created', user }
+  })
+}
