@@ -108,8 +108,8 @@ export async function requireUser(request: FastifyRequest, reply: FastifyReply):
 
 /**
  * The hook for an area that needs one of these roles: a signed-in user
- * without it gets a 403 page, and staff who have not set up two-factor
- * sign-in are sent to do so first.
+ * without it gets a 403 page; staff whose address is unconfirmed, or who
+ * have not set up two-factor sign-in, are sent to do that first.
  */
 export function requireRole(...roles: Role[]) {
   return async function roleGuard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -118,9 +118,14 @@ export function requireRole(...roles: Role[]) {
       const error = Object.assign(new Error('This page is for the shop’s staff.'), { statusCode: 403 })
       throw error
     }
+    // Sign-in alerts and invitations go to this address, so it has to be one that works.
+    if (!request.user.email_verified_at) {
+      request.flash('error', 'Confirm your email address before you use the back office.')
+      return reply.redirect('/account', 303)
+    }
     if (mustUseTwoFactor(request.user) && !request.user.totp_enabled_at) {
       request.flash('error', 'Set up two-factor sign-in before you use the back office.')
-      await reply.redirect('/account/two-factor', 303)
+      return reply.redirect('/account/two-factor', 303)
     }
   }
 }

@@ -125,6 +125,15 @@ describe('two-factor sign-in', () => {
     expect(admin.headers.location).toBe('/account/two-factor')
   })
 
+  it('and staff must have confirmed their address before the back office opens', async () => {
+    shop = await buildTestApp()
+    const staff = await createUser(shop.db, { role: 'staff', verified: false })
+    const cookie = await signInAs(shop.app, staff)
+    const admin = await shop.app.inject({ url: '/admin', headers: { cookie } })
+    expect(admin.statusCode).toBe(303)
+    expect(admin.headers.location).toBe('/account')
+  })
+
   it('cannot be turned off by staff; a customer can, with their password', async () => {
     shop = await buildTestApp()
     const staff = await createUser(shop.db, { role: 'staff' })
