@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
+import { formValues } from '../lib/forms.js'
 import { viewsDir } from '../lib/paths.js'
 import { getShopSettings } from '../modules/settings/settings.service.js'
 
@@ -20,6 +21,8 @@ declare module 'fastify' {
   interface FastifyReply {
     /** Renders a page with the locals every layout needs. Personal pages are marked private. */
     render(template: string, data?: PageData): Promise<FastifyReply>
+    /** The form convention for a failed form: the same page again, 422, the submitted values (never a password) and a message per field. */
+    formErrors(template: string, data: PageData, errors: Record<string, string>): Promise<FastifyReply>
   }
 }
 
@@ -60,6 +63,13 @@ export const viewsPlugin = fp(
       })
       return this.type('text/html; charset=utf-8').send(html)
     })
+
+    app.decorateReply(
+      'formErrors',
+      function formErrors(this: FastifyReply, template: string, data: PageData, errors: Record<string, string>) {
+        return this.code(422).render(template, { ...data, values: formValues(this.request.body), errors })
+      },
+    )
   },
   {
     name: 'shopfront-views',

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify'
-import { formValues } from '../../lib/forms.js'
 import { requestEmailChange } from '../../modules/accounts/profile.service.js'
 import { signedInUser } from '../../plugins/auth.js'
 
@@ -13,9 +12,7 @@ export default async function emailRoutes(app: FastifyInstance) {
   app.post('/account/email', async (request, reply) => {
     const result = await requestEmailChange(app.db, signedInUser(request), request.body, request.accountContext())
     if (!result.ok) {
-      return reply
-        .code(422)
-        .render('account/email/edit', { ...page, values: formValues(request.body), errors: result.errors })
+      return reply.formErrors('account/email/edit', page, result.errors)
     }
     app.wakeMailWorker()
     request.flash(

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify'
-import { formValues } from '../../lib/forms.js'
 import { changeName } from '../../modules/accounts/profile.service.js'
 import { signedInUser } from '../../plugins/auth.js'
 
@@ -13,9 +12,7 @@ export default async function profileRoutes(app: FastifyInstance) {
   app.post('/account/profile', async (request, reply) => {
     const result = await changeName(app.db, signedInUser(request), request.body, request.accountContext())
     if (!result.ok) {
-      return reply
-        .code(422)
-        .render('account/profile/edit', { ...page, values: formValues(request.body), errors: result.errors })
+      return reply.formErrors('account/profile/edit', page, result.errors)
     }
     request.flash('success', 'Your name has been changed.')
     return reply.redirect('/account', 303)

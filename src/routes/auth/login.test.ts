@@ -128,10 +128,16 @@ describe('signing in and out', () => {
     const plain = await signInAs(shop.app, user)
     const remembered = await signInAs(shop.app, user, TEST_PASSWORD, { remember: 'on' })
     const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString()
-    await shop.db.updateTable('sessions').set({ last_seen_at: hoursAgo(3) }).execute()
+    await shop.db
+      .updateTable('sessions')
+      .set({ last_seen_at: hoursAgo(3) })
+      .execute()
     expect((await shop.app.inject({ url: '/account', headers: { cookie: plain } })).statusCode).toBe(303)
     expect((await shop.app.inject({ url: '/account', headers: { cookie: remembered } })).statusCode).toBe(200)
-    await shop.db.updateTable('sessions').set({ last_seen_at: hoursAgo(15 * 24) }).execute()
+    await shop.db
+      .updateTable('sessions')
+      .set({ last_seen_at: hoursAgo(15 * 24) })
+      .execute()
     expect((await shop.app.inject({ url: '/account', headers: { cookie: remembered } })).statusCode).toBe(303)
     expect(await shop.db.selectFrom('sessions').selectAll().execute()).toHaveLength(0)
   })

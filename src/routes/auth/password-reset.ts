@@ -1,5 +1,4 @@
 import type { FastifyInstance, onSendHookHandler } from 'fastify'
-import { formValues } from '../../lib/forms.js'
 import { requestPasswordReset, resetPassword } from '../../modules/accounts/password-reset.service.js'
 import { peekToken } from '../../modules/accounts/tokens.js'
 
@@ -27,9 +26,7 @@ export default async function passwordResetRoutes(app: FastifyInstance) {
   app.post('/forgot-password', async (request, reply) => {
     const result = await requestPasswordReset(app.db, request.body, request.accountContext())
     if (!result.ok) {
-      return reply
-        .code(422)
-        .render('auth/forgot-password/new', { ...forgotPage, values: formValues(request.body), errors: result.errors })
+      return reply.formErrors('auth/forgot-password/new', forgotPage, result.errors)
     }
     app.wakeMailWorker()
     request.flash(

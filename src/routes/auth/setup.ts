@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify'
-import { formValues } from '../../lib/forms.js'
 import { createOwner, isLiveSetupToken } from '../../modules/accounts/owner-setup.service.js'
 import { startUserSession } from '../../plugins/auth.js'
 
@@ -22,13 +21,7 @@ export default async function setupRoutes(app: FastifyInstance) {
       return reply.code(410).render('auth/setup/new', { ...page, live: false, token: '', values: {}, errors: {} })
     }
     if (result.kind === 'invalid') {
-      return reply.code(422).render('auth/setup/new', {
-        ...page,
-        live: true,
-        token,
-        values: formValues(request.body),
-        errors: result.errors,
-      })
+      return reply.formErrors('auth/setup/new', { ...page, live: true, token }, result.errors)
     }
     app.wakeMailWorker()
     await startUserSession(request, result.user, false)

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify'
-import { formValues } from '../../lib/forms.js'
 import { signUp } from '../../modules/accounts/accounts.service.js'
 
 const page = {
@@ -16,9 +15,7 @@ export default async function signupRoutes(app: FastifyInstance) {
   app.post('/signup', async (request, reply) => {
     const result = await signUp(app.db, request.body, request.accountContext())
     if (!result.ok) {
-      return reply
-        .code(422)
-        .render('auth/signup/new', { ...page, values: formValues(request.body), errors: result.errors })
+      return reply.formErrors('auth/signup/new', page, result.errors)
     }
     app.wakeMailWorker()
     request.flash(

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify'
-import { formValues } from '../../lib/forms.js'
 import { submitContactMessage } from '../../modules/contact/contact.service.js'
 import { siteOrigin } from '../../plugins/csrf.js'
 
@@ -11,9 +10,7 @@ export default async function contactRoutes(app: FastifyInstance) {
   app.post('/contact', async (request, reply) => {
     const result = await submitContactMessage(app.db, request.body, { baseUrl: siteOrigin(app.config, request) })
     if (!result.ok) {
-      return reply
-        .code(422)
-        .render('shop/contact/new', { ...page, values: formValues(request.body), errors: result.errors })
+      return reply.formErrors('shop/contact/new', page, result.errors)
     }
     app.wakeMailWorker()
     request.flash(
