@@ -4,6 +4,11 @@ import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createUser, signInAs, TEST_PASSWORD } from '../../testing/factories.js'
 import { csrfTokenIn, postForm, sessionCookie } from '../../testing/http.js'
 
+/** The key shown for typing into an app, without its spaces. */
+function keyOn(html: string): string {
+  return (/<code class="secret">([A-Z2-7 ]+)<\/code>/.exec(html)?.[1] ?? '').replace(/ /g, '')
+}
+
 describe('two-factor sign-in', () => {
   let shop: TestShop
   afterEach(() => shop.close())
@@ -25,7 +30,7 @@ describe('two-factor sign-in', () => {
     let cookie = await signInAs(shop.app, user)
     const page = await shop.app.inject({ url: '/account/two-factor', headers: { cookie } })
     expect(page.body).toMatch(/<svg role="img" aria-label="QR code for your authenticator app"/)
-    const secret = (/<code class="secret">([A-Z2-7 ]+)<\/code>/.exec(page.body)?.[1] as string).replace(/ /g, '')
+    const secret = keyOn(page.body)
     expect(secret).toHaveLength(32)
 
     const wrong = await submit(cookie, '/account/two-factor', { code: '000000' })
@@ -78,11 +83,7 @@ describe('two-factor sign-in', () => {
     shop = await buildTestApp()
     const user = await createUser(shop.db)
     let cookie = await signInAs(shop.app, user)
-    const secret = (
-      /<code class="secret">([A-Z2-7 ]+)<\/code>/.exec(
-        (await shop.app.inject({ url: '/account/two-factor', headers: { cookie } })).body,
-      )?.[1] as string
-    ).replace(/ /g, '')
+    const secret = keyOn((await shop.app.inject({ url: '/account/two-factor', headers: { cookie } })).body)
     cookie = sessionCookie(await submit(cookie, '/account/two-factor', { code: currentTotpCode(secret) })) as string
     const codes = [
       ...(await shop.app.inject({ url: '/account/two-factor/recovery-codes', headers: { cookie } })).body.matchAll(
