@@ -32,6 +32,7 @@ describe('every page the shop renders is valid HTML', () => {
     ['the 403 page', '/admin', 'customer'],
     ['the back-office dashboard', '/admin', 'staff'],
     ['the development mailbox', '/admin/mailbox', 'owner'],
+    ['the security log', '/admin/security-log', 'owner'],
     ['the name form', '/account/profile', 'customer'],
     ['the password form', '/account/password', 'customer'],
     ['the email form', '/account/email', 'customer'],

@@ -45,6 +45,32 @@ describe('who may enter the back office', () => {
   })
 })
 
+describe('owner-only pages', () => {
+  let shop: TestShop
+  beforeAll(async () => {
+    shop = await buildTestApp()
+  })
+  afterAll(() => shop.close())
+
+  it('refuse staff with a 403 and leave them out of the menu', async () => {
+    const cookie = await signInAs(shop.app, await createUser(shop.db, { role: 'staff' }))
+    expect((await shop.app.inject({ url: '/admin/security-log', headers: { cookie } })).statusCode).toBe(403)
+    expect((await shop.app.inject({ url: '/admin', headers: { cookie } })).body).not.toContain('Security log')
+  })
+
+  it('show the owner the security log, naming people by email and never a secret', async () => {
+    const owner = await createUser(shop.db, { role: 'owner', email: 'olive@example.com' })
+    await postForm(shop.app, '/login', { email: 'olive@example.com', password: 'not it' })
+    const cookie = await signInAs(shop.app, owner)
+    const page = await shop.app.inject({ url: '/admin/security-log', headers: { cookie } })
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('<td>sign in failed</td>')
+    expect(page.body).toContain('<td>olive@example.com</td>')
+    expect(page.body).not.toContain('not it')
+    expect((await shop.app.inject({ url: '/admin', headers: { cookie } })).body).toContain('Security log')
+  })
+})
+
 describe('the back office in production', () => {
   it('has no mailbox', async () => {
     const shop = await buildTestApp({ isProduction: true, env: 'production' })

@@ -1,0 +1,21 @@
+import type { Db } from '../../db/connection.js'
+
+export interface AuditListing {
+  at: string
+  action: string
+  actor: string | null
+  subject: string | null
+  ip: string | null
+}
+
+/** The newest entries, with the people named by email (null when the account is gone). */
+export async function listAuditEntries(db: Db, limit: number): Promise<AuditListing[]> {
+  return db
+    .selectFrom('audit_log')
+    .leftJoin('users as actor', 'actor.id', 'audit_log.actor_user_id')
+    .leftJoin('users as subject', 'subject.id', 'audit_log.subject_user_id')
+    .select(['audit_log.at', 'audit_log.action', 'audit_log.ip', 'actor.email as actor', 'subject.email as subject'])
+    .orderBy('audit_log.id', 'desc')
+    .limit(limit)
+    .execute()
+}
