@@ -58,7 +58,13 @@ export async function buildApp(config: Config, deps: AppDependencies = {}): Prom
   if (config.logRequests) {
     app.addHook('onResponse', async (request, reply) => {
       request.log.info(
-        { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        // The path only: query strings carry one-time tokens (?token=…) that must not reach a log.
+        {
+          method: request.method,
+          url: request.url.split('?', 1)[0],
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
         'request',
       )
     })
