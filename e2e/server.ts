@@ -42,12 +42,16 @@ export async function startShop(): Promise<RunningShop> {
   await run(process.execPath, ['dist/src/cli/seed.js'], { env })
 
   const server = spawn(process.execPath, ['dist/src/server.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // A worker that ends abruptly (a timed-out journey) must not leave its shop running.
+  const orphanGuard = () => server.kill('SIGKILL')
+  process.once('exit', orphanGuard)
   await listening(server)
   return {
     url,
     databaseFile: env.DATABASE_URL,
     mail: smtp.received,
     async stop() {
+      process.off('exit', orphanGuard)
       if (server.exitCode === null) {
         const exited = new Promise((resolve) => server.once('exit', resolve))
         server.kill('SIGTERM')
