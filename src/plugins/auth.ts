@@ -6,8 +6,7 @@ import type { Role, User } from '../db/schema.js'
 import { nowIso } from '../lib/time.js'
 import type { RequestContext } from '../modules/accounts/accounts.service.js'
 import { mustUseTwoFactor } from '../modules/accounts/two-factor.service.js'
-import { findUserById } from '../modules/accounts/users.repository.js'
-import { touchSession } from '../modules/sessions/session.repository.js'
+import { findSessionUser, touchSession } from '../modules/sessions/session.repository.js'
 import { siteOrigin } from './csrf.js'
 
 /** A session's "last seen" is written at most this often, so browsing costs no write per page. */
@@ -52,28 +51,20 @@ export const authPlugin = fp(
       if (!request.hasSession()) return
       const userId = request.session.get('userId')
       if (userId === undefined) return
-      const user = await findUserById(opts.db, userId)
-      if (!user || user.disabled_at) {
-        await request.session.destroy()
-        return
-      }
-      const seen = await lastSeen(opts.db, request.session.sessionId)
+      const found = await findSessionUser(opts.db, request.session.sessionId, userId)
+      const seen = found?.lastSeenAt ?? null
       const idleFor = seen ? Date.now() - Date.parse(seen) : 0
-      if (idleFor > (request.session.get('remember') ? REMEMBER_IDLE_MS : SHORT_IDLE_MS)) {
+      const idleLimit = request.session.get('remember') ? REMEMBER_IDLE_MS : SHORT_IDLE_MS
+      if (!found || found.user.disabled_at || idleFor > idleLimit) {
         await request.session.destroy()
         return
       }
-      request.user = user
+      request.user = found.user
       if (!seen || idleFor > TOUCH_EVERY_MS) await touchSession(opts.db, request.session.sessionId, nowIso())
     })
   },
   { name: 'shopfront-auth', dependencies: ['shopfront-session'] },
 )
-
-async function lastSeen(db: Db, sessionId: string): Promise<string | null> {
-  const row = await db.selectFrom('sessions').select('last_seen_at').where('id', '=', sessionId).executeTakeFirst()
-  return row?.last_seen_at ?? null
-}
 
 /**
  * Starts a signed-in session under a new id (the old one dies, so a session

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js'
+import type { NewAuditEntry } from '../../db/schema.js'
 
 export interface AuditListing {
   at: string
@@ -17,5 +18,19 @@ export async function listAuditEntries(db: Db, limit: number): Promise<AuditList
     .select(['audit_log.at', 'audit_log.action', 'audit_log.ip', 'actor.email as actor', 'subject.email as subject'])
     .orderBy('audit_log.id', 'desc')
     .limit(limit)
+    .execute()
+}
+
+export async function insertAuditEntry(db: Db, row: NewAuditEntry): Promise<void> {
+  await db.insertInto('audit_log').values(row).execute()
+}
+
+/** What happened to one account, oldest first, for their data export. */
+export async function listAuditForSubject(db: Db, userId: number) {
+  return db
+    .selectFrom('audit_log')
+    .select(['at', 'action', 'ip'])
+    .where('subject_user_id', '=', userId)
+    .orderBy('at')
     .execute()
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connection.js'
 import { nowIso } from '../../lib/time.js'
+import { insertAuditEntry } from './audit.repository.js'
 
 export type AuditAction =
   | 'sign_up'
@@ -35,15 +36,12 @@ export async function audit(
     details?: Record<string, unknown>
   },
 ): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      at: nowIso(),
-      action: entry.action,
-      actor_user_id: entry.actorUserId ?? null,
-      subject_user_id: entry.subjectUserId ?? entry.actorUserId ?? null,
-      ip: entry.ip ?? null,
-      details: entry.details ? JSON.stringify(entry.details) : null,
-    })
-    .execute()
+  await insertAuditEntry(db, {
+    at: nowIso(),
+    action: entry.action,
+    actor_user_id: entry.actorUserId ?? null,
+    subject_user_id: entry.subjectUserId ?? entry.actorUserId ?? null,
+    ip: entry.ip ?? null,
+    details: entry.details ? JSON.stringify(entry.details) : null,
+  })
 }

@@ -6,7 +6,7 @@ import { signUpInput } from './accounts.forms.js'
 import { type RequestContext, sendVerification } from './accounts.service.js'
 import { audit } from './audit.js'
 import { hashPassword } from './password.js'
-import { consumeToken, issueToken, peekToken } from './tokens.js'
+import { consumeToken, issueToken, peekToken, revokeUnownedTokens } from './tokens.js'
 import { countUsersWithRole, findUserByEmail, insertUser } from './users.repository.js'
 
 const SETUP_TTL_MS = 24 * 60 * 60_000
@@ -18,12 +18,7 @@ const SETUP_TTL_MS = 24 * 60 * 60_000
 export async function ownerSetupLink(db: Db, baseUrl: string): Promise<string | null> {
   return db.transaction().execute(async (trx) => {
     if ((await countUsersWithRole(trx, 'owner')) > 0) return null
-    await trx
-      .updateTable('user_tokens')
-      .set({ used_at: nowIso() })
-      .where('purpose', '=', 'setup_owner')
-      .where('used_at', 'is', null)
-      .execute()
+    await revokeUnownedTokens(trx, 'setup_owner')
     const token = await issueToken(trx, { userId: null, purpose: 'setup_owner', ttlMs: SETUP_TTL_MS })
     return `${baseUrl}/setup?token=${token}`
   })

@@ -3,12 +3,14 @@ import type { User } from '../../db/schema.js'
 import { nowIso } from '../../lib/time.js'
 import { describeUserAgent } from '../../lib/user-agent.js'
 import { type Validated, validate } from '../../lib/validation.js'
+import { listContactMessagesFrom } from '../contact/contact.repository.js'
 import { enqueueEmail } from '../mail/mail.service.js'
 import { deleteUserSession, deleteUserSessions, findUserSessions } from '../sessions/session.repository.js'
 import { getShopSettings } from '../settings/settings.service.js'
 import { changeEmailInput, changeNameInput, changePasswordInput, confirmWithPasswordInput } from './accounts.forms.js'
 import type { RequestContext } from './accounts.service.js'
 import { audit } from './audit.js'
+import { listAuditForSubject } from './audit.repository.js'
 import { hashPassword, verifyPassword } from './password.js'
 import { consumeToken, issueToken, revokeTokens } from './tokens.js'
 import { countUsersWithRole, deleteUser, findUserByEmail, findUserById, updateUser } from './users.repository.js'
@@ -161,18 +163,8 @@ export async function endSession(db: Db, user: User, sessionId: string, ctx: Req
 export async function exportAccountData(db: Db, user: User): Promise<Record<string, unknown>> {
   const [sessions, activity, messages] = await Promise.all([
     listSessions(db, user, ''),
-    db
-      .selectFrom('audit_log')
-      .select(['at', 'action', 'ip'])
-      .where('subject_user_id', '=', user.id)
-      .orderBy('at')
-      .execute(),
-    db
-      .selectFrom('contact_messages')
-      .select(['created_at', 'subject', 'message'])
-      .where('email', '=', user.email)
-      .orderBy('created_at')
-      .execute(),
+    listAuditForSubject(db, user.id),
+    listContactMessagesFrom(db, user.email),
   ])
   return {
     exportedAt: nowIso(),

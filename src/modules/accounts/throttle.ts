@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js'
+import { deleteFailuresBefore, deleteFailuresFor, failuresSince, insertFailure } from './throttle.repository.js'
 
 const WINDOW_MS = 15 * 60_000
 /** Failures allowed in the window before each further try has to wait. */
@@ -29,41 +30,27 @@ export async function checkSignInThrottle(
 ): Promise<ThrottleVerdict> {
   const since = new Date(now.getTime() - WINDOW_MS).toISOString()
   const [byEmail, byIp] = await Promise.all([
-    db
-      .selectFrom('sign_in_failures')
-      .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.max('at').as('last')])
-      .where('email', '=', email)
-      .where('at', '>', since)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('sign_in_failures')
-      .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.max('at').as('last')])
-      .where('ip', '=', ip)
-      .where('at', '>', since)
-      .executeTakeFirstOrThrow(),
+    failuresSince(db, 'email', email, since),
+    failuresSince(db, 'ip', ip, since),
   ])
   const retryAt = Math.max(
-    byEmail.last ? Date.parse(byEmail.last) + waitAfterFailures(Number(byEmail.count), FREE_PER_EMAIL) : 0,
-    byIp.last ? Date.parse(byIp.last) + waitAfterFailures(Number(byIp.count), FREE_PER_IP) : 0,
+    byEmail.last ? Date.parse(byEmail.last) + waitAfterFailures(byEmail.count, FREE_PER_EMAIL) : 0,
+    byIp.last ? Date.parse(byIp.last) + waitAfterFailures(byIp.count, FREE_PER_IP) : 0,
   )
-  const blocked =
-    (Number(byEmail.count) >= FREE_PER_EMAIL || Number(byIp.count) >= FREE_PER_IP) && retryAt > now.getTime()
+  const blocked = (byEmail.count >= FREE_PER_EMAIL || byIp.count >= FREE_PER_IP) && retryAt > now.getTime()
   return blocked
     ? { allowed: false, retryAfterSeconds: Math.ceil((retryAt - now.getTime()) / 1000) }
     : { allowed: true }
 }
 
 export async function recordSignInFailure(db: Db, email: string, ip: string, now = new Date()): Promise<void> {
-  await db.insertInto('sign_in_failures').values({ email, ip, at: now.toISOString() }).execute()
+  await insertFailure(db, { email, ip, at: now.toISOString() })
   // Old rows mean nothing any more; clearing them as we go keeps the table small.
-  await db
-    .deleteFrom('sign_in_failures')
-    .where('at', '<', new Date(now.getTime() - 24 * 60 * 60_000).toISOString())
-    .execute()
+  await deleteFailuresBefore(db, new Date(now.getTime() - 24 * 60 * 60_000).toISOString())
 }
 
 export async function clearSignInFailures(db: Db, email: string): Promise<void> {
-  await db.deleteFrom('sign_in_failures').where('email', '=', email).execute()
+  await deleteFailuresFor(db, email)
 }
 
 /** "2 minutes", "45 seconds": the wait as a person reads it. */

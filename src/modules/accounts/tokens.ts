@@ -63,3 +63,14 @@ export async function revokeTokens(db: Db, userId: number, purpose: TokenPurpose
     .where('used_at', 'is', null)
     .execute()
 }
+
+/** Links of this purpose that belong to nobody yet (the owner set-up link) stop working. */
+export async function revokeUnownedTokens(db: Db, purpose: TokenPurpose): Promise<void> {
+  await db
+    .updateTable('user_tokens')
+    .set({ used_at: new Date().toISOString() })
+    .where('user_id', 'is', null)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .execute()
+}

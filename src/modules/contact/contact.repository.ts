@@ -12,3 +12,12 @@ export async function countContactMessages(db: Db): Promise<number> {
     .executeTakeFirstOrThrow()
   return Number(row.count)
 }
+
+export async function listContactMessagesFrom(db: Db, email: string) {
+  return db
+    .selectFrom('contact_messages')
+    .select(['created_at', 'subject', 'message'])
+    .where('email', '=', email)
+    .orderBy('created_at')
+    .execute()
+}

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection.js'
-import type { NewSession, SessionRow } from '../../db/schema.js'
+import type { NewSession, SessionRow, User } from '../../db/schema.js'
 
 export async function findLiveSession(db: Db, id: string, now: string): Promise<SessionRow | undefined> {
   return db.selectFrom('sessions').selectAll().where('id', '=', id).where('expires_at', '>', now).executeTakeFirst()
@@ -56,4 +56,23 @@ export async function deleteUserSession(db: Db, userId: number, id: string): Pro
 
 export async function touchSession(db: Db, id: string, at: string): Promise<void> {
   await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).execute()
+}
+
+/** The session's user and when the session was last seen, in one query (it runs on every signed-in request). */
+export async function findSessionUser(
+  db: Db,
+  sessionId: string,
+  userId: number,
+): Promise<{ user: User; lastSeenAt: string | null } | undefined> {
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('users')
+    .select('sessions.last_seen_at as session_last_seen_at')
+    .where('sessions.id', '=', sessionId)
+    .where('users.id', '=', userId)
+    .executeTakeFirst()
+  if (!row) return undefined
+  const { session_last_seen_at, ...user } = row
+  return { user, lastSeenAt: session_last_seen_at }
 }
