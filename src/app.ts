@@ -3,12 +3,16 @@ import fastifyCompress from '@fastify/compress'
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify'
 import type { Config } from './config.js'
 import { createDb, type Db } from './db/connection.js'
+import { conditionalPlugin } from './plugins/conditional.js'
 import { lastResortErrorHandler } from './plugins/error-pages.js'
 import { mailPlugin } from './plugins/mail.js'
+import { mediaPlugin } from './plugins/media.js'
 import { securityPlugin } from './plugins/security.js'
 import apiRoutes from './routes/api/index.js'
 import healthRoutes from './routes/health.js'
 import htmlArea from './routes/html.js'
+import robotsRoutes from './routes/shop/robots.js'
+import sitemapRoutes from './routes/shop/sitemap.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -72,8 +76,14 @@ export async function buildApp(config: Config, deps: AppDependencies = {}): Prom
 
   await app.register(mailPlugin, { config, db })
   await app.register(securityPlugin, { config })
+  // ETags are computed on the body as routes produce it; compression is a per-route hook, so it always runs after.
+  await app.register(conditionalPlugin)
   await app.register(fastifyCompress, { global: true, threshold: 1024 })
   await app.register(healthRoutes)
+  await app.register(mediaPlugin, { mediaDir: config.mediaDir })
+  // For crawlers: no session, no layout, a query or a few.
+  await app.register(sitemapRoutes)
+  await app.register(robotsRoutes)
   await app.register(apiRoutes, { prefix: '/api' })
   await app.register(htmlArea, { config, db })
   return app

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig, parseDatabaseUrl } from './config.js'
+import { projectRoot } from './lib/paths.js'
 
 const secret = 'x'.repeat(40)
 const production = {
@@ -115,6 +116,13 @@ describe('loadConfig', () => {
       port: 8080,
       host: '0.0.0.0',
     })
+  })
+
+  it('keeps product images in db/media under the project folder unless MEDIA_DIR names another', () => {
+    const base = { NODE_ENV: 'development', SESSION_SECRET: secret }
+    expect(loadConfig(base).mediaDir).toBe(join(projectRoot, 'db', 'media'))
+    expect(loadConfig({ ...base, MEDIA_DIR: 'var/images' }).mediaDir).toBe(join(projectRoot, 'var', 'images'))
+    expect(loadConfig({ ...base, MEDIA_DIR: '/srv/shop/media' }).mediaDir).toBe('/srv/shop/media')
   })
 
   it('reads TRUST_PROXY as a flag, a hop count or addresses', () => {

@@ -20,6 +20,8 @@ export interface Config {
   port: number
   /** Absolute path of the SQLite database file, or ':memory:'. */
   databaseFile: string
+  /** Absolute path of the folder holding the stored product images, served at /media/. */
+  mediaDir: string
   sessionSecret: string
   /** The shop's public origin; null in development when not set. */
   publicUrl: URL | null
@@ -57,6 +59,7 @@ const schema = z.object({
     .max(65535, 'PORT must be between 0 and 65535')
     .default(3000),
   DATABASE_URL: z.string().default('sqlite:db/shop.sqlite'),
+  MEDIA_DIR: z.string().default('db/media'),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters long').optional(),
   PUBLIC_URL: z.string().optional(),
   SEED_DEMO: flag('SEED_DEMO').optional(),
@@ -113,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { secr
     host: e.HOST ?? (isProduction ? '0.0.0.0' : 'localhost'),
     port: e.PORT,
     databaseFile: parseDatabaseUrl(e.DATABASE_URL),
+    mediaDir: isAbsolute(e.MEDIA_DIR) ? e.MEDIA_DIR : resolve(projectRoot, e.MEDIA_DIR),
     sessionSecret,
     publicUrl,
     seedDemo: e.SEED_DEMO ?? e.NODE_ENV === 'development',

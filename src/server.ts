@@ -14,7 +14,9 @@ const SHUTDOWN_GRACE_MS = 10_000
 export async function startServer(config: Config): Promise<FastifyInstance> {
   const db = createDb(config.databaseFile)
   await migrateToLatest(db)
-  const seeded = config.seedDemo ? await seedDemoIfEmpty(db, { scrypt: config.passwordHashing }) : false
+  const seeded = config.seedDemo
+    ? await seedDemoIfEmpty(db, { scrypt: config.passwordHashing, mediaDir: config.mediaDir })
+    : false
 
   const app = await buildApp(config)
   await app.listen({ host: config.host, port: config.port })

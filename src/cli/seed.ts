@@ -11,7 +11,7 @@ async function main() {
   const db = createDb(config.databaseFile)
   try {
     await migrateToLatest(db)
-    await seedDemo(db, { sizes, progress: createProgress, scrypt: config.passwordHashing })
+    await seedDemo(db, { sizes, progress: createProgress, scrypt: config.passwordHashing, mediaDir: config.mediaDir })
     console.log(`Demo data is loaded into ${config.databaseFile}.`)
   } finally {
     await db.destroy()

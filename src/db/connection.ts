@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, SqliteDialect } from 'kysely'
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely'
 import type { Database } from './schema.js'
 
 /** The database or a transaction on it: repositories take either (a Transaction is a Kysely). */
@@ -22,6 +22,37 @@ export function openSqlite(filename: string): SQLite.Database {
   return sqlite
 }
 
+/** How many distinct statements stay prepared; an app has a few hundred, generated IN-lists add more. */
+const STATEMENT_CACHE_SIZE = 500
+
+/**
+ * Kysely's SQLite driver prepares every statement on every query; preparing
+ * costs about as much as running a simple indexed query. This keeps prepared
+ * statements by their SQL text (least recently used dropped first). A
+ * statement still iterating (a streamed query) is busy, so another caller
+ * gets a fresh one.
+ */
+export function withStatementCache(sqlite: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>()
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      const cached = cache.get(sql)
+      if (cached && !cached.busy) {
+        cache.delete(sql)
+        cache.set(sql, cached)
+        return cached
+      }
+      const statement = sqlite.prepare(sql)
+      if (!cached) {
+        cache.set(sql, statement)
+        if (cache.size > size) cache.delete(cache.keys().next().value as string)
+      }
+      return statement
+    },
+  }
+}
+
 export function createDb(filename: string): Db {
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(filename) }) })
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(openSqlite(filename)) }) })
 }

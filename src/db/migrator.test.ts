@@ -14,14 +14,28 @@ async function tables(db: Db): Promise<string[]> {
 
 const ALL_TABLES = [
   'audit_log',
+  'categories',
   'contact_messages',
+  'images',
   'outbox_emails',
+  'product_images',
+  'product_slugs',
+  'products',
+  'products_fts',
+  'products_fts_config',
+  'products_fts_content',
+  'products_fts_data',
+  'products_fts_docsize',
+  'products_fts_idx',
+  'products_fts_vocab',
   'recovery_codes',
   'sessions',
   'settings',
   'sign_in_failures',
   'user_tokens',
   'users',
+  'variant_option_values',
+  'variants',
 ]
 
 describe('migrations', () => {

@@ -15,6 +15,14 @@ export interface Database {
   recovery_codes: RecoveryCodesTable
   sign_in_failures: SignInFailuresTable
   audit_log: AuditLogTable
+  categories: CategoriesTable
+  images: ImagesTable
+  products: ProductsTable
+  product_slugs: ProductSlugsTable
+  variants: VariantsTable
+  variant_option_values: VariantOptionValuesTable
+  product_images: ProductImagesTable
+  products_fts: ProductsFtsTable
 }
 
 export interface SettingsTable {
@@ -131,6 +139,102 @@ export interface AuditLogTable {
   details: string | null
 }
 
+export interface CategoriesTable {
+  id: Generated<number>
+  parent_id: number | null
+  name: string
+  slug: string
+  description: Generated<string>
+  position: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface ImagesTable {
+  id: Generated<number>
+  /** Content hash of the original; the stored files are named by it. */
+  key: string
+  width: number
+  height: number
+  /** JSON array of the generated widths. */
+  widths: string
+  created_at: string
+}
+
+export type ProductStatus = 'draft' | 'active' | 'archived'
+
+export interface ProductsTable {
+  id: Generated<number>
+  slug: string
+  title: string
+  description_md: Generated<string>
+  description_html: Generated<string>
+  description_text: Generated<string>
+  status: ProductStatus
+  seo_title: string | null
+  seo_description: string | null
+  category_id: number | null
+  /** JSON object of free-form attributes, e.g. {"Material":"Stoneware"}. */
+  attributes: Generated<string>
+  /** JSON array of option names in order, e.g. ["Size","Colour"]. */
+  option_names: Generated<string>
+  featured: Generated<number>
+  /** Kept from the variants by triggers. */
+  price_min: Generated<number>
+  price_max: Generated<number>
+  in_stock: Generated<number>
+  published_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface ProductSlugsTable {
+  slug: string
+  product_id: number
+  created_at: string
+}
+
+export interface VariantsTable {
+  id: Generated<number>
+  product_id: number
+  sku: string
+  /** JSON object of option name to value; {} for a product without options. */
+  options: Generated<string>
+  /** Minor units of the shop's currency. */
+  price: number
+  compare_at_price: number | null
+  stock: Generated<number>
+  track_stock: Generated<number>
+  allow_backorder: Generated<number>
+  position: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface VariantOptionValuesTable {
+  variant_id: number
+  product_id: number
+  name: string
+  value: string
+}
+
+export interface ProductImagesTable {
+  id: Generated<number>
+  product_id: number
+  image_id: number
+  position: Generated<number>
+  alt: string
+}
+
+/** The FTS5 index (SQLite); rowid is the product id. */
+export interface ProductsFtsTable {
+  rowid: number
+  title: string
+  description: string
+  skus: string
+  category: string
+}
+
 export type SettingRow = Selectable<SettingsTable>
 export type SessionRow = Selectable<SessionsTable>
 export type NewSession = Insertable<SessionsTable>
@@ -145,3 +249,12 @@ export type UserUpdate = Updateable<UsersTable>
 export type UserToken = Selectable<UserTokensTable>
 export type AuditEntry = Selectable<AuditLogTable>
 export type NewAuditEntry = Insertable<AuditLogTable>
+export type Category = Selectable<CategoriesTable>
+export type NewCategory = Insertable<CategoriesTable>
+export type Image = Selectable<ImagesTable>
+export type Product = Selectable<ProductsTable>
+export type NewProduct = Insertable<ProductsTable>
+export type ProductUpdate = Updateable<ProductsTable>
+export type Variant = Selectable<VariantsTable>
+export type NewVariant = Insertable<VariantsTable>
+export type ProductImage = Selectable<ProductImagesTable>

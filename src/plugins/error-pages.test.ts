@@ -21,7 +21,7 @@ describe('error pages', () => {
     expect(response.headers['content-type']).toMatch(/^text\/html/)
     expect(response.body).toContain('<h1>Page not found</h1>')
     expect(response.body).toContain('Juniper &amp; Pine')
-    expect(response.body).toContain('<meta name="robots" content="noindex">')
+    expect(response.body).toContain('<meta name="robots" content="noindex,follow">')
     expect(response.body).not.toContain('rel="canonical"')
   })
 

@@ -5,7 +5,10 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
 import { formValues } from '../lib/forms.js'
+import { formatMoney } from '../lib/money.js'
 import { viewsDir } from '../lib/paths.js'
+import { pictureData } from '../modules/catalogue/images.js'
+import { jsonLdScript } from '../modules/catalogue/seo.js'
 import { getShopSettings } from '../modules/settings/settings.service.js'
 
 export interface PageData {
@@ -59,6 +62,10 @@ export const viewsPlugin = fp(
         path,
         canonical: base + (data.canonicalPath ?? path),
         requestId: request.id,
+        base,
+        money: (minor: number) => formatMoney(minor, shop.currency, shop.locale),
+        picture: pictureData,
+        jsonLdScript,
         currentUser: request.user ? { name: request.user.name, role: request.user.role } : null,
       })
       return this.type('text/html; charset=utf-8').send(html)

@@ -19,6 +19,8 @@ import signupRoutes from './auth/signup.js'
 import verifyEmailRoutes from './auth/verify-email.js'
 import contactRoutes from './shop/contact.js'
 import homeRoutes from './shop/home.js'
+import productRoutes from './shop/products.js'
+import searchRoutes from './shop/search.js'
 
 /** Form posts are small: the largest field is a message of a few thousand characters. */
 const FORM_BODY_LIMIT = 64 * 1024
@@ -38,6 +40,8 @@ export default async function htmlArea(app: FastifyInstance, opts: { config: Con
   await app.register(errorPagesPlugin)
 
   await app.register(homeRoutes)
+  await app.register(productRoutes)
+  await app.register(searchRoutes)
   await app.register(contactRoutes)
   await app.register(signupRoutes)
   await app.register(loginRoutes)

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../app.js'
 import type { Config } from '../config.js'
@@ -19,12 +19,16 @@ export interface TestShop {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
+  const databaseFile = overrides.databaseFile ?? ':memory:'
   return {
     env: 'test',
     isProduction: false,
     host: '127.0.0.1',
     port: 0,
-    databaseFile: ':memory:',
+    databaseFile,
+    // Beside the test's database file, so removing its folder removes the images too; nothing is created until an image is stored.
+    mediaDir:
+      databaseFile === ':memory:' ? join(tmpdir(), 'shopfront-test-media') : join(dirname(databaseFile), 'media'),
     sessionSecret: 'a-test-secret-that-is-long-enough-for-sessions',
     publicUrl: null,
     seedDemo: false,
@@ -43,13 +47,20 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 /** The real app on a fresh, migrated database file of its own (demo data loaded unless seed is false). */
 export async function buildTestApp(
   overrides: Partial<Config> = {},
-  options: { seed?: boolean } = {},
+  /** seed: load the demo shop (default true); products: how many demo products it gets (default none, images take time). */
+  options: { seed?: boolean; products?: number } = {},
 ): Promise<TestShop> {
   const dir = mkdtempSync(join(tmpdir(), 'shopfront-test-'))
-  const config = testConfig({ databaseFile: join(dir, 'shop.sqlite'), ...overrides })
+  // The media folder is in the same temporary folder, removed at close.
+  const config = testConfig({ databaseFile: join(dir, 'shop.sqlite'), mediaDir: join(dir, 'media'), ...overrides })
   const db = createDb(config.databaseFile)
   await migrateToLatest(db)
-  if (options.seed !== false) await seedDemo(db, { scrypt: config.passwordHashing })
+  if (options.seed !== false)
+    await seedDemo(db, {
+      scrypt: config.passwordHashing,
+      mediaDir: config.mediaDir,
+      sizes: { products: options.products ?? 0 },
+    })
 
   const shop: TestShop = {
     app: await buildApp(config),

@@ -1,6 +1,7 @@
-import { HtmlValidate, type Message } from 'html-validate'
+import { FileSystemConfigLoader, HtmlValidate, type Message } from 'html-validate'
 
-const validator = new HtmlValidate()
+// Reads .htmlvalidate.json like the command-line tool does.
+const validator = new HtmlValidate(new FileSystemConfigLoader())
 
 /** The HTML validator's errors for a page, each as "line:column rule: message". Empty when the page is valid. */
 export async function htmlErrors(html: string, name = 'page.html'): Promise<string[]> {

@@ -4,6 +4,7 @@ import { type ProgressFactory, silentProgress } from '../../lib/progress.js'
 import { nowIso } from '../../lib/time.js'
 import { hashPassword, RECOMMENDED_SCRYPT, type ScryptParams } from '../accounts/password.js'
 import { findUserByEmail, insertUser } from '../accounts/users.repository.js'
+import { catalogueSeeder } from './catalogue.seed.js'
 import { isUnconfigured, type ShopSettings, setMissingShopSettings } from '../settings/settings.service.js'
 
 /** A size option a seeder takes on the command line, such as --products 100000. */
@@ -26,6 +27,8 @@ export interface SeedContext {
   progress: ProgressFactory
   /** Cost of the demo accounts' password hashes (tests lower it). */
   scrypt: ScryptParams
+  /** Where product images are stored (Config.mediaDir). */
+  mediaDir: string
 }
 
 export const demoSettings: Partial<ShopSettings> = {
@@ -84,15 +87,19 @@ const accountsSeeder: Seeder = {
 }
 
 /** Every module's demo data, in the order they depend on each other. */
-export const seeders: Seeder[] = [settingsSeeder, accountsSeeder]
+export const seeders: Seeder[] = [settingsSeeder, accountsSeeder, catalogueSeeder]
 
-export async function seedDemo(db: Db, context: Partial<SeedContext> = {}): Promise<void> {
+export async function seedDemo(db: Db, context: Partial<SeedContext> & { mediaDir: string }): Promise<void> {
   const full: SeedContext = { sizes: {}, progress: silentProgress, scrypt: RECOMMENDED_SCRYPT, ...context }
+  full.sizes = {
+    ...Object.fromEntries(seeders.flatMap((s) => Object.entries(s.options).map(([k, o]) => [k, o.default]))),
+    ...full.sizes,
+  }
   for (const seeder of seeders) await seeder.run(db, full)
 }
 
 /** Loads the demo shop into a database nobody has configured; returns whether it did. */
-export async function seedDemoIfEmpty(db: Db, context: Partial<SeedContext> = {}): Promise<boolean> {
+export async function seedDemoIfEmpty(db: Db, context: Partial<SeedContext> & { mediaDir: string }): Promise<boolean> {
   if (!(await isUnconfigured(db))) return false
   await seedDemo(db, context)
   return true

@@ -107,7 +107,7 @@ describe('forgetting a password and choosing a new one', () => {
       expect(page.headers['referrer-policy']).toBe('no-referrer')
       expect(page.headers['cache-control']).toBe('no-store')
       expect(page.body).toContain(`<input type="hidden" name="token" value="${token}">`)
-      expect(page.body).toContain('<meta name="robots" content="noindex">')
+      expect(page.body).toContain('<meta name="robots" content="noindex,follow">')
     }
     const [stored] = await shop.db.selectFrom('user_tokens').select('used_at').execute()
     expect(stored?.used_at).toBeNull()

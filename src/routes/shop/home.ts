@@ -1,5 +1,16 @@
 import type { FastifyInstance } from 'fastify'
+import { homeProducts, loadCategoryTree } from '../../modules/catalogue/catalogue.service.js'
+import { homeJsonLd } from '../../modules/catalogue/seo.js'
+import { getShopSettings } from '../../modules/settings/settings.service.js'
 
 export default async function homeRoutes(app: FastifyInstance) {
-  app.get('/', async (_request, reply) => reply.render('shop/home/index'))
+  app.get('/', async (request, reply) => {
+    const [products, tree, shop] = await Promise.all([
+      homeProducts(app.db),
+      loadCategoryTree(app.db),
+      getShopSettings(app.db),
+    ])
+    const base = app.config.publicUrl ? app.config.publicUrl.origin : `${request.protocol}://${request.host}`
+    return reply.render('shop/home/index', { ...products, categories: tree.roots, jsonLd: homeJsonLd(base, shop) })
+  })
 }

@@ -1,0 +1,372 @@
+import type { Db } from '../../db/connection.js'
+import type { Category, Product, ProductStatus } from '../../db/schema.js'
+import { nowIso } from '../../lib/time.js'
+import {
+  countListing,
+  deleteOldSlug,
+  insertOldSlug,
+  insertProduct,
+  insertProductImage,
+  insertVariant,
+  type ListingFilter,
+  type ListingSort,
+  selectCategories,
+  selectCoverImages,
+  selectFeatured,
+  selectListing,
+  selectProductBySlug,
+  selectProductImages,
+  selectRelated,
+  selectRenamedSlug,
+  selectVariants,
+  slugTaken,
+  updateProductRow,
+} from './catalogue.repository.js'
+import { renderDescription } from './markdown.js'
+
+export interface CategoryNode {
+  id: number
+  name: string
+  slug: string
+  description: string
+  parentId: number | null
+  children: CategoryNode[]
+  updatedAt: string
+}
+
+export interface CategoryTree {
+  roots: CategoryNode[]
+  byId: Map<number, CategoryNode>
+  bySlug: Map<string, CategoryNode>
+}
+
+export function buildCategoryTree(
+  rows: Pick<Category, 'id' | 'parent_id' | 'name' | 'slug' | 'description' | 'updated_at'>[],
+): CategoryTree {
+  const byId = new Map<number, CategoryNode>()
+  for (const row of rows) {
+    byId.set(row.id, {
+      id: row.id,
+      name: row.name,
+      slug: row.slug,
+      description: row.description,
+      parentId: row.parent_id,
+      children: [],
+      updatedAt: row.updated_at,
+    })
+  }
+  const roots: CategoryNode[] = []
+  for (const node of byId.values()) {
+    const parent = node.parentId === null ? undefined : byId.get(node.parentId)
+    if (parent) parent.children.push(node)
+    else roots.push(node)
+  }
+  return { roots, byId, bySlug: new Map([...byId.values()].map((n) => [n.slug, n])) }
+}
+
+export async function loadCategoryTree(db: Db): Promise<CategoryTree> {
+  return buildCategoryTree(await selectCategories(db))
+}
+
+/** A category and everything below it, for "Clothing" to list shirts too. */
+export function descendantIds(node: CategoryNode): number[] {
+  const ids: number[] = []
+  const stack = [node]
+  const seen = new Set<number>()
+  while (stack.length) {
+    const next = stack.pop() as CategoryNode
+    if (seen.has(next.id)) continue // a cycle made by hand in the database must not hang a page
+    seen.add(next.id)
+    ids.push(next.id)
+    stack.push(...next.children)
+  }
+  return ids
+}
+
+/** Root first: Clothing › Shirts. */
+export function categoryPath(tree: CategoryTree, id: number | null): CategoryNode[] {
+  const path: CategoryNode[] = []
+  let node = id === null ? undefined : tree.byId.get(id)
+  while (node && !path.includes(node)) {
+    path.unshift(node)
+    node = node.parentId === null ? undefined : tree.byId.get(node.parentId)
+  }
+  return path
+}
+
+export interface CardImage {
+  key: string
+  width: number
+  height: number
+  widths: string
+  alt: string
+}
+
+export interface ProductCard {
+  id: number
+  slug: string
+  title: string
+  price_min: number
+  price_max: number
+  in_stock: number
+  image: CardImage | null
+}
+
+async function withCovers<T extends { id: number }>(db: Db, rows: T[]): Promise<(T & { image: CardImage | null })[]> {
+  const covers = new Map(
+    (
+      await selectCoverImages(
+        db,
+        rows.map((r) => r.id),
+      )
+    ).map((c) => [c.product_id, c]),
+  )
+  return rows.map((row) => {
+    const cover = covers.get(row.id)
+    return {
+      ...row,
+      image: cover
+        ? { key: cover.key, width: cover.width, height: cover.height, widths: cover.widths, alt: cover.alt }
+        : null,
+    }
+  })
+}
+
+export async function listProducts(
+  db: Db,
+  filter: ListingFilter,
+  sort: ListingSort,
+  page: number,
+  perPage: number,
+  maxPages: number,
+): Promise<{ products: ProductCard[]; total: number; capped: boolean }> {
+  const cap = perPage * maxPages
+  const [rows, total] = await Promise.all([
+    selectListing(db, filter, sort, perPage, (page - 1) * perPage),
+    countListing(db, filter, cap + 1),
+  ])
+  return { products: await withCovers(db, rows), total: Math.min(total, cap), capped: total > cap }
+}
+
+export async function homeProducts(db: Db) {
+  const [featured, newest] = await Promise.all([selectFeatured(db, 8), selectListing(db, {}, 'newest', 8, 0)])
+  return { featured: await withCovers(db, featured), newest: await withCovers(db, newest) }
+}
+
+export type ProductLookup =
+  | { kind: 'found'; product: Product }
+  | { kind: 'moved'; slug: string }
+  | { kind: 'archived'; product: Product }
+  | { kind: 'missing' }
+
+/** What a product address answers: the page, a 301 to the new slug, 410 for an archived product, 404 otherwise (drafts too). */
+export async function lookupProduct(db: Db, slug: string): Promise<ProductLookup> {
+  const product = await selectProductBySlug(db, slug)
+  if (product?.status === 'active') return { kind: 'found', product }
+  if (product?.status === 'archived') return { kind: 'archived', product }
+  if (product) return { kind: 'missing' }
+  const current = await selectRenamedSlug(db, slug)
+  return current ? { kind: 'moved', slug: current } : { kind: 'missing' }
+}
+
+export interface VariantView {
+  id: number
+  sku: string
+  options: Record<string, string>
+  price: number
+  compareAtPrice: number | null
+  stock: number
+  available: boolean
+  /** Shown next to the price: "In stock", "Only 3 left", "Out of stock", "Available on backorder". */
+  stockLabel: string
+}
+
+export function stockLabel(v: { stock: number; track_stock: number; allow_backorder: number }): {
+  available: boolean
+  label: string
+} {
+  if (!v.track_stock) return { available: true, label: 'In stock' }
+  if (v.stock > 5) return { available: true, label: 'In stock' }
+  if (v.stock > 0) return { available: true, label: `Only ${v.stock} left` }
+  if (v.allow_backorder) return { available: true, label: 'Available on backorder' }
+  return { available: false, label: 'Out of stock' }
+}
+
+export async function productDetails(db: Db, product: Product) {
+  const [variantRows, images, related] = await Promise.all([
+    selectVariants(db, product.id),
+    selectProductImages(db, product.id),
+    selectRelated(db, product, 4),
+  ])
+  const variants: VariantView[] = variantRows.map((v) => {
+    const stock = stockLabel(v)
+    return {
+      id: v.id,
+      sku: v.sku,
+      options: parseJson<Record<string, string>>(v.options, {}),
+      price: v.price,
+      compareAtPrice: v.compare_at_price,
+      stock: v.stock,
+      available: stock.available,
+      stockLabel: stock.label,
+    }
+  })
+  return {
+    variants,
+    images,
+    related: await withCovers(db, related),
+    optionNames: parseJson<string[]>(product.option_names, []),
+    attributes: Object.entries(parseJson<Record<string, string>>(product.attributes, {})),
+  }
+}
+
+/** The variant a shopper picked with the option form, or the first available one. */
+export function chooseVariant(
+  variants: VariantView[],
+  optionNames: string[],
+  query: Record<string, unknown>,
+): { variant: VariantView | undefined; unavailable: boolean } {
+  const wanted = optionNames.filter((name) => typeof query[name] === 'string')
+  if (wanted.length) {
+    const match = variants.find((v) => wanted.every((name) => v.options[name] === query[name]))
+    if (match) return { variant: match, unavailable: false }
+    return { variant: variants.find((v) => v.available) ?? variants[0], unavailable: true }
+  }
+  return { variant: variants.find((v) => v.available) ?? variants[0], unavailable: false }
+}
+
+function parseJson<T>(text: string, fallback: T): T {
+  try {
+    return JSON.parse(text) as T
+  } catch {
+    return fallback
+  }
+}
+
+export function slugify(text: string): string {
+  return (
+    text
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/&/g, ' and ')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 150) || 'product'
+  )
+}
+
+export interface NewProductInput {
+  title: string
+  slug?: string
+  descriptionMd?: string
+  status?: ProductStatus
+  categoryId?: number | null
+  seoTitle?: string | null
+  seoDescription?: string | null
+  attributes?: Record<string, string>
+  optionNames?: string[]
+  featured?: boolean
+  variants: {
+    sku: string
+    options?: Record<string, string>
+    price: number
+    compareAtPrice?: number | null
+    stock?: number
+    trackStock?: boolean
+    allowBackorder?: boolean
+  }[]
+  images?: { imageId: number; alt: string }[]
+}
+
+/** Creates a product with its variants and images in one transaction; the search index follows by trigger. */
+export async function createProduct(db: Db, input: NewProductInput): Promise<number> {
+  const now = nowIso()
+  const description = renderDescription(input.descriptionMd ?? '')
+  return db.transaction().execute(async (trx) => {
+    let slug = input.slug ?? slugify(input.title)
+    for (let n = 2; await slugTaken(trx, slug); n++) slug = `${input.slug ?? slugify(input.title)}-${n}`
+    const id = await insertProduct(trx, {
+      slug,
+      title: input.title,
+      description_md: input.descriptionMd ?? '',
+      description_html: description.html,
+      description_text: description.text,
+      status: input.status ?? 'draft',
+      category_id: input.categoryId ?? null,
+      seo_title: input.seoTitle ?? null,
+      seo_description: input.seoDescription ?? null,
+      attributes: JSON.stringify(input.attributes ?? {}),
+      option_names: JSON.stringify(input.optionNames ?? []),
+      featured: input.featured ? 1 : 0,
+      published_at: (input.status ?? 'draft') === 'active' ? now : null,
+      created_at: now,
+      updated_at: now,
+    })
+    for (const [position, v] of input.variants.entries()) {
+      await insertVariant(
+        trx,
+        {
+          product_id: id,
+          sku: v.sku,
+          options: JSON.stringify(v.options ?? {}),
+          price: v.price,
+          compare_at_price: v.compareAtPrice ?? null,
+          stock: v.stock ?? 0,
+          track_stock: v.trackStock === false ? 0 : 1,
+          allow_backorder: v.allowBackorder ? 1 : 0,
+          position,
+          created_at: now,
+          updated_at: now,
+        },
+        v.options ?? {},
+      )
+    }
+    for (const [position, image] of (input.images ?? []).entries()) {
+      await insertProductImage(trx, { product_id: id, image_id: image.imageId, position, alt: image.alt })
+    }
+    return id
+  })
+}
+
+export interface ProductChanges {
+  title?: string
+  slug?: string
+  descriptionMd?: string
+  status?: ProductStatus
+  categoryId?: number | null
+}
+
+/** Changes a product; a new slug keeps the old one as a permanent redirect. */
+export async function updateProduct(db: Db, id: number, changes: ProductChanges): Promise<void> {
+  const now = nowIso()
+  await db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('products')
+      .select(['slug', 'status', 'published_at'])
+      .where('id', '=', id)
+      .executeTakeFirst()
+    if (!current) throw new Error(`No product ${id}`)
+    if (changes.slug && changes.slug !== current.slug) {
+      if (await slugTaken(trx, changes.slug, id)) throw new Error(`The address ${changes.slug} is taken`)
+      await deleteOldSlug(trx, changes.slug)
+      await insertOldSlug(trx, current.slug, id, now)
+    }
+    const description = changes.descriptionMd === undefined ? undefined : renderDescription(changes.descriptionMd)
+    await updateProductRow(trx, id, {
+      ...(changes.title !== undefined ? { title: changes.title } : {}),
+      ...(changes.slug !== undefined ? { slug: changes.slug } : {}),
+      ...(description
+        ? {
+            description_md: changes.descriptionMd,
+            description_html: description.html,
+            description_text: description.text,
+          }
+        : {}),
+      ...(changes.status !== undefined ? { status: changes.status } : {}),
+      ...(changes.status === 'active' && !current.published_at ? { published_at: now } : {}),
+      ...(changes.categoryId !== undefined ? { category_id: changes.categoryId } : {}),
+      updated_at: now,
+    })
+  })
+}

@@ -1,0 +1,132 @@
+import { z } from 'zod'
+import { parseMoney } from '../../lib/money.js'
+import type { FieldErrors } from '../../lib/validation.js'
+import type { ListingFilter, ListingSort } from './catalogue.repository.js'
+
+export const PER_PAGE = 24
+/** Listings show at most this many pages; filters narrow further. Bounds every count and offset. */
+export const MAX_PAGES = 100
+
+export const SORTS: { value: ListingSort; label: string }[] = [
+  { value: 'newest', label: 'Newest' },
+  { value: 'price_asc', label: 'Price: low to high' },
+  { value: 'price_desc', label: 'Price: high to low' },
+  { value: 'name', label: 'Name' },
+]
+
+export interface ListingParams {
+  categorySlug?: string
+  min: string
+  max: string
+  inStock: boolean
+  /** "Name:Value" pairs as the filter form sends them. */
+  options: string[]
+  sort: ListingSort
+  page: number
+}
+
+const many = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+const one = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).trim())
+
+const querySchema = z.object({
+  category: one,
+  min: one,
+  max: one,
+  in_stock: one,
+  option: many,
+  sort: one,
+  page: one,
+})
+
+export type ParsedListing =
+  | { ok: true; params: ListingParams }
+  | { ok: false; params: ListingParams; errors: FieldErrors }
+
+/** Reads a listing's query string. Tracking and unknown parameters are ignored; a bad value is a message, not a guess. */
+export function parseListingQuery(query: unknown): ParsedListing {
+  const raw = querySchema.parse(typeof query === 'object' && query !== null ? query : {})
+  const errors: FieldErrors = {}
+  const sort = SORTS.find((s) => s.value === raw.sort)?.value ?? 'newest'
+  if (raw.sort && sort !== raw.sort) errors.sort = 'Choose a sort order from the list'
+  let page = 1
+  if (raw.page) {
+    if (/^\d{1,6}$/.test(raw.page) && Number(raw.page) >= 1) page = Number(raw.page)
+    else errors.page = 'The page number must be a whole number from 1'
+  }
+  const params: ListingParams = {
+    ...(raw.category ? { categorySlug: raw.category } : {}),
+    min: raw.min,
+    max: raw.max,
+    inStock: raw.in_stock === '1' || raw.in_stock === 'on',
+    options: raw.option.filter((o) => /^[^:]{1,50}:.{1,100}$/.test(o)).slice(0, 20),
+    sort,
+    page,
+  }
+  if (raw.option.length !== params.options.length) errors.option = 'Choose options from the list'
+  return Object.keys(errors).length ? { ok: false, params, errors } : { ok: true, params }
+}
+
+/** The filter for the repository, or messages for the prices a person typed. */
+export function listingFilter(
+  params: ListingParams,
+  currency: string,
+  categoryIds: number[] | undefined,
+): { filter: ListingFilter; errors: FieldErrors } {
+  const errors: FieldErrors = {}
+  const filter: ListingFilter = {}
+  if (categoryIds) filter.categoryIds = categoryIds
+  for (const key of ['min', 'max'] as const) {
+    if (!params[key]) continue
+    const amount = parseMoney(params[key], currency)
+    if (amount === null)
+      errors[key] = `Enter the ${key === 'min' ? 'lowest' : 'highest'} price as an amount, like 25 or 12.50`
+    else if (key === 'min') filter.minPrice = amount
+    else filter.maxPrice = amount
+  }
+  if (filter.minPrice !== undefined && filter.maxPrice !== undefined && filter.minPrice > filter.maxPrice) {
+    errors.max = 'The highest price must be at least the lowest price'
+  }
+  if (params.inStock) filter.inStock = true
+  if (params.options.length) {
+    const options: Record<string, string[]> = {}
+    for (const pair of params.options) {
+      const at = pair.indexOf(':')
+      const name = pair.slice(0, at)
+      options[name] = [...(options[name] ?? []), pair.slice(at + 1)]
+    }
+    filter.options = options
+  }
+  return { filter, errors }
+}
+
+/** Whether anything narrows the listing (sort and page do not). */
+export function isFiltered(params: ListingParams, onCategoryPage: boolean): boolean {
+  return Boolean(
+    (!onCategoryPage && params.categorySlug) || params.min || params.max || params.inStock || params.options.length,
+  )
+}
+
+/** The query string for a listing URL: filters and sort kept, page 1 and defaults dropped. */
+export function listingQueryString(params: ListingParams, page: number, onCategoryPage: boolean): string {
+  const q = new URLSearchParams()
+  if (params.categorySlug && !onCategoryPage) q.set('category', params.categorySlug)
+  if (params.min) q.set('min', params.min)
+  if (params.max) q.set('max', params.max)
+  if (params.inStock) q.set('in_stock', '1')
+  for (const option of params.options) q.append('option', option)
+  if (params.sort !== 'newest') q.set('sort', params.sort)
+  if (page > 1) q.set('page', String(page))
+  const text = q.toString()
+  return text ? `?${text}` : ''
+}
+
+/** The canonical URL of a listing drops sort, paging-one and every other parameter but the page. */
+export function listingCanonical(path: string, page: number): string {
+  return page > 1 ? `${path}?page=${page}` : path
+}

@@ -1,0 +1,148 @@
+import { type ExpressionBuilder, sql } from 'kysely'
+import type { Db } from '../../db/connection.js'
+import type { Database } from '../../db/schema.js'
+
+// Every `match` here is built by matchExpression() in search.ts; it is still passed as a bound parameter.
+
+/** Column weights for bm25(): a word in the title counts ten times one in the description. */
+const RANK = sql<number>`bm25(products_fts, 10.0, 1.0, 5.0, 3.0)`
+
+type Joined = Database & { p: Database['products'] }
+
+/**
+ * Full-text matches of active products. The FTS table drives the join (CROSS
+ * JOIN fixes SQLite's loop order), so a search reads the matching rows only.
+ */
+function matching(db: Db, match: string) {
+  return db
+    .selectFrom('products_fts')
+    .crossJoin('products as p')
+    .whereRef('p.id', '=', sql.ref('products_fts.rowid'))
+    .where(sql<boolean>`products_fts MATCH ${match}`)
+    .where('p.status', '=', 'active')
+}
+
+export interface SearchRow {
+  id: number
+  slug: string
+  title: string
+  price_min: number
+  price_max: number
+  in_stock: number
+  /** The description around the hits, with \u0001 … \u0002 around each hit; not yet escaped. */
+  snippet: string | null
+  image_key: string | null
+  image_width: number | null
+  image_height: number | null
+  image_widths: string | null
+  image_alt: string | null
+}
+
+function coverId(eb: ExpressionBuilder<Joined, 'p'>) {
+  return eb
+    .selectFrom('product_images as c')
+    .select('c.id')
+    .whereRef('c.product_id', '=', 'p.id')
+    .where('c.position', '=', 0)
+    .orderBy('c.id')
+    .limit(1)
+}
+
+/** One page of matches, best first, each with its cover image (if any) and a highlighted snippet. */
+export async function searchProducts(
+  db: Db,
+  match: string,
+  page: { limit: number; offset: number },
+): Promise<SearchRow[]> {
+  return matching(db, match)
+    .leftJoin('product_images as pi', (join) => join.on((eb) => eb('pi.id', '=', coverId(eb as any))))
+    .leftJoin('images as i', 'i.id', 'pi.image_id')
+    .select([
+      'p.id',
+      'p.slug',
+      'p.title',
+      'p.price_min',
+      'p.price_max',
+      'p.in_stock',
+      sql<string | null>`snippet(products_fts, 1, char(1), char(2), '…', 12)`.as('snippet'),
+      'i.key as image_key',
+      'i.width as image_width',
+      'i.height as image_height',
+      'i.widths as image_widths',
+      'pi.alt as image_alt',
+    ])
+    .orderBy(RANK)
+    .orderBy('p.id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute()
+}
+
+/** Counts matches up to `cap`, so a common word never counts the whole catalogue. */
+export async function countSearchResults(db: Db, match: string, cap: number): Promise<number> {
+  const row = await db
+    .selectFrom(matching(db, match).select(sql.lit(1).as('one')).limit(cap).as('m'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export async function hasSearchResults(db: Db, match: string): Promise<boolean> {
+  const row = await matching(db, match).select(sql.lit(1).as('one')).limit(1).executeTakeFirst()
+  return row !== undefined
+}
+
+/** How many vocabulary terms of one first letter are looked at for a suggestion. */
+const VOCABULARY_SCAN = 5000
+/** How many of them, the most common first, are compared with the typed word. */
+const VOCABULARY_CANDIDATES = 200
+
+/**
+ * Indexed terms (Porter stems) that could be `word` misspelt: the same first
+ * letter, a length within reach, the most common first. The scan is bounded,
+ * however large the vocabulary grows.
+ */
+export async function selectVocabularyCandidates(
+  db: Db,
+  word: string,
+  maxDistance: number,
+): Promise<{ term: string; doc: number }[]> {
+  const first = String.fromCodePoint(word.codePointAt(0) as number)
+  const next = String.fromCodePoint((first.codePointAt(0) as number) + 1)
+  const length = [...word].length
+  // A stem can be up to four letters shorter than the word it came from (glazing → glaz).
+  const { rows } = await sql<{ term: string; doc: number }>`
+    SELECT term, doc FROM (
+      SELECT term, doc FROM products_fts_vocab WHERE term >= ${first} AND term < ${next} LIMIT ${VOCABULARY_SCAN}
+    )
+    WHERE length(term) BETWEEN ${Math.max(1, length - maxDistance - 4)} AND ${length + maxDistance}
+    ORDER BY doc DESC, term
+    LIMIT ${VOCABULARY_CANDIDATES}`.execute(db)
+  return rows
+}
+
+/**
+ * A few words around `term` in the best active product holding it, the term
+ * marked with \u0001 … \u0002: how a product spells an indexed stem
+ * ("Stoneware" for "stonewar"). Null when no active product holds it.
+ */
+export async function selectTermSnippet(db: Db, term: string): Promise<string | null> {
+  const row = await matching(db, `"${term.replaceAll('"', '""')}"`)
+    .select(sql<string>`snippet(products_fts, -1, char(1), char(2), '', 3)`.as('snippet'))
+    .orderBy(RANK)
+    .limit(1)
+    .executeTakeFirst()
+  return row ? row.snippet : null
+}
+
+/** Top-level categories, offered when a search finds nothing. */
+export async function selectSuggestionCategories(db: Db, limit = 12): Promise<{ name: string; slug: string }[]> {
+  return db
+    .selectFrom('categories')
+    .select(['name', 'slug'])
+    .where('parent_id', 'is', null)
+    .orderBy('position')
+    .orderBy('name')
+    .limit(limit)
+    .execute()
+}
