@@ -68,6 +68,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       .columns(['status', column, 'id'])
       .execute()
     await db.schema
+      .createIndex(`products_stock_${name}_idx`)
+      .on('products')
+      .columns(['status', 'in_stock', column, 'id'])
+      .execute()
+    await db.schema
       .createIndex(`products_category_${name}_idx`)
       .on('products')
       .columns(['category_id', 'status', column, 'id'])

@@ -16,8 +16,15 @@ function formatter(currency: string, locale: string): Intl.NumberFormat {
 }
 
 /** Digits after the decimal point for a currency (2 for GBP, 0 for JPY). */
+const digits = new Map<string, number>()
+
 export function minorDigits(currency: string): number {
-  return formatter(currency, 'en').resolvedOptions().maximumFractionDigits ?? 2
+  let n = digits.get(currency)
+  if (n === undefined) {
+    n = formatter(currency, 'en').resolvedOptions().maximumFractionDigits ?? 2
+    digits.set(currency, n)
+  }
+  return n
 }
 
 export function formatMoney(minor: number, currency: string, locale: string): string {

@@ -251,17 +251,26 @@ export async function selectOptionValues(db: Db, limit: number) {
   const values: { name: string; value: string }[] = []
   let last: { name: string; value: string } | undefined
   while (values.length < limit) {
+    // Two plain range seeks: SQLite seeks a row-value comparison on its first column only.
     const after = last
-    const row = await db
-      .selectFrom('variant_option_values')
-      .select(['name', 'value'])
-      .$if(after !== undefined, (q) =>
-        q.where((eb) => eb(eb.refTuple('name', 'value'), '>', eb.tuple(after?.name ?? '', after?.value ?? ''))),
-      )
-      .orderBy('name')
-      .orderBy('value')
-      .limit(1)
-      .executeTakeFirst()
+    const row =
+      (after &&
+        (await db
+          .selectFrom('variant_option_values')
+          .select(['name', 'value'])
+          .where('name', '=', after.name)
+          .where('value', '>', after.value)
+          .orderBy('value')
+          .limit(1)
+          .executeTakeFirst())) ??
+      (await db
+        .selectFrom('variant_option_values')
+        .select(['name', 'value'])
+        .$if(after !== undefined, (q) => q.where('name', '>', after?.name ?? ''))
+        .orderBy('name')
+        .orderBy('value')
+        .limit(1)
+        .executeTakeFirst())
     if (!row) break
     values.push(row)
     last = row
