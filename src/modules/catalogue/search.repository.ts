@@ -1,6 +1,7 @@
 import { type ExpressionBuilder, sql } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { Database } from '../../db/schema.js'
+import type { ProductCard } from './catalogue.service.js'
 
 // Every `match` here is built by matchExpression() in search.ts; it is still passed as a bound parameter.
 
@@ -22,13 +23,7 @@ function matching(db: Db, match: string) {
     .where('p.status', '=', 'active')
 }
 
-export interface SearchRow {
-  id: number
-  slug: string
-  title: string
-  price_min: number
-  price_max: number
-  in_stock: number
+export interface SearchRow extends Omit<ProductCard, 'image'> {
   /** The description around the hits, with \u0001 … \u0002 around each hit; not yet escaped. */
   snippet: string | null
   image_key: string | null

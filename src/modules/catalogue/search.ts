@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connection.js'
 import { type Pagination, paginate } from '../../lib/pagination.js'
+import type { ProductCard } from './catalogue.service.js'
 import {
   countSearchResults,
   hasSearchResults,
@@ -145,16 +146,9 @@ function allowedDistance(word: string): number {
   return length <= 2 ? 0 : length <= 4 ? 1 : 2
 }
 
-export interface SearchResult {
-  id: number
-  slug: string
-  title: string
-  price_min: number
-  price_max: number
-  in_stock: number
+export interface SearchResult extends ProductCard {
   /** Safe HTML: escaped text with <mark> around the hits. */
   snippetHtml: string
-  image: { key: string; width: number; height: number; widths: string; alt: string } | null
 }
 
 export interface SearchSuggestion {

@@ -5,8 +5,8 @@ import { nowIso } from '../../lib/time.js'
 import { insertCategory, selectCategories } from '../catalogue/catalogue.repository.js'
 import { slugify } from '../catalogue/catalogue.service.js'
 import { renderDescription } from '../catalogue/markdown.js'
-import { seedIllustrations } from './illustrations.js'
 import type { Seeder } from './demo.seed.js'
+import { random, seedIllustrations } from './illustrations.js'
 
 /** The demo shop's departments; `kind` picks the illustration drawn for its products. */
 const departments: {
@@ -132,18 +132,6 @@ const materials: Record<string, string> = {
   notebook: 'Recycled paper',
 }
 
-/** A small deterministic generator, so every seeded shop is the same shop. */
-function random(seed: number) {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function combinations(options: Record<string, string[]>): Record<string, string>[] {
   return Object.entries(options).reduce<Record<string, string>[]>(
     (acc, [name, values]) => acc.flatMap((combo) => values.map((value) => ({ ...combo, [name]: value }))),
@@ -207,7 +195,8 @@ export const catalogueSeeder: Seeder = {
         const material = materials[leaf.kind] ?? 'Mixed'
         const md = `A ${noun.toLowerCase()} from our ${leaf.name.toLowerCase()} range, made in small batches.\n\n**${material}**, finished by hand, so no two are quite alike.\n\n- Packed in recycled paper\n- Sent within two working days`
         // Descriptions repeat across the catalogue; rendering each text once keeps 100,000 products fast.
-        const description = rendered.get(md) ?? rendered.set(md, renderDescription(md)).get(md) as { html: string; text: string }
+        const description =
+          rendered.get(md) ?? (rendered.set(md, renderDescription(md)).get(md) as { html: string; text: string })
         const base = Math.round((leaf.price[0] + rand() * (leaf.price[1] - leaf.price[0])) / 100) * 100 - 5
         const combos = leaf.options ? combinations(leaf.options) : [{}]
         const at = new Date(start + n * 60_000).toISOString()

@@ -4,8 +4,8 @@ import { type ProgressFactory, silentProgress } from '../../lib/progress.js'
 import { nowIso } from '../../lib/time.js'
 import { hashPassword, RECOMMENDED_SCRYPT, type ScryptParams } from '../accounts/password.js'
 import { findUserByEmail, insertUser } from '../accounts/users.repository.js'
-import { catalogueSeeder } from './catalogue.seed.js'
 import { isUnconfigured, type ShopSettings, setMissingShopSettings } from '../settings/settings.service.js'
+import { catalogueSeeder } from './catalogue.seed.js'
 
 /** A size option a seeder takes on the command line, such as --products 100000. */
 export interface SeedOption {

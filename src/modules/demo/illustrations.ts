@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connection.js'
 import type { Progress } from '../../lib/progress.js'
-import { saveImages } from '../catalogue/images.repository.js'
 import { type StoredImage, storeImage } from '../catalogue/images.js'
+import { saveImages } from '../catalogue/images.repository.js'
 
 /**
  * Drawn pictures of the demo shop's goods, so "Juniper & Pine" looks like a
@@ -125,8 +125,8 @@ const DISTINCT_DRAWINGS = 24 // lcm(palettes, forms): every (palette, form) pair
 /** Rounds a coordinate so the SVG text is short and the same on every machine. */
 const n = (x: number) => String(Math.round(x * 10) / 10)
 
-/** A small deterministic generator (mulberry32) for speckles and the like. */
-function random(seed: number): () => number {
+/** A small deterministic generator (mulberry32) for speckles and the like; the demo seeders share it. */
+export function random(seed: number): () => number {
   let s = seed >>> 0
   return () => {
     s = (s + 0x6d2b79f5) >>> 0
