@@ -165,7 +165,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     db,
   )
 
-  // Full-text search over title, description, SKUs and category name, kept in step by triggers.
+  // Full-text search over title, description, SKUs and category name of active products, kept in step by
+  // triggers. Only active products are indexed, so ranking a search reads the index alone.
   await sql`CREATE VIRTUAL TABLE products_fts USING fts5(
     title, description, skus, category,
     tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3')`.execute(db)
@@ -175,9 +176,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       SELECT p.id, p.title, p.description_text,
              coalesce((SELECT group_concat(sku, ' ') FROM variants WHERE product_id = p.id), ''),
              coalesce((SELECT name FROM categories WHERE id = p.category_id), '')
-      FROM products p WHERE p.id = ${productId};`)
+      FROM products p WHERE p.id = ${productId} AND p.status = 'active';`)
   await sql`CREATE TRIGGER products_fts_insert AFTER INSERT ON products BEGIN ${refresh('new.id')} END`.execute(db)
-  await sql`CREATE TRIGGER products_fts_update AFTER UPDATE OF title, description_text, category_id ON products BEGIN ${refresh('new.id')} END`.execute(
+  await sql`CREATE TRIGGER products_fts_update AFTER UPDATE OF title, description_text, category_id, status ON products BEGIN ${refresh('new.id')} END`.execute(
     db,
   )
   await sql`CREATE TRIGGER products_fts_delete AFTER DELETE ON products BEGIN DELETE FROM products_fts WHERE rowid = old.id; END`.execute(

@@ -1,6 +1,7 @@
 import { type ExpressionBuilder, sql } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { Database } from '../../db/schema.js'
+import { selectCoverImages } from './catalogue.repository.js'
 import type { ProductCard } from './catalogue.service.js'
 
 // Every `match` here is built by matchExpression() in search.ts; it is still passed as a bound parameter.
@@ -21,6 +22,11 @@ function matching(db: Db, match: string) {
     .whereRef('p.id', '=', sql.ref('products_fts.rowid'))
     .where(sql<boolean>`products_fts MATCH ${match}`)
     .where('p.status', '=', 'active')
+}
+
+/** The index holds active products only (see the catalogue migration), so counting and ranking need no join. */
+function indexed(db: Db, match: string) {
+  return db.selectFrom('products_fts').where(sql<boolean>`products_fts MATCH ${match}`)
 }
 
 export interface SearchRow extends Omit<ProductCard, 'image'> {
@@ -49,34 +55,55 @@ export async function searchProducts(
   match: string,
   page: { limit: number; offset: number },
 ): Promise<SearchRow[]> {
-  return matching(db, match)
-    .leftJoin('product_images as pi', (join) => join.on((eb) => eb('pi.id', '=', coverId(eb as any))))
-    .leftJoin('images as i', 'i.id', 'pi.image_id')
-    .select([
-      'p.id',
-      'p.slug',
-      'p.title',
-      'p.price_min',
-      'p.price_max',
-      'p.in_stock',
-      sql<string | null>`snippet(products_fts, 1, char(1), char(2), '…', 12)`.as('snippet'),
-      'i.key as image_key',
-      'i.width as image_width',
-      'i.height as image_height',
-      'i.widths as image_widths',
-      'pi.alt as image_alt',
-    ])
+  // Rank first, on ids alone; snippets and images are made for the one page shown, not for every match.
+  const ranked = await indexed(db, match)
+    .select(sql<number>`rowid`.as('id'))
     .orderBy(RANK)
-    .orderBy('p.id')
+    .orderBy(sql`rowid`)
     .limit(page.limit)
     .offset(page.offset)
     .execute()
+  if (ranked.length === 0) return []
+  const ids = ranked.map((r) => r.id)
+  const [snippets, products, covers] = await Promise.all([
+    indexed(db, match)
+      .where(sql`rowid`, 'in', ids)
+      .select([
+        sql<number>`rowid`.as('id'),
+        sql<string | null>`snippet(products_fts, 1, char(1), char(2), '…', 12)`.as('snippet'),
+      ])
+      .execute(),
+    db
+      .selectFrom('products as p')
+      .select(['p.id', 'p.slug', 'p.title', 'p.price_min', 'p.price_max', 'p.in_stock', 'p.status'])
+      // Checked here, not in SQL: with a status condition SQLite walks the status index instead of the ids.
+      .where('p.id', 'in', ids)
+      .execute(),
+    selectCoverImages(db, ids),
+  ])
+  const snippetOf = new Map(snippets.map((row) => [row.id, row.snippet]))
+  const coverOf = new Map(covers.map((cover) => [cover.product_id, cover]))
+  const rows = products.flatMap(({ status, ...row }) => {
+    if (status !== 'active') return []
+    const cover = coverOf.get(row.id)
+    return {
+      ...row,
+      snippet: snippetOf.get(row.id) ?? null,
+      image_key: cover?.key ?? null,
+      image_width: cover?.width ?? null,
+      image_height: cover?.height ?? null,
+      image_widths: cover?.widths ?? null,
+      image_alt: cover?.alt ?? null,
+    }
+  })
+  const byId = new Map(rows.map((row) => [row.id, row]))
+  return ranked.flatMap((r) => byId.get(r.id) ?? [])
 }
 
 /** Counts matches up to `cap`, so a common word never counts the whole catalogue. */
 export async function countSearchResults(db: Db, match: string, cap: number): Promise<number> {
   const row = await db
-    .selectFrom(matching(db, match).select(sql.lit(1).as('one')).limit(cap).as('m'))
+    .selectFrom(indexed(db, match).select(sql.lit(1).as('one')).limit(cap).as('m'))
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow()
   return Number(row.n)
