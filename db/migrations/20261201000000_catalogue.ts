@@ -79,6 +79,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       .execute()
   }
   await db.schema.createIndex('products_featured_idx').on('products').columns(['status', 'featured']).execute()
+  // The sitemap index: how many products it lists (a covering count over (status, id)) and when the catalogue last changed.
+  await db.schema.createIndex('products_status_idx').on('products').columns(['status', 'id']).execute()
+  await db.schema.createIndex('products_updated_idx').on('products').column('updated_at').execute()
+  await db.schema.createIndex('categories_updated_idx').on('categories').column('updated_at').execute()
 
   // Old slugs answer 301 to the product's current address.
   await db.schema
