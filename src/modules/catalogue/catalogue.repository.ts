@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, sql } from 'kysely'
+import { type ExpressionBuilder, type Insertable, sql } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { Database, NewCategory, NewProduct, NewVariant, ProductUpdate } from '../../db/schema.js'
 
@@ -284,4 +284,33 @@ export async function countProducts(db: Db): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+/** The highest product and variant ids, so a bulk load can number its rows itself. */
+export async function selectLastCatalogueIds(db: Db): Promise<{ product: number; variant: number }> {
+  const [products, variants] = await Promise.all([
+    db
+      .selectFrom('products')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('variants')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirstOrThrow(),
+  ])
+  return { product: Number(products.id ?? 0), variant: Number(variants.id ?? 0) }
+}
+
+const ROWS_PER_INSERT = 100
+
+/** Bulk insert for seeding and imports: many rows a statement, well under SQLite's parameter limit. */
+export async function insertCatalogueRows<
+  T extends 'products' | 'variants' | 'variant_option_values' | 'product_images',
+>(db: Db, table: T, rows: Insertable<Database[T]>[]) {
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + ROWS_PER_INSERT) as never)
+      .execute()
+  }
 }

@@ -14,6 +14,7 @@ import {
   selectCoverImages,
   selectFeatured,
   selectListing,
+  selectProductById,
   selectProductBySlug,
   selectProductImages,
   selectRelated,
@@ -341,11 +342,7 @@ export interface ProductChanges {
 export async function updateProduct(db: Db, id: number, changes: ProductChanges): Promise<void> {
   const now = nowIso()
   await db.transaction().execute(async (trx) => {
-    const current = await trx
-      .selectFrom('products')
-      .select(['slug', 'status', 'published_at'])
-      .where('id', '=', id)
-      .executeTakeFirst()
+    const current = await selectProductById(trx, id)
     if (!current) throw new Error(`No product ${id}`)
     if (changes.slug && changes.slug !== current.slug) {
       if (await slugTaken(trx, changes.slug, id)) throw new Error(`The address ${changes.slug} is taken`)

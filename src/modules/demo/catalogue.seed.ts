@@ -2,7 +2,13 @@ import { type Insertable, sql } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { Database } from '../../db/schema.js'
 import { nowIso } from '../../lib/time.js'
-import { insertCategory, selectCategories } from '../catalogue/catalogue.repository.js'
+import {
+  countProducts,
+  insertCatalogueRows,
+  insertCategory,
+  selectCategories,
+  selectLastCatalogueIds,
+} from '../catalogue/catalogue.repository.js'
 import { slugify } from '../catalogue/catalogue.service.js'
 import { renderDescription } from '../catalogue/markdown.js'
 import type { Seeder } from './demo.seed.js'
@@ -139,8 +145,6 @@ function combinations(options: Record<string, string[]>): Record<string, string>
   )
 }
 
-const ROWS_PER_INSERT = 100
-
 export const catalogueSeeder: Seeder = {
   name: 'catalogue',
   options: {
@@ -149,32 +153,20 @@ export const catalogueSeeder: Seeder = {
   async run(db, { sizes, progress, mediaDir }) {
     const wanted = sizes.products ?? 60
     const leaves = await seedCategories(db)
-    const existing = Number(
-      (
-        await db
-          .selectFrom('products')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    )
+    const existing = await countProducts(db)
     if (existing >= wanted) return
-    const imageBar = progress('product images', Math.min(48, Math.max(8, Math.ceil(wanted / 10))))
-    const images = await seedIllustrations(db, mediaDir, Math.min(48, Math.max(8, Math.ceil(wanted / 10))), imageBar)
+    // About one picture for ten products, shared between them: 8 for a small demo, never more than 48.
+    const pictures = Math.min(48, Math.max(8, Math.ceil(wanted / 10)))
+    const imageBar = progress('product images', pictures)
+    const images = await seedIllustrations(db, mediaDir, pictures, imageBar)
     imageBar.done()
     const imagesByKind = new Map<string, number[]>()
     for (const image of images) imagesByKind.set(image.kind, [...(imagesByKind.get(image.kind) ?? []), image.id])
 
     const bar = progress('products', wanted - existing)
-    const ids = await db
-      .selectFrom('products')
-      .select((eb) => eb.fn.max('id').as('id'))
-      .executeTakeFirstOrThrow()
-    const variantIds = await db
-      .selectFrom('variants')
-      .select((eb) => eb.fn.max('id').as('id'))
-      .executeTakeFirstOrThrow()
-    let nextProduct = Number(ids.id ?? 0) + 1
-    let nextVariant = Number(variantIds.id ?? 0) + 1
+    const last = await selectLastCatalogueIds(db)
+    let nextProduct = last.product + 1
+    let nextVariant = last.variant + 1
     const rand = random(existing + 1)
     const start = Date.now() - wanted * 60_000
     const BATCH = 2000
@@ -256,29 +248,16 @@ export const catalogueSeeder: Seeder = {
       // Variants go in before their products, so each product's search row is written once, with its SKUs.
       await db.transaction().execute(async (trx) => {
         await sql`PRAGMA defer_foreign_keys = ON`.execute(trx)
-        await insertRows(trx, 'variants', variants)
-        await insertRows(trx, 'variant_option_values', optionValues)
-        await insertRows(trx, 'products', products)
-        await insertRows(trx, 'product_images', productImages)
+        await insertCatalogueRows(trx, 'variants', variants)
+        await insertCatalogueRows(trx, 'variant_option_values', optionValues)
+        await insertCatalogueRows(trx, 'products', products)
+        await insertCatalogueRows(trx, 'product_images', productImages)
       })
       done += count
       bar.tick(count)
     }
     bar.done()
   },
-}
-
-async function insertRows<T extends 'products' | 'variants' | 'variant_option_values' | 'product_images'>(
-  db: Db,
-  table: T,
-  rows: Insertable<Database[T]>[],
-) {
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    await db
-      .insertInto(table)
-      .values(rows.slice(i, i + ROWS_PER_INSERT) as never)
-      .execute()
-  }
 }
 
 async function seedCategories(db: Db) {
