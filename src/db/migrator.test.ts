@@ -15,6 +15,7 @@ async function tables(db: Db): Promise<string[]> {
 const ALL_TABLES = [
   'audit_log',
   'categories',
+  'change_counters',
   'contact_messages',
   'images',
   'outbox_emails',

@@ -23,6 +23,7 @@ export interface Database {
   variant_option_values: VariantOptionValuesTable
   product_images: ProductImagesTable
   products_fts: ProductsFtsTable
+  change_counters: ChangeCountersTable
 }
 
 export interface SettingsTable {
@@ -233,6 +234,12 @@ export interface ProductsFtsTable {
   description: string
   skus: string
   category: string
+}
+
+/** One counter per kind of shared data; triggers add one on every change (see the migration). */
+export interface ChangeCountersTable {
+  name: 'settings' | 'catalogue'
+  version: number
 }
 
 export type SettingRow = Selectable<SettingsTable>

@@ -3,6 +3,7 @@ import createError from '@fastify/error'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
+import { isAllowedHost } from './security.js'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
@@ -33,8 +34,14 @@ export function originVerdict(
   return 'unknown'
 }
 
+/**
+ * This shop's origin, for absolute links: PUBLIC_URL's, or in development the
+ * loopback host the request named. A host that is not the shop's (a refused
+ * request rendering its error page) is never echoed back.
+ */
 export function siteOrigin(config: Config, request: FastifyRequest): string {
-  return config.publicUrl ? config.publicUrl.origin : `${request.protocol}://${request.host}`
+  if (config.publicUrl) return config.publicUrl.origin
+  return `${request.protocol}://${isAllowedHost(request.host, null) ? request.host : 'localhost'}`
 }
 
 declare module 'fastify' {

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
-import { type MailWorkerOptions, type RunningWorker, startMailWorker } from '../modules/mail/mail.worker.js'
 import { mailboxTransport, smtpTransport } from '../modules/mail/mail.transport.js'
+import { type MailWorkerOptions, type RunningWorker, startMailWorker } from '../modules/mail/mail.worker.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestShop } from '../testing/app.js'
 import { postForm, sessionCookie } from '../testing/http.js'
+import { mayUseSession } from './session.js'
 
 const message = { name: 'Ada', email: 'ada@example.com', subject: 'Hello', message: 'A message long enough.' }
 
@@ -16,6 +17,17 @@ describe('sessions', () => {
       expect(response.headers['cache-control'], url).toMatch(/public/)
     }
     expect(await shop.db.selectFrom('sessions').selectAll().execute()).toHaveLength(0)
+  })
+
+  it('builds no session at all for a read without the session cookie, and one for anything else', () => {
+    const request = (method: string, cookies: Record<string, string> | undefined) => ({ method, cookies }) as never
+    expect(mayUseSession(request('GET', {}))).toBe(false)
+    expect(mayUseSession(request('HEAD', { other: 'x' }))).toBe(false)
+    // A request refused before its cookies were read (a foreign Host) has none.
+    expect(mayUseSession(request('GET', undefined))).toBe(false)
+    expect(mayUseSession(request('GET', { sid: 'x' }))).toBe(true)
+    expect(mayUseSession(request('POST', {}))).toBe(true)
+    expect(mayUseSession(request('DELETE', {}))).toBe(true)
   })
 
   it('starts a session only when there is something to keep, with a safe cookie', async () => {

@@ -1,7 +1,7 @@
 import fastifyCookie from '@fastify/cookie'
 import fastifyFlash from '@fastify/flash'
 import fastifySession from '@fastify/session'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyPluginCallback, FastifyPluginOptions, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
@@ -36,6 +36,51 @@ declare module 'fastify' {
 }
 
 /**
+ * Whether a request can involve a session: it brings the session cookie, or
+ * it may change something (a form post starts one when it has something to
+ * keep). A GET or HEAD without the cookie never has a session to read or
+ * write, so it is spared creating, signing and hashing one it would throw
+ * away — most of the traffic of a shop (shoppers browsing, crawlers).
+ */
+export function mayUseSession(request: FastifyRequest): boolean {
+  return (request.method !== 'GET' && request.method !== 'HEAD') || request.cookies?.[SESSION_COOKIE] !== undefined
+}
+
+type CallbackHook = (request: FastifyRequest, ...rest: unknown[]) => void
+
+/**
+ * @fastify/session as it is, except that its request hooks (callback style:
+ * onRequest and onSend) skip requests that cannot use a session; their
+ * `request.session` stays null, which `hasSession()` reads as "no session".
+ * The plugin adds its hooks while it registers, so it is handed an instance
+ * whose addHook guards each of them.
+ */
+function onlyWithSessionWork<O extends FastifyPluginOptions>(
+  plugin: FastifyPluginCallback<O>,
+): FastifyPluginCallback<O> {
+  const guarded: FastifyPluginCallback<O> = (instance, opts, done) => {
+    const addHook = (name: string, hook: CallbackHook) =>
+      instance.addHook(
+        name as 'onRequest',
+        ((request: FastifyRequest, ...rest: unknown[]) => {
+          if (mayUseSession(request)) return hook(request, ...rest)
+          ;(rest.at(-1) as () => void)()
+        }) as never,
+      )
+    const proxy = new Proxy(instance, {
+      get: (target, property) => {
+        if (property === 'addHook') return addHook
+        const value = Reflect.get(target, property, target)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+    plugin(proxy, opts, done)
+  }
+  // fastify-plugin's marks (name, no encapsulation) travel with it.
+  return Object.assign(guarded, plugin)
+}
+
+/**
  * Sessions kept in the database. A visitor gets one only when something is
  * stored for them (saveUninitialized: false), and a session is written only
  * when it changed (rolling: false), so anonymous pages carry no Set-Cookie and
@@ -46,7 +91,7 @@ export const sessionPlugin = fp(
     // A session whose cookie ends with the browser (signed in without "keep me signed in") lives 12 hours here.
     const store = new DatabaseSessionStore(opts.db, SHORT_SESSION_MS)
     await app.register(fastifyCookie)
-    await app.register(fastifySession, {
+    await app.register(onlyWithSessionWork(fastifySession), {
       secret: opts.config.sessionSecret,
       cookieName: SESSION_COOKIE,
       store,
@@ -63,7 +108,7 @@ export const sessionPlugin = fp(
     await app.register(fastifyFlash)
 
     app.decorateRequest('hasSession', function (this: FastifyRequest) {
-      const cookie = this.cookies[SESSION_COOKIE]
+      const cookie = this.cookies?.[SESSION_COOKIE]
       return cookie !== undefined && this.session != null && cookie === this.session.encryptedSessionId
     })
 

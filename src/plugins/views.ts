@@ -10,6 +10,7 @@ import { viewsDir } from '../lib/paths.js'
 import { pictureData } from '../modules/catalogue/images.js'
 import { jsonLdScript } from '../modules/catalogue/seo.js'
 import { getShopSettings } from '../modules/settings/settings.service.js'
+import { siteOrigin } from './csrf.js'
 
 export interface PageData {
   /** The page's own title; the layout adds the shop's name. */
@@ -45,7 +46,7 @@ export const viewsPlugin = fp(
     app.decorateReply('render', async function render(this: FastifyReply, template: string, data: PageData = {}) {
       const request = this.request
       const personal = request.hasSession()
-      const base = opts.config.publicUrl ? opts.config.publicUrl.origin : `${request.protocol}://${request.host}`
+      const base = siteOrigin(opts.config, request)
       const path = request.url.split('?', 1)[0] ?? '/'
       const shop = await getShopSettings(opts.db)
       const flash = personal && hasMessages(request.session.get('flash')) ? this.flash() : {}

@@ -1,3 +1,4 @@
+import { VersionedCache } from '../../db/change-counters.js'
 import type { Db } from '../../db/connection.js'
 import type { Category, Product, ProductStatus } from '../../db/schema.js'
 import { nowIso } from '../../lib/time.js'
@@ -14,6 +15,7 @@ import {
   selectCoverImages,
   selectFeatured,
   selectListing,
+  selectOptionValues,
   selectProductById,
   selectProductBySlug,
   selectProductImages,
@@ -65,8 +67,22 @@ export function buildCategoryTree(
   return { roots, byId, bySlug: new Map([...byId.values()].map((n) => [n.slug, n])) }
 }
 
-export async function loadCategoryTree(db: Db): Promise<CategoryTree> {
-  return buildCategoryTree(await selectCategories(db))
+/**
+ * Every storefront page reads the category tree, option values and listing
+ * counts; they change only with the catalogue, so a copy is kept per
+ * catalogue version. Cached values are shared between requests: never mutate them.
+ */
+const categoryTrees = new VersionedCache<'tree', CategoryTree>('catalogue', 1)
+const optionValueLists = new VersionedCache<number, { name: string; value: string }[]>('catalogue', 4)
+const listingCounts = new VersionedCache<string, number>('catalogue', 2000)
+
+export function loadCategoryTree(db: Db): Promise<CategoryTree> {
+  return categoryTrees.get(db, 'tree', async () => buildCategoryTree(await selectCategories(db)))
+}
+
+/** The option values shoppers can filter by (size M, colour blue), at most `limit`. */
+export function filterOptionValues(db: Db, limit: number) {
+  return optionValueLists.get(db, limit, () => selectOptionValues(db, limit))
 }
 
 /** A category and everything below it, for "Clothing" to list shirts too. */
@@ -144,7 +160,7 @@ export async function listProducts(
   const cap = perPage * maxPages
   const [rows, total] = await Promise.all([
     selectListing(db, filter, sort, perPage, (page - 1) * perPage),
-    countListing(db, filter, cap + 1),
+    listingCounts.get(db, JSON.stringify([filter, cap]), () => countListing(db, filter, cap + 1)),
   ])
   return { products: await withCovers(db, rows), total: Math.min(total, cap), capped: total > cap }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { VersionedCache } from '../../db/change-counters.js'
 import type { Db } from '../../db/connection.js'
 import { nowIso } from '../../lib/time.js'
 import { countSettings, insertMissingSettings, selectSettings, upsertSettings } from './settings.repository.js'
@@ -30,7 +31,14 @@ type Key = keyof ShopSettings
 
 const defaults: ShopSettings = shopSettingsSchema.parse({})
 
-export async function getShopSettings(db: Db): Promise<ShopSettings> {
+/** Every page reads the settings; a copy is kept until they change. Never mutate the result. */
+const settingsCopies = new VersionedCache<'settings', ShopSettings>('settings', 1)
+
+export function getShopSettings(db: Db): Promise<ShopSettings> {
+  return settingsCopies.get(db, 'settings', () => loadShopSettings(db))
+}
+
+async function loadShopSettings(db: Db): Promise<ShopSettings> {
   const rows = await selectSettings(db)
   const settings: Record<string, unknown> = { ...defaults }
   const shape = shopSettingsSchema.shape

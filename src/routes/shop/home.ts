@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { homeProducts, loadCategoryTree } from '../../modules/catalogue/catalogue.service.js'
 import { homeJsonLd } from '../../modules/catalogue/seo.js'
 import { getShopSettings } from '../../modules/settings/settings.service.js'
+import { siteOrigin } from '../../plugins/csrf.js'
 
 export default async function homeRoutes(app: FastifyInstance) {
   app.get('/', async (request, reply) => {
@@ -10,7 +11,7 @@ export default async function homeRoutes(app: FastifyInstance) {
       loadCategoryTree(app.db),
       getShopSettings(app.db),
     ])
-    const base = app.config.publicUrl ? app.config.publicUrl.origin : `${request.protocol}://${request.host}`
+    const base = siteOrigin(app.config, request)
     return reply.render('shop/home/index', { ...products, categories: tree.roots, jsonLd: homeJsonLd(base, shop) })
   })
 }

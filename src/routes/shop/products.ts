@@ -5,12 +5,12 @@ import {
   categoryPath,
   chooseVariant,
   descendantIds,
+  filterOptionValues,
   listProducts,
   loadCategoryTree,
   lookupProduct,
   productDetails,
 } from '../../modules/catalogue/catalogue.service.js'
-import { selectOptionValues } from '../../modules/catalogue/catalogue.repository.js'
 import { listingIndexable, productIndexable } from '../../modules/catalogue/indexing.js'
 import {
   isFiltered,
@@ -24,6 +24,7 @@ import {
 } from '../../modules/catalogue/listing.js'
 import { breadcrumbJsonLd, largestImageUrl, productJsonLd, productSeo } from '../../modules/catalogue/seo.js'
 import { getShopSettings } from '../../modules/settings/settings.service.js'
+import { siteOrigin } from '../../plugins/csrf.js'
 
 export default async function productRoutes(app: FastifyInstance) {
   app.get('/products', (request, reply) => listing(app, request, reply, null))
@@ -58,7 +59,7 @@ export default async function productRoutes(app: FastifyInstance) {
       const product = found.product
       const [details, shop] = await Promise.all([productDetails(app.db, product), getShopSettings(app.db)])
       const choice = chooseVariant(details.variants, details.optionNames, request.query)
-      const base = siteBase(app, request)
+      const base = siteOrigin(app.config, request)
       const seo = productSeo(product)
       return reply.render('shop/products/show', {
         title: seo.title,
@@ -95,10 +96,6 @@ export default async function productRoutes(app: FastifyInstance) {
   })
 }
 
-function siteBase(app: FastifyInstance, request: FastifyRequest): string {
-  return app.config.publicUrl ? app.config.publicUrl.origin : `${request.protocol}://${request.host}`
-}
-
 async function listing(
   app: FastifyInstance,
   request: FastifyRequest,
@@ -119,7 +116,7 @@ async function listing(
     scope ? descendantIds(scope) : undefined,
   )
   Object.assign(errors, filterErrors)
-  const optionValues = await selectOptionValues(app.db, 60)
+  const optionValues = await filterOptionValues(app.db, 60)
   const crumbs = category ? categoryPath(tree, category.id) : []
   const filtered = isFiltered(params, category !== null)
   const base = {
@@ -167,7 +164,7 @@ async function listing(
     relLinks: { prev: pagination.prev, next: pagination.next },
     jsonLd: category
       ? [
-          breadcrumbJsonLd(siteBase(app, request), [
+          breadcrumbJsonLd(siteOrigin(app.config, request), [
             { name: 'All products', path: '/products' },
             ...crumbs.map((c) => ({ name: c.name, path: `/categories/${c.slug}` })),
           ]),
