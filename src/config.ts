@@ -36,6 +36,8 @@ export interface Config {
   mailFrom: string
   /** Deliver the outbox from inside the server (true), or leave it to `npm run worker` (false). */
   runWorker: boolean
+  /** Memory for rendered anonymous pages (see src/plugins/page-cache.ts); 0 turns the cache off. */
+  pageCacheBytes: number
   /** scrypt cost for new password hashes; not an environment setting (tests lower it for speed). */
   passwordHashing: ScryptParams
 }
@@ -76,6 +78,11 @@ const schema = z.object({
     .optional(),
   MAIL_FROM: z.email({ error: 'MAIL_FROM must be an email address, like shop@example.com' }).optional(),
   RUN_WORKER: flag('RUN_WORKER').default(true),
+  PAGE_CACHE_MB: z.coerce
+    .number({ error: 'PAGE_CACHE_MB must be a number' })
+    .min(0, 'PAGE_CACHE_MB must be 0 (off) or more')
+    .max(65536, 'PAGE_CACHE_MB must be at most 65536')
+    .optional(),
 })
 
 /** Reads the environment into a typed Config; throws ConfigError naming the first bad variable. */
@@ -126,6 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { secr
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM ?? `no-reply@${publicUrl?.hostname ?? 'localhost'}`,
     runWorker: e.RUN_WORKER,
+    // Off in development, where templates are read afresh on every view and a cached page would hide an edit.
+    pageCacheBytes: Math.round((e.PAGE_CACHE_MB ?? (isProduction ? 64 : 0)) * 1024 * 1024),
     passwordHashing: RECOMMENDED_SCRYPT,
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { paginate } from './lib/pagination.js'
-import { createEta } from './plugins/views.js'
 import { shopSettingsSchema } from './modules/settings/settings.service.js'
+import { createEta } from './plugins/views.js'
 import { htmlErrors } from './testing/html.js'
 
 const eta = createEta(false)

@@ -54,3 +54,9 @@ export class VersionedCache<K, V> {
     return value
   }
 }
+
+/** Every counter at once, as one string that changes whenever any of them does. */
+export async function readAllCounters(db: Db): Promise<string> {
+  const rows = await db.selectFrom('change_counters').select(['name', 'version']).orderBy('name').execute()
+  return rows.map((row) => `${row.name}:${row.version}`).join(' ')
+}

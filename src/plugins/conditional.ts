@@ -38,6 +38,8 @@ export const conditionalPlugin = fp(
       reply.code(304)
       reply.removeHeader('content-type')
       reply.removeHeader('content-length')
+      // A stored page may have been picked in its compressed form already; a 304 has no body to encode.
+      reply.removeHeader('content-encoding')
       return ''
     })
   },

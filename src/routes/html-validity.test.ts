@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestShop } from '../testing/app.js'
-import { htmlErrors } from '../testing/html.js'
 import { createUser, signInAs } from '../testing/factories.js'
+import { htmlErrors } from '../testing/html.js'
 import { postForm } from '../testing/http.js'
 
 describe('every page the shop renders is valid HTML', () => {

@@ -6,6 +6,7 @@ import { assetsPlugin } from '../plugins/assets.js'
 import { authPlugin } from '../plugins/auth.js'
 import { csrfPlugin } from '../plugins/csrf.js'
 import { errorPagesPlugin } from '../plugins/error-pages.js'
+import { pageCachePlugin } from '../plugins/page-cache.js'
 import { sessionPlugin } from '../plugins/session.js'
 import { viewsPlugin } from '../plugins/views.js'
 import accountArea from './account/index.js'
@@ -33,6 +34,7 @@ const FORM_BODY_LIMIT = 64 * 1024
 export default async function htmlArea(app: FastifyInstance, opts: { config: Config; db: Db }) {
   await app.register(fastifyFormbody, { bodyLimit: FORM_BODY_LIMIT })
   await app.register(sessionPlugin, opts)
+  await app.register(pageCachePlugin, { db: opts.db, maxBytes: opts.config.pageCacheBytes })
   await app.register(csrfPlugin, opts)
   await app.register(authPlugin, opts)
   await app.register(assetsPlugin, { production: opts.config.isProduction })

@@ -38,6 +38,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     smtpUrl: null,
     mailFrom: 'shop@example.com',
     runWorker: false,
+    // On, as in production: tests then show that every change reaches the pages it should.
+    pageCacheBytes: 16 * 1024 * 1024,
     // Full-strength scrypt takes ~0.3 s a hash; the rules are the same at a lower cost.
     passwordHashing: { ln: 10, r: 8, p: 1 },
     ...overrides,

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import type { Db } from '../db/connection.js'
 import type { Role, User } from '../db/schema.js'
+import { nowIso } from '../lib/time.js'
 import { hashPassword } from '../modules/accounts/password.js'
 import { currentTotpCode, generateTotpSecret } from '../modules/accounts/totp.js'
 import { insertUser } from '../modules/accounts/users.repository.js'
-import { nowIso } from '../lib/time.js'
 import { testConfig } from './app.js'
 import { csrfTokenIn, postForm, sessionCookie } from './http.js'
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { peekToken } from '../../modules/accounts/tokens.js'
 import { confirmEmailChange } from '../../modules/accounts/profile.service.js'
+import { peekToken } from '../../modules/accounts/tokens.js'
 
 const page = { title: 'Confirm your new email address', noindex: true }
 

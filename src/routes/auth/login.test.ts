@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { hashPassword } from '../../modules/accounts/password.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createUser, signInAs, TEST_PASSWORD } from '../../testing/factories.js'
 import { postForm, sessionCookie } from '../../testing/http.js'
-import { hashPassword } from '../../modules/accounts/password.js'
 
 describe('signing in and out', () => {
   let shop: TestShop

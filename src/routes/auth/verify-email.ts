@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { peekToken } from '../../modules/accounts/tokens.js'
 import { verifyEmail } from '../../modules/accounts/accounts.service.js'
+import { peekToken } from '../../modules/accounts/tokens.js'
 
 const page = { title: 'Confirm your email address', noindex: true }
 

@@ -5,7 +5,7 @@ import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { siteOrigin } from '../../plugins/csrf.js'
 
 export default async function homeRoutes(app: FastifyInstance) {
-  app.get('/', async (request, reply) => {
+  app.get('/', { config: { pageCache: true } }, async (request, reply) => {
     const [products, tree, shop] = await Promise.all([
       homeProducts(app.db),
       loadCategoryTree(app.db),

@@ -27,17 +27,22 @@ import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { siteOrigin } from '../../plugins/csrf.js'
 
 export default async function productRoutes(app: FastifyInstance) {
-  app.get('/products', (request, reply) => listing(app, request, reply, null))
+  app.get('/products', { config: { pageCache: true } }, (request, reply) => listing(app, request, reply, null))
 
-  app.get<{ Params: { slug: string } }>('/categories/:slug', async (request, reply) => {
-    const tree = await loadCategoryTree(app.db)
-    const category = tree.bySlug.get(request.params.slug)
-    if (!category) return reply.callNotFound()
-    return listing(app, request, reply, category)
-  })
+  app.get<{ Params: { slug: string } }>(
+    '/categories/:slug',
+    { config: { pageCache: true } },
+    async (request, reply) => {
+      const tree = await loadCategoryTree(app.db)
+      const category = tree.bySlug.get(request.params.slug)
+      if (!category) return reply.callNotFound()
+      return listing(app, request, reply, category)
+    },
+  )
 
   app.get<{ Params: { slug: string }; Querystring: Record<string, unknown> }>(
     '/products/:slug',
+    { config: { pageCache: true } },
     async (request, reply) => {
       const found = await lookupProduct(app.db, request.params.slug)
       if (found.kind === 'missing') return reply.callNotFound()

@@ -19,7 +19,7 @@ const searchQuery = z.object({
 })
 
 export default async function searchRoutes(app: FastifyInstance) {
-  app.get('/search', async (request, reply) => {
+  app.get('/search', { config: { pageCache: true } }, async (request, reply) => {
     const input = searchQuery.safeParse(request.query ?? {})
     if (!input.success) return reply.callNotFound()
     const result = await searchCatalogue(app.db, { q: input.data.q, page: input.data.page ?? 1 })
