@@ -54,14 +54,16 @@ const dataDir = join(root, 'bench', '.data')
 
 const USAGE = `Usage: npm run bench -- [--products 1000[,100000]] [--duration 5] [--rounds 3]
                        [--pages home,listing,filtered,product,search,sitemap,/any/path]
-                       [--connections 50,10] [--gzip]
+                       [--connections 50,10] [--gzip] [--page-cache on|off]
 
   --products     catalogue sizes, comma-separated (default 1000); one table per size
   --duration     seconds per wrk burst (default 5)
   --rounds       rounds per page and connection count; each is a hello burst then a page burst (default 3)
   --pages        page names, or literal paths starting with /, to measure (default: all six)
   --connections  wrk connection counts, comma-separated (default 50,10)
-  --gzip         send Accept-Encoding: gzip, as browsers do (default: no compression)`
+  --gzip         send Accept-Encoding: gzip, as browsers do (default: no compression)
+  --page-cache   on (default, as in production): anonymous pages are served from memory after their
+                 first view until the catalogue or settings change; off: every request renders its page`
 
 class UsageError extends Error {}
 
@@ -72,6 +74,7 @@ interface Options {
   pages: string[]
   connections: number[]
   gzip: boolean
+  pageCache: boolean
 }
 
 function parseOptions(argv: string[]): Options {
@@ -86,6 +89,7 @@ function parseOptions(argv: string[]): Options {
       pages: { type: 'string', default: PAGES.join(',') },
       connections: { type: 'string', default: DEFAULT_CONNECTIONS.join(',') },
       gzip: { type: 'boolean', default: false },
+      'page-cache': { type: 'string', default: 'on' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -105,6 +109,8 @@ function parseOptions(argv: string[]): Options {
     if (!page.startsWith('/') && !(PAGES as readonly string[]).includes(page))
       throw new UsageError(`--pages: unknown page "${page}"; use ${PAGES.join(', ')} or a path starting with /`)
   }
+  if (values['page-cache'] !== 'on' && values['page-cache'] !== 'off')
+    throw new UsageError(`--page-cache takes on or off (got "${values['page-cache']}")`)
   const [duration] = list('duration', values.duration, 1)
   const [rounds] = list('rounds', values.rounds, 1)
   return {
@@ -114,6 +120,7 @@ function parseOptions(argv: string[]): Options {
     pages,
     connections: list('connections', values.connections, 1),
     gzip: values.gzip,
+    pageCache: values['page-cache'] === 'on',
   }
 }
 
@@ -355,7 +362,7 @@ interface Server {
   logFile: string
 }
 
-async function startShop(size: number, file: string, mediaDir: string): Promise<Server> {
+async function startShop(size: number, file: string, mediaDir: string, pageCache: boolean): Promise<Server> {
   const port = await freePort()
   const origin = `http://127.0.0.1:${port}`
   const logFile = join(dataDir, `server-${size}.log`)
@@ -375,6 +382,8 @@ async function startShop(size: number, file: string, mediaDir: string): Promise<
     SEED_DEMO: 'false',
     LOG_LEVEL: 'warn',
     LOG_REQUESTS: 'false',
+    // Unset means the production default (on); 0 turns it off.
+    ...(pageCache ? {} : { PAGE_CACHE_MB: '0' }),
   }
   delete env.TRUST_PROXY
   delete env.MAIL_FROM
@@ -757,6 +766,9 @@ function machine(options: Options): string {
     `- Commit: ${commit}`,
     `- Each round: ${options.duration} s of hello-world, then ${options.duration} s of the page; ${options.rounds} round(s); medians shown. ` +
       `wrk -t1 with keep-alive, ${options.gzip ? 'Accept-Encoding: gzip' : 'no Accept-Encoding (uncompressed responses)'}.`,
+    options.pageCache
+      ? '- Page cache: on, as in production: an anonymous page is rendered at its first view and served from memory until the catalogue or settings change (`--page-cache off` renders every request).'
+      : '- Page cache: off (PAGE_CACHE_MB=0): every request renders its page.',
   ].join('\n')
 }
 
@@ -825,7 +837,7 @@ async function main() {
     if (!db) continue
     const catalogue = readCatalogue(db.file)
     log(`\n${size.toLocaleString('en')} products: starting the production server`)
-    const shop = await startShop(size, db.file, db.mediaDir)
+    const shop = await startShop(size, db.file, db.mediaDir, options.pageCache)
     try {
       const helloRates = new Map<number, number[]>()
       const rows = await measure(targetsFor(options, size, shop.origin, catalogue), helloBurst, options, helloRates)
