@@ -1,3 +1,4 @@
+import type { CompiledQuery } from 'kysely'
 import type { Db } from './connection.js'
 import type { ChangeCountersTable } from './schema.js'
 
@@ -55,8 +56,19 @@ export class VersionedCache<K, V> {
   }
 }
 
-/** Every counter at once, as one string that changes whenever any of them does. */
+const allCounters = new WeakMap<Db, CompiledQuery<{ name: string; version: number }>>()
+
+/**
+ * Every counter at once, as one string that changes whenever any of them
+ * does. Read on every anonymous page view, so the query is compiled once per
+ * database handle rather than built again each time.
+ */
 export async function readAllCounters(db: Db): Promise<string> {
-  const rows = await db.selectFrom('change_counters').select(['name', 'version']).orderBy('name').execute()
+  let query = allCounters.get(db)
+  if (!query) {
+    query = db.selectFrom('change_counters').select(['name', 'version']).orderBy('name').compile()
+    allCounters.set(db, query)
+  }
+  const { rows } = await db.executeQuery(query)
   return rows.map((row) => `${row.name}:${row.version}`).join(' ')
 }

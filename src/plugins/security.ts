@@ -1,7 +1,7 @@
 import createError from '@fastify/error'
-import fastifyHelmet from '@fastify/helmet'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import helmet, { type HelmetOptions } from 'helmet'
 import type { Config } from '../config.js'
 
 export const UnknownHostError = createError('SHOP_UNKNOWN_HOST', 'Unknown host', 400)
@@ -27,13 +27,7 @@ export const securityPlugin = fp(
   async (app: FastifyInstance, opts: { config: Config }) => {
     const https = opts.config.publicUrl?.protocol === 'https:'
 
-    app.addHook('onRequest', (request, _reply, done) => {
-      const path = request.url.split('?', 1)[0] ?? ''
-      if (HOST_FREE_PATHS.has(path) || isAllowedHost(request.host, opts.config.publicUrl)) return done()
-      done(new UnknownHostError())
-    })
-
-    await app.register(fastifyHelmet, {
+    const headers = securityHeaders({
       contentSecurityPolicy: {
         useDefaults: false,
         directives: {
@@ -50,10 +44,36 @@ export const securityPlugin = fp(
           ...(https ? { upgradeInsecureRequests: [] } : {}),
         },
       },
-      hsts: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
       referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
       crossOriginEmbedderPolicy: false,
+    })
+
+    app.addHook('onRequest', (request, reply, done) => {
+      reply.headers(headers)
+      const path = request.url.split('?', 1)[0] ?? ''
+      if (HOST_FREE_PATHS.has(path) || isAllowedHost(request.host, opts.config.publicUrl)) return done()
+      done(new UnknownHostError())
     })
   },
   { name: 'shopfront-security' },
 )
+
+/**
+ * The headers helmet sets, worked out once: they are the same for every
+ * response (no nonces), and @fastify/helmet would rebuild helmet's
+ * middleware, parsing the policy again, on every request.
+ */
+export function securityHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {}
+  const response = {
+    setHeader: (name: string, value: string) => {
+      headers[name.toLowerCase()] = value
+    },
+    removeHeader: (name: string) => {
+      delete headers[name.toLowerCase()]
+    },
+  }
+  helmet(options)({} as never, response as never, () => {})
+  return headers
+}

@@ -1,3 +1,4 @@
+import { VersionedCache } from '../../db/change-counters.js'
 import type { Db } from '../../db/connection.js'
 import { imageUrl } from './images.js'
 import { INDEXABLE_PAGES } from './indexing.js'
@@ -59,8 +60,12 @@ function urlEntry(loc: string, lastmod: string | null, extra = ''): string {
   return `<url><loc>${xmlEscape(loc)}</loc>${modified ? `<lastmod>${modified}</lastmod>` : ''}${extra}</url>\n`
 }
 
+/** Counting 100,000 products takes milliseconds; the count changes only with the catalogue. */
+const indexableCounts = new VersionedCache<'count', number>('catalogue', 1)
+
 export async function productFileCount(db: Db, limits: SitemapLimits = DEFAULT_SITEMAP_LIMITS): Promise<number> {
-  return Math.ceil((await countIndexableProducts(db)) / limits.maxUrls)
+  const count = await indexableCounts.get(db, 'count', () => countIndexableProducts(db))
+  return Math.ceil(count / limits.maxUrls)
 }
 
 /** The sitemap index: the children's addresses, with lastmod where it is cheap to know. */
