@@ -1,6 +1,5 @@
-import { type ExpressionBuilder, sql } from 'kysely'
+import { sql } from 'kysely'
 import type { Db } from '../../db/connection.js'
-import type { Database } from '../../db/schema.js'
 import { selectCoverImages } from './catalogue.repository.js'
 import type { ProductCard } from './catalogue.service.js'
 
@@ -8,8 +7,6 @@ import type { ProductCard } from './catalogue.service.js'
 
 /** Column weights for bm25(): a word in the title counts ten times one in the description. */
 const RANK = sql<number>`bm25(products_fts, 10.0, 1.0, 5.0, 3.0)`
-
-type Joined = Database & { p: Database['products'] }
 
 /**
  * Full-text matches of active products. The FTS table drives the join (CROSS
@@ -37,16 +34,6 @@ export interface SearchRow extends Omit<ProductCard, 'image'> {
   image_height: number | null
   image_widths: string | null
   image_alt: string | null
-}
-
-function coverId(eb: ExpressionBuilder<Joined, 'p'>) {
-  return eb
-    .selectFrom('product_images as c')
-    .select('c.id')
-    .whereRef('c.product_id', '=', 'p.id')
-    .where('c.position', '=', 0)
-    .orderBy('c.id')
-    .limit(1)
 }
 
 /** One page of matches, best first, each with its cover image (if any) and a highlighted snippet. */

@@ -96,7 +96,7 @@ describe('signing up', () => {
     const response = await postForm(shop.app, '/signup', {
       name: 'L',
       email: 'long@example.com',
-      password: 'p'.repeat(64) + ' and then some more words',
+      password: `${'p'.repeat(64)} and then some more words`,
     })
     expect(response.statusCode).toBe(303)
   })

@@ -1,0 +1,181 @@
+import type { Db } from '../../db/connection.js'
+import { paginate } from '../../lib/pagination.js'
+import { getShopSettings } from '../settings/settings.service.js'
+import {
+  categoryPath,
+  chooseVariant,
+  descendantIds,
+  filterOptionValues,
+  listProducts,
+  loadCategoryTree,
+  lookupProduct,
+  productDetails,
+} from './catalogue.service.js'
+import { listingIndexable, productIndexable } from './indexing.js'
+import {
+  isFiltered,
+  listingCanonical,
+  listingFilter,
+  listingQueryString,
+  MAX_PAGES,
+  PER_PAGE,
+  parseListingQuery,
+  SORTS,
+} from './listing.js'
+import { breadcrumbJsonLd, largestImageUrl, productJsonLd, productSeo } from './seo.js'
+
+/**
+ * What the storefront's catalogue pages show, worked out from the request's
+ * query: the routes only turn these answers into a page, a redirect or a 404.
+ * `base` is the shop's origin, for the absolute URLs crawlers are given.
+ */
+export type PageAnswer =
+  | { kind: 'page'; status: 200 | 400 | 410; template: string; data: Record<string, unknown> }
+  | { kind: 'redirect'; location: string }
+  | { kind: 'missing' }
+
+const missing = { kind: 'missing' } as const
+
+/** /products (category null) or /categories/:slug: filters, sort and the page asked for. */
+export async function listingPage(
+  db: Db,
+  categorySlug: string | null,
+  query: unknown,
+  base: string,
+): Promise<PageAnswer> {
+  const [shop, tree, optionValues] = await Promise.all([
+    getShopSettings(db),
+    loadCategoryTree(db),
+    filterOptionValues(db, 60),
+  ])
+  const category = categorySlug === null ? null : (tree.bySlug.get(categorySlug) ?? undefined)
+  if (category === undefined) return missing
+  const parsed = parseListingQuery(query)
+  const { params } = parsed
+  const path = category ? `/categories/${category.slug}` : '/products'
+  const scope = category ?? (params.categorySlug ? tree.bySlug.get(params.categorySlug) : undefined)
+  const errors: Record<string, string> = parsed.ok ? {} : { ...parsed.errors }
+  if (params.categorySlug && !category && !scope) errors.category = 'Choose a category from the list'
+  const { filter, errors: filterErrors } = listingFilter(
+    params,
+    shop.currency,
+    scope ? descendantIds(scope) : undefined,
+  )
+  Object.assign(errors, filterErrors)
+  const crumbs = category ? categoryPath(tree, category.id) : []
+  const common = {
+    title: category ? category.name : 'All products',
+    categories: tree.roots,
+    category,
+    params,
+    sorts: SORTS,
+    optionGroups: groupOptions(optionValues),
+    breadcrumbs: category
+      ? [
+          { name: 'All products', href: '/products' },
+          ...crumbs.map((c) => ({ name: c.name, href: c.id === category.id ? null : `/categories/${c.slug}` })),
+        ]
+      : [{ name: 'All products', href: null }],
+    path,
+  }
+  const template = 'shop/products/index'
+  if (Object.keys(errors).length) {
+    const data = { ...common, noindex: true, errors, products: [], total: 0, pagination: null }
+    return { kind: 'page', status: 400, template, data }
+  }
+  const result = await listProducts(db, filter, params.sort, params.page, PER_PAGE, MAX_PAGES)
+  const totalPages = Math.max(1, Math.ceil(result.total / PER_PAGE))
+  if (params.page > totalPages) return missing
+  const pagination = paginate({
+    page: params.page,
+    perPage: PER_PAGE,
+    total: result.total,
+    href: (n) => path + listingQueryString(params, n, category !== null),
+  })
+  const pageSuffix = params.page > 1 ? ` – page ${params.page}` : ''
+  const data = {
+    ...common,
+    title: `${common.title}${pageSuffix}`,
+    description: category
+      ? (category.description || `${category.name} from ${shop.shopName}: browse the range and order online.`) +
+        pageSuffix
+      : `Everything ${shop.shopName} sells, newest first.${pageSuffix}`,
+    canonicalPath: listingCanonical(path, params.page),
+    noindex: !listingIndexable({ active: isFiltered(params, category !== null) }),
+    errors: {},
+    ...result,
+    pagination,
+    relLinks: { prev: pagination.prev, next: pagination.next },
+    jsonLd: category
+      ? [
+          breadcrumbJsonLd(base, [
+            { name: 'All products', path: '/products' },
+            ...crumbs.map((c) => ({ name: c.name, path: `/categories/${c.slug}` })),
+          ]),
+        ]
+      : [],
+  }
+  return { kind: 'page', status: 200, template, data }
+}
+
+/** /products/:slug with the option values chosen in the query (?Size=Large). */
+export async function productPage(
+  db: Db,
+  slug: string,
+  query: unknown,
+  queryString: string,
+  base: string,
+): Promise<PageAnswer> {
+  const found = await lookupProduct(db, slug)
+  if (found.kind === 'missing') return missing
+  if (found.kind === 'moved')
+    return { kind: 'redirect', location: `/products/${encodeURIComponent(found.slug)}${queryString}` }
+  const category = categoryPath(await loadCategoryTree(db), found.product.category_id)
+  const product = found.product
+  if (found.kind === 'archived') {
+    const data = {
+      title: `${product.title} is no longer available`,
+      description: `${product.title} is no longer sold. See what else we have.`,
+      noindex: true,
+      product,
+      category: category.at(-1) ?? null,
+    }
+    return { kind: 'page', status: 410, template: 'shop/products/gone', data }
+  }
+  const [details, shop] = await Promise.all([productDetails(db, product), getShopSettings(db)])
+  const choice = chooseVariant(details.variants, details.optionNames, query as Record<string, unknown>)
+  const seo = productSeo(product)
+  const data = {
+    title: seo.title,
+    description: seo.description,
+    canonicalPath: `/products/${product.slug}`,
+    noindex: !productIndexable(product),
+    og: {
+      type: 'product',
+      imageUrl: details.images[0] ? largestImageUrl(base, details.images[0]) : null,
+      imageAlt: details.images[0]?.alt,
+    },
+    product,
+    ...details,
+    variant: choice.variant,
+    unavailable: choice.unavailable,
+    breadcrumbs: [
+      ...category.map((c) => ({ name: c.name, href: `/categories/${c.slug}` })),
+      { name: product.title, href: null },
+    ],
+    jsonLd: [
+      productJsonLd(base, shop, product, details, category.at(-1)),
+      breadcrumbJsonLd(base, [
+        ...category.map((c) => ({ name: c.name, path: `/categories/${c.slug}` })),
+        { name: product.title, path: `/products/${product.slug}` },
+      ]),
+    ],
+  }
+  return { kind: 'page', status: 200, template: 'shop/products/show', data }
+}
+
+function groupOptions(values: { name: string; value: string }[]) {
+  const groups = new Map<string, string[]>()
+  for (const { name, value } of values) groups.set(name, [...(groups.get(name) ?? []), value])
+  return [...groups].map(([name, values]) => ({ name, values }))
+}
