@@ -53,7 +53,8 @@ export const viewsPlugin = fp(
 
       // A route that set its own caching (no-store for a page with secrets on it) keeps it.
       if (!this.hasHeader('cache-control')) this.header('cache-control', cacheControlFor(this.statusCode, personal))
-      this.header('vary', 'Cookie')
+      // Every page may be sent compressed, so caches must key on both (lower case, as @fastify/compress looks for it).
+      this.header('vary', 'Cookie, accept-encoding')
       const html = await this.viewAsync(template, {
         ...data,
         shop,
