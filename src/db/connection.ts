@@ -1,7 +1,15 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely'
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  type SqliteDatabase,
+  SqliteDialect,
+  SqliteDriver,
+} from 'kysely'
 import type { Database } from './schema.js'
 
 /** The database or a transaction on it: repositories take either (a Transaction is a Kysely). */
@@ -53,6 +61,29 @@ export function withStatementCache(sqlite: SQLite.Database, size = STATEMENT_CAC
   }
 }
 
+/**
+ * Every transaction here writes, so it takes the write lock when it begins
+ * (BEGIN IMMEDIATE) and waits its turn under busy_timeout. A plain BEGIN
+ * would read first and then try to upgrade; in WAL mode that upgrade fails
+ * at once with SQLITE_BUSY when another process wrote in between, and no
+ * timeout helps: two server processes taking the last units of stock would
+ * turn into an error for one of them.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+  }
+}
+
+class ShopSqliteDialect extends SqliteDialect {
+  constructor(private readonly database: SqliteDatabase) {
+    super({ database })
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver({ database: this.database })
+  }
+}
+
 export function createDb(filename: string): Db {
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(openSqlite(filename)) }) })
+  return new Kysely<Database>({ dialect: new ShopSqliteDialect(withStatementCache(openSqlite(filename))) })
 }
