@@ -14,6 +14,8 @@ async function tables(db: Db): Promise<string[]> {
 
 const ALL_TABLES = [
   'audit_log',
+  'cart_lines',
+  'carts',
   'categories',
   'change_counters',
   'contact_messages',

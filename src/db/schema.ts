@@ -24,6 +24,8 @@ export interface Database {
   product_images: ProductImagesTable
   products_fts: ProductsFtsTable
   change_counters: ChangeCountersTable
+  carts: CartsTable
+  cart_lines: CartLinesTable
 }
 
 export interface SettingsTable {
@@ -240,6 +242,24 @@ export interface ProductsFtsTable {
 export interface ChangeCountersTable {
   name: 'settings' | 'catalogue'
   version: number
+}
+
+export interface CartsTable {
+  id: Generated<number>
+  /** The customer whose cart it is; null for a guest's, found through their session. */
+  user_id: number | null
+  created_at: string
+  updated_at: string
+}
+
+export interface CartLinesTable {
+  id: Generated<number>
+  cart_id: number
+  variant_id: number
+  /** 1 to 99. */
+  quantity: number
+  created_at: string
+  updated_at: string
 }
 
 export type SettingRow = Selectable<SettingsTable>

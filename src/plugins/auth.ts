@@ -6,6 +6,7 @@ import type { Role, User } from '../db/schema.js'
 import { nowIso } from '../lib/time.js'
 import type { RequestContext } from '../modules/accounts/accounts.service.js'
 import { mustUseTwoFactor } from '../modules/accounts/two-factor.service.js'
+import { mergeGuestCart } from '../modules/cart/cart.service.js'
 import { findSessionUser, touchSession } from '../modules/sessions/session.repository.js'
 import { siteOrigin } from './csrf.js'
 
@@ -72,6 +73,7 @@ export const authPlugin = fp(
  * user's list of sessions.
  */
 export async function startUserSession(request: FastifyRequest, user: User, remember: boolean): Promise<void> {
+  const guestCartId = request.session.get('cartId') ?? null
   await request.session.regenerate()
   request.session.options({ maxAge: remember ? REMEMBER_MS : undefined })
   request.session.set('userId', user.id)
@@ -82,6 +84,8 @@ export async function startUserSession(request: FastifyRequest, user: User, reme
     ip: request.ip,
   })
   request.user = user
+  // What they put in the cart as a guest joins the cart kept with their account.
+  await mergeGuestCart(request.server.db, guestCartId, user.id)
 }
 
 /** The user in an area guarded by requireUser; its absence is a bug, not a visitor's mistake. */

@@ -30,6 +30,8 @@ declare module 'fastify' {
     pendingSignIn?: { userId: number; remember: boolean; next: string; until: string }
     /** A new authenticator secret, until the person proves their app has it. */
     pendingTotpSecret?: string
+    /** A guest's cart; a signed-in customer's is found through their account. */
+    cartId?: number
     /** Recovery codes to show once, right after they were made. */
     recoveryCodesToShow?: string[]
   }

@@ -7,6 +7,7 @@ import type { Db } from '../db/connection.js'
 import { formValues } from '../lib/forms.js'
 import { formatMoney } from '../lib/money.js'
 import { viewsDir } from '../lib/paths.js'
+import { cartCount as countCartItems } from '../modules/cart/cart.service.js'
 import { pictureData } from '../modules/catalogue/images.js'
 import { jsonLdScript } from '../modules/catalogue/seo.js'
 import { getShopSettings } from '../modules/settings/settings.service.js'
@@ -50,6 +51,8 @@ export const viewsPlugin = fp(
       const path = request.url.split('?', 1)[0] ?? '/'
       const shop = await getShopSettings(opts.db)
       const flash = personal && hasMessages(request.session.get('flash')) ? this.flash() : {}
+      // Only a visitor with a session can have a cart: anonymous pages stay free of queries and cacheable.
+      const cartCount = personal ? await countCartItems(opts.db, request.cartOwner()) : 0
 
       // A route that set its own caching (no-store for a page with secrets on it) keeps it.
       if (!this.hasHeader('cache-control')) this.header('cache-control', cacheControlFor(this.statusCode, personal))
@@ -68,6 +71,7 @@ export const viewsPlugin = fp(
         money: (minor: number) => formatMoney(minor, shop.currency, shop.locale),
         picture: pictureData,
         jsonLdScript,
+        cartCount,
         currentUser: request.user ? { name: request.user.name, role: request.user.role } : null,
       })
       return this.type('text/html; charset=utf-8').send(html)
@@ -82,7 +86,7 @@ export const viewsPlugin = fp(
   },
   {
     name: 'shopfront-views',
-    dependencies: ['shopfront-session', 'shopfront-csrf', 'shopfront-assets', 'shopfront-auth'],
+    dependencies: ['shopfront-session', 'shopfront-csrf', 'shopfront-assets', 'shopfront-auth', 'shopfront-cart'],
   },
 )
 

@@ -4,6 +4,7 @@ import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
 import { assetsPlugin } from '../plugins/assets.js'
 import { authPlugin } from '../plugins/auth.js'
+import { cartPlugin } from '../plugins/cart.js'
 import { csrfPlugin } from '../plugins/csrf.js'
 import { errorPagesPlugin } from '../plugins/error-pages.js'
 import { pageCachePlugin } from '../plugins/page-cache.js'
@@ -18,6 +19,7 @@ import passwordResetRoutes from './auth/password-reset.js'
 import setupRoutes from './auth/setup.js'
 import signupRoutes from './auth/signup.js'
 import verifyEmailRoutes from './auth/verify-email.js'
+import cartRoutes from './shop/cart.js'
 import contactRoutes from './shop/contact.js'
 import homeRoutes from './shop/home.js'
 import productRoutes from './shop/products.js'
@@ -37,12 +39,14 @@ export default async function htmlArea(app: FastifyInstance, opts: { config: Con
   await app.register(pageCachePlugin, { db: opts.db, maxBytes: opts.config.pageCacheBytes })
   await app.register(csrfPlugin, opts)
   await app.register(authPlugin, opts)
+  await app.register(cartPlugin)
   await app.register(assetsPlugin, { production: opts.config.isProduction })
   await app.register(viewsPlugin, opts)
   await app.register(errorPagesPlugin)
 
   await app.register(homeRoutes)
   await app.register(productRoutes)
+  await app.register(cartRoutes)
   await app.register(searchRoutes)
   await app.register(contactRoutes)
   await app.register(signupRoutes)

@@ -169,6 +169,16 @@ export async function selectVariants(db: Db, productId: number) {
     .execute()
 }
 
+/** A variant's option values and its product's slug. */
+export async function selectVariantOptions(db: Db, variantId: number) {
+  return db
+    .selectFrom('variants as v')
+    .innerJoin('products as p', 'p.id', 'v.product_id')
+    .select(['v.options', 'p.slug'])
+    .where('v.id', '=', variantId)
+    .executeTakeFirst()
+}
+
 export async function selectProductImages(db: Db, productId: number) {
   return db
     .selectFrom('product_images as pi')

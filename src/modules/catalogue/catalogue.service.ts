@@ -252,7 +252,7 @@ export function chooseVariant(
   return { variant: variants.find((v) => v.available) ?? variants[0], unavailable: false }
 }
 
-function parseJson<T>(text: string, fallback: T): T {
+export function parseJson<T>(text: string, fallback: T): T {
   try {
     return JSON.parse(text) as T
   } catch {

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connection.js'
 import { paginate } from '../../lib/pagination.js'
 import { getShopSettings } from '../settings/settings.service.js'
+import { selectVariantOptions } from './catalogue.repository.js'
 import {
   categoryPath,
   chooseVariant,
@@ -9,6 +10,7 @@ import {
   listProducts,
   loadCategoryTree,
   lookupProduct,
+  parseJson,
   productDetails,
 } from './catalogue.service.js'
 import { listingIndexable, productIndexable } from './indexing.js'
@@ -172,6 +174,13 @@ export async function productPage(
     ],
   }
   return { kind: 'page', status: 200, template: 'shop/products/show', data }
+}
+
+/** The product page showing one variant: the page a failed add-to-cart form goes back to. */
+export async function productPageForVariant(db: Db, variantId: number, base: string): Promise<PageAnswer> {
+  const variant = await selectVariantOptions(db, variantId)
+  if (!variant) return missing
+  return productPage(db, variant.slug, parseJson<Record<string, string>>(variant.options, {}), '', base)
 }
 
 function groupOptions(values: { name: string; value: string }[]) {

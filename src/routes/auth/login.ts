@@ -45,8 +45,11 @@ export default async function loginRoutes(app: FastifyInstance) {
         await startUserSession(request, result.user, result.remember)
         request.flash('success', `Welcome back, ${result.user.name}.`)
         return reply.redirect(next, 303)
-      case 'second-factor':
+      case 'second-factor': {
+        // The guest cart waits with the half-finished sign-in, to join the account's at the end.
+        const cartId = request.session.get('cartId')
         await request.session.regenerate()
+        if (cartId !== undefined) request.session.set('cartId', cartId)
         request.session.set('pendingSignIn', {
           userId: result.user.id,
           remember: result.remember,
@@ -54,6 +57,7 @@ export default async function loginRoutes(app: FastifyInstance) {
           until: new Date(Date.now() + SECOND_STEP_MS).toISOString(),
         })
         return reply.redirect('/login/two-factor', 303)
+      }
     }
   })
 

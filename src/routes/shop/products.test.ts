@@ -224,17 +224,6 @@ describe('catalogue pages', () => {
     expect(response.body).toBe('')
   })
 
-  it('sends the add-to-cart form to an honest page until the cart exists', async () => {
-    const response = await shop.app.inject({
-      method: 'POST',
-      url: '/cart/items',
-      headers: { origin: 'http://localhost:80', 'content-type': 'application/x-www-form-urlencoded' },
-      payload: 'variant_id=1&quantity=1',
-    })
-    expect(response.statusCode).toBe(200)
-    expect(response.body).toContain('The cart opens soon')
-  })
-
   it('keeps category pages paginated with rel prev and next', async () => {
     for (let i = 0; i < 30; i++) await createTestProduct(shop.db, { title: `Shirt ${i}`, categoryId: shirtsId })
     const first = await shop.app.inject({ url: '/categories/shirts' })

@@ -18,11 +18,6 @@ export default async function productRoutes(app: FastifyInstance) {
     const base = siteOrigin(app.config, request)
     return answer(reply, await productPage(app.db, request.params.slug, request.query, queryString, base))
   })
-
-  // The cart issue makes this work; until then the form leads somewhere honest.
-  app.post<{ Body: { variant_id?: string } }>('/cart/items', async (_request, reply) => {
-    return reply.render('shop/cart/coming', { title: 'The cart opens soon', noindex: true, backTo: null })
-  })
 }
 
 function answer(reply: FastifyReply, page: PageAnswer) {
