@@ -73,7 +73,7 @@ export async function addToCart(db: Db, owner: CartOwner, input: unknown): Promi
   const { variant_id: variantId, quantity } = checked.value
   return db.transaction().execute(async (trx) => {
     const variant = await selectVariantForCart(trx, variantId)
-    if (!variant || variant.status !== 'active') return { kind: 'unavailable' } as const
+    if (variant?.status !== 'active') return { kind: 'unavailable' } as const
     const now = nowIso()
     const cartId = (await findCartId(trx, owner)) ?? (await insertCart(trx, owner.userId, now))
     const line = await selectLineOfVariant(trx, cartId, variantId)
