@@ -20,6 +20,8 @@ const ALL_TABLES = [
   'change_counters',
   'contact_messages',
   'images',
+  'order_lines',
+  'orders',
   'outbox_emails',
   'product_images',
   'product_slugs',

@@ -26,6 +26,8 @@ export interface Database {
   change_counters: ChangeCountersTable
   carts: CartsTable
   cart_lines: CartLinesTable
+  orders: OrdersTable
+  order_lines: OrderLinesTable
 }
 
 export interface SettingsTable {
@@ -167,6 +169,8 @@ export interface ImagesTable {
 export type ProductStatus = 'draft' | 'active' | 'archived'
 
 export interface ProductsTable {
+  /** Which of the destination's tax rates applies. */
+  tax_class: Generated<'standard' | 'reduced' | 'zero'>
   id: Generated<number>
   slug: string
   title: string
@@ -260,6 +264,64 @@ export interface CartLinesTable {
   quantity: number
   created_at: string
   updated_at: string
+}
+
+export type PaymentStatus = 'pending' | 'paid' | 'partially_refunded' | 'refunded'
+export type FulfilmentStatus = 'unfulfilled' | 'partially_fulfilled' | 'fulfilled'
+
+export interface OrdersTable {
+  id: Generated<number>
+  /** The human number: #1001, #1002, … */
+  number: number
+  /** Unguessable: the guest's link to their order. */
+  access_token: string
+  /** The checkout form's one-time token: the same submission twice finds this order. */
+  checkout_token: string
+  user_id: number | null
+  email: string
+  name: string
+  phone: string
+  address_line1: string
+  address_line2: string
+  city: string
+  postcode: string
+  /** ISO 3166-1 alpha-2. */
+  country: string
+  shipping_method: string
+  payment_method: string
+  payment_status: Generated<PaymentStatus>
+  fulfilment_status: Generated<FulfilmentStatus>
+  currency: string
+  prices_include_tax: number
+  subtotal: number
+  discount_total: number
+  shipping_total: number
+  tax_total: number
+  total: number
+  discount_code: string | null
+  placed_at: string
+  cancelled_at: string | null
+  updated_at: string
+}
+
+export interface OrderLinesTable {
+  id: Generated<number>
+  order_id: number
+  variant_id: number | null
+  product_id: number | null
+  sku: string
+  title: string
+  /** JSON object of option name to value, as sold. */
+  options: string
+  unit_price: number
+  quantity: number
+  /** Basis points. */
+  tax_rate: number
+  subtotal: number
+  discount: number
+  tax: number
+  /** What the customer pays for the line. */
+  total: number
 }
 
 export type SettingRow = Selectable<SettingsTable>

@@ -44,6 +44,30 @@ export const demoSettings: Partial<ShopSettings> = {
   address: '14 Orchard Row, Bristol BS1 4DJ, United Kingdom',
   currency: 'GBP',
   locale: 'en-GB',
+  pricesIncludeTax: true,
+  country: 'GB',
+  taxRates: { GB: { standard: 2000, reduced: 500, zero: 0 } },
+  otherTaxRates: { standard: 0, reduced: 0, zero: 0 },
+  shippingZones: [
+    {
+      id: 'uk',
+      name: 'United Kingdom',
+      countries: ['GB'],
+      methods: [
+        { id: 'uk-standard', name: 'Royal Mail Tracked 48', kind: 'free_over', price: 395, threshold: 5000 },
+        { id: 'uk-express', name: 'Next working day', kind: 'flat', price: 895 },
+        { id: 'pickup', name: 'Collect from our Bristol workshop', kind: 'pickup' },
+      ],
+    },
+    {
+      id: 'europe',
+      name: 'Europe',
+      countries: ['IE', 'FR', 'DE', 'NL', 'BE', 'ES', 'IT', 'PT', 'DK', 'SE', 'AT'],
+      methods: [{ id: 'eu-tracked', name: 'International Tracked', kind: 'flat', price: 1495 }],
+    },
+  ],
+  paymentMethods: ['bank_transfer', 'pay_on_pickup'],
+  bankDetails: 'Juniper & Pine Ltd · Sort code 04-00-04 · Account 12345678',
 }
 
 const settingsSeeder: Seeder = {

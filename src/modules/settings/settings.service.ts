@@ -10,6 +10,27 @@ import { countSettings, insertMissingSettings, selectSettings, upsertSettings } 
  * that no longer fits the rule falls back to the default instead of breaking
  * every page.
  */
+const basisPoints = z.number().int().min(0).max(10_000)
+const taxRatesSchema = z.object({ standard: basisPoints, reduced: basisPoints, zero: basisPoints })
+const money = z.number().int().min(0)
+const shippingMethodSchema = z.discriminatedUnion('kind', [
+  z.object({ id: z.string().min(1), name: z.string().min(1), kind: z.literal('flat'), price: money }),
+  z.object({
+    id: z.string().min(1),
+    name: z.string().min(1),
+    kind: z.literal('free_over'),
+    price: money,
+    threshold: money,
+  }),
+  z.object({ id: z.string().min(1), name: z.string().min(1), kind: z.literal('pickup') }),
+])
+const shippingZoneSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  countries: z.union([z.array(z.string().regex(/^[A-Z]{2}$/)), z.literal('rest_of_world')]),
+  methods: z.array(shippingMethodSchema),
+})
+
 export const shopSettingsSchema = z.object({
   shopName: z.string().trim().min(1).max(80).default('My Shop'),
   tagline: z.string().trim().max(160).default(''),
@@ -24,6 +45,20 @@ export const shopSettingsSchema = z.object({
     .regex(/^[A-Z]{3}$/)
     .default('EUR'),
   locale: z.string().trim().min(2).max(35).default('en'),
+  // Checkout: see src/modules/pricing/README.md for how these are used.
+  /** Whether product and shipping prices are entered with tax included. */
+  pricesIncludeTax: z.boolean().default(true),
+  /** Where the shop is; the checkout form starts with it. ISO 3166-1 alpha-2. */
+  country: z.string().regex(/^[A-Z]{2}$/).default('GB'),
+  /** Tax rates by destination country, in basis points (2000 = 20 %). */
+  taxRates: z.record(z.string().regex(/^[A-Z]{2}$/), taxRatesSchema).default({}),
+  /** Rates for any destination not listed (exports are usually zero-rated). */
+  otherTaxRates: taxRatesSchema.default({ standard: 0, reduced: 0, zero: 0 }),
+  shippingZones: z.array(shippingZoneSchema).default([]),
+  /** Payment methods offered at checkout. */
+  paymentMethods: z.array(z.enum(['bank_transfer', 'pay_on_pickup'])).default(['bank_transfer']),
+  /** Shown to customers who pay by bank transfer, with the order number as the reference. */
+  bankDetails: z.string().trim().max(500).default(''),
 })
 
 export type ShopSettings = z.output<typeof shopSettingsSchema>

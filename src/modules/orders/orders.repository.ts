@@ -1,0 +1,80 @@
+import { type Insertable, sql } from 'kysely'
+import type { Db } from '../../db/connection.js'
+import type { OrderLinesTable, OrdersTable } from '../../db/schema.js'
+
+export async function selectOrderByCheckoutToken(db: Db, token: string) {
+  return db.selectFrom('orders').selectAll().where('checkout_token', '=', token).executeTakeFirst()
+}
+
+export async function selectOrderByAccessToken(db: Db, token: string) {
+  return db.selectFrom('orders').selectAll().where('access_token', '=', token).executeTakeFirst()
+}
+
+export async function selectOrderLines(db: Db, orderId: number) {
+  return db.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('id').execute()
+}
+
+/** What checking out a cart needs of each line: the catalogue as it is at this moment. */
+export async function selectCheckoutLines(db: Db, cartId: number) {
+  return db
+    .selectFrom('cart_lines as l')
+    .innerJoin('variants as v', 'v.id', 'l.variant_id')
+    .innerJoin('products as p', 'p.id', 'v.product_id')
+    .select([
+      'l.quantity',
+      'v.id as variant_id',
+      'v.sku',
+      'v.options',
+      'v.price',
+      'p.id as product_id',
+      'p.title',
+      'p.status',
+      'p.category_id',
+      'p.tax_class',
+    ])
+    .where('l.cart_id', '=', cartId)
+    .orderBy('l.id')
+    .execute()
+}
+
+/**
+ * Takes `quantity` of a variant from stock, only if that leaves it at zero
+ * or more (or stock is not counted, or backorders are allowed). The check and
+ * the change are one statement, so no two checkouts can both take the last
+ * unit, in one process or several. True when it took them.
+ */
+export async function takeStock(db: Db, variantId: number, quantity: number): Promise<boolean> {
+  const result = await db
+    .updateTable('variants')
+    .set({ stock: sql`stock - ${quantity}` })
+    .where('id', '=', variantId)
+    .where((eb) => eb.or([eb('track_stock', '=', 0), eb('allow_backorder', '=', 1), eb('stock', '>=', quantity)]))
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+export async function selectStock(db: Db, variantId: number): Promise<number> {
+  const row = await db.selectFrom('variants').select('stock').where('id', '=', variantId).executeTakeFirst()
+  return row?.stock ?? 0
+}
+
+/** The next human order number; called inside the write transaction, so no two orders get the same one. */
+export async function nextOrderNumber(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('orders')
+    .select((eb) => eb.fn.max('number').as('last'))
+    .executeTakeFirst()
+  return Math.max(1000, Number(row?.last ?? 0)) + 1
+}
+
+export async function insertOrder(db: Db, order: Insertable<OrdersTable>) {
+  return db.insertInto('orders').values(order).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function insertOrderLines(db: Db, lines: Insertable<OrderLinesTable>[]) {
+  if (lines.length) await db.insertInto('order_lines').values(lines).execute()
+}
+
+export async function emptyCart(db: Db, cartId: number): Promise<void> {
+  await db.deleteFrom('cart_lines').where('cart_id', '=', cartId).execute()
+}

@@ -1,0 +1,205 @@
+import { randomBytes } from 'node:crypto'
+import type { Db } from '../../db/connection.js'
+import type { OrdersTable } from '../../db/schema.js'
+import { formatMoney } from '../../lib/money.js'
+import { nowIso } from '../../lib/time.js'
+import { categoryPath, loadCategoryTree, parseJson } from '../catalogue/catalogue.service.js'
+import { enqueueEmail } from '../mail/mail.service.js'
+import { type PricedOrder, priceOrder } from '../pricing/pricing.js'
+import { zoneFor } from '../pricing/shipping.js'
+import { destinationTaxRates } from '../pricing/tax.js'
+import { getShopSettings, type ShopSettings } from '../settings/settings.service.js'
+import {
+  emptyCart,
+  insertOrder,
+  insertOrderLines,
+  nextOrderNumber,
+  selectCheckoutLines,
+  selectOrderByCheckoutToken,
+  selectOrderLines,
+  selectStock,
+  takeStock,
+} from './orders.repository.js'
+
+export type PaymentMethod = ShopSettings['paymentMethods'][number]
+
+/** What the shopper entered at checkout, already validated by the checkout forms. */
+export interface CheckoutDetails {
+  email: string
+  name: string
+  phone: string
+  address: { line1: string; line2: string; city: string; postcode: string; country: string }
+  shippingMethodId: string
+  paymentMethod: PaymentMethod
+}
+
+export type Order = Awaited<ReturnType<typeof insertOrder>>
+
+export type PlaceOrderResult =
+  | { kind: 'placed' | 'already_placed'; order: Order }
+  | { kind: 'sold_out'; items: { title: string; available: number }[] }
+  | { kind: 'refused'; message: string }
+
+class SoldOut extends Error {
+  constructor(readonly items: { title: string; available: number }[]) {
+    super('sold out')
+  }
+}
+
+/**
+ * Places the order for a cart, all in one database transaction: prices are
+ * worked out again from the catalogue and the settings (never taken from a
+ * form), stock is taken line by line with a guarded update that cannot go
+ * below zero, the order is written with a copy of every price, the cart is
+ * emptied and the confirmation email goes into the outbox. If any line is
+ * short, nothing at all changes. The checkout token makes it idempotent: the
+ * same token again answers with the order it already made.
+ */
+export async function placeOrder(
+  db: Db,
+  input: {
+    cartId: number | null
+    userId: number | null
+    checkoutToken: string
+    details: CheckoutDetails
+    baseUrl: string
+  },
+): Promise<PlaceOrderResult> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const existing = await selectOrderByCheckoutToken(trx, input.checkoutToken)
+      if (existing) return { kind: 'already_placed', order: existing } as const
+      if (input.cartId === null) return refused('Your cart is empty.')
+      const lines = await selectCheckoutLines(trx, input.cartId)
+      if (lines.length === 0) return refused('Your cart is empty.')
+      const gone = lines.find((line) => line.status !== 'active')
+      if (gone) return refused(`${gone.title} is no longer sold. Remove it from your cart to check out.`)
+
+      const shop = await getShopSettings(trx)
+      const { details } = input
+      const method = zoneFor(shop.shippingZones, details.address.country)?.methods.find(
+        (m) => m.id === details.shippingMethodId,
+      )
+      if (!method) return refused('Choose a delivery option for your address again: that one is not available.')
+      if (!shop.paymentMethods.includes(details.paymentMethod)) {
+        return refused('Choose how to pay again: that way of paying is not available.')
+      }
+      const tree = await loadCategoryTree(trx)
+      const priced = priceOrder({
+        lines: lines.map((line) => ({
+          unitPrice: line.price,
+          quantity: line.quantity,
+          taxClass: line.tax_class,
+          categoryIds: categoryPath(tree, line.category_id).map((c) => c.id),
+        })),
+        pricesIncludeTax: shop.pricesIncludeTax,
+        taxRates: destinationTaxRates(shop.taxRates, details.address.country, shop.otherTaxRates),
+        shipping: method,
+        discount: null,
+      })
+
+      const short: { title: string; available: number }[] = []
+      for (const line of lines) {
+        if (!(await takeStock(trx, line.variant_id, line.quantity))) {
+          short.push({ title: line.title, available: Math.max(0, await selectStock(trx, line.variant_id)) })
+        }
+      }
+      // Throwing rolls back the stock already taken for the other lines.
+      if (short.length) throw new SoldOut(short)
+
+      const now = nowIso()
+      const order = await insertOrder(trx, {
+        number: await nextOrderNumber(trx),
+        access_token: randomBytes(24).toString('base64url'),
+        checkout_token: input.checkoutToken,
+        user_id: input.userId,
+        email: details.email,
+        name: details.name,
+        phone: details.phone,
+        address_line1: details.address.line1,
+        address_line2: details.address.line2,
+        city: details.address.city,
+        postcode: details.address.postcode,
+        country: details.address.country,
+        shipping_method: method.name,
+        payment_method: details.paymentMethod,
+        currency: shop.currency,
+        prices_include_tax: shop.pricesIncludeTax ? 1 : 0,
+        ...orderTotals(priced),
+        discount_code: null,
+        placed_at: now,
+        updated_at: now,
+      })
+      await insertOrderLines(
+        trx,
+        lines.map((line, i) => {
+          const amounts = priced.lines[i] as PricedOrder['lines'][number]
+          return {
+            order_id: order.id,
+            variant_id: line.variant_id,
+            product_id: line.product_id,
+            sku: line.sku,
+            title: line.title,
+            options: line.options,
+            unit_price: line.price,
+            quantity: line.quantity,
+            tax_rate: amounts.taxRate,
+            subtotal: amounts.subtotal,
+            discount: amounts.discount,
+            tax: amounts.tax,
+            total: amounts.gross,
+          }
+        }),
+      )
+      await emptyCart(trx, input.cartId)
+      await enqueueEmail(trx, {
+        template: 'order-confirmation',
+        to: order.email,
+        subject: `Your order #${order.number} at ${shop.shopName}`,
+        data: await confirmationData(trx, order, shop),
+        shop,
+        baseUrl: input.baseUrl,
+      })
+      return { kind: 'placed', order } as const
+    })
+  } catch (err) {
+    if (err instanceof SoldOut) return { kind: 'sold_out', items: err.items }
+    throw err
+  }
+}
+
+function refused(message: string) {
+  return { kind: 'refused', message } as const
+}
+
+function orderTotals(
+  priced: PricedOrder,
+): Pick<OrdersTable, 'subtotal' | 'discount_total' | 'shipping_total' | 'tax_total' | 'total'> {
+  return {
+    subtotal: priced.totals.subtotal,
+    discount_total: priced.totals.discount,
+    shipping_total: priced.shipping ? priced.shipping.price - priced.shipping.discount : 0,
+    tax_total: priced.totals.tax,
+    total: priced.totals.total,
+  }
+}
+
+/** An order as the customer sees it (confirmation email, order page). */
+export async function orderSummary(db: Db, order: Order, shop: ShopSettings) {
+  const lines = await selectOrderLines(db, order.id)
+  const money = (minor: number) => formatMoney(minor, order.currency, shop.locale)
+  return {
+    order,
+    lines: lines.map((line) => ({
+      ...line,
+      options: Object.entries(parseJson<Record<string, string>>(line.options, {})),
+    })),
+    money,
+    bankTransfer: order.payment_method === 'bank_transfer' && order.payment_status === 'pending',
+    bankDetails: shop.bankDetails,
+  }
+}
+
+async function confirmationData(db: Db, order: Order, shop: ShopSettings) {
+  return { ...(await orderSummary(db, order, shop)), orderPath: `/orders/${order.access_token}` }
+}

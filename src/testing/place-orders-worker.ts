@@ -1,0 +1,38 @@
+/**
+ * A second (or third) process for concurrency tests: places orders for the
+ * carts it is given, all at once, on the database file it is given, and
+ * prints what each one answered as JSON.
+ *
+ *   node --import tsx src/testing/place-orders-worker.ts <database file> <cart ids, comma-separated> <token prefix>
+ */
+import { createDb } from '../db/connection.js'
+import { placeOrder } from '../modules/orders/place-order.js'
+
+const [file, carts, prefix] = process.argv.slice(2)
+if (!file || !carts || !prefix) throw new Error('usage: place-orders-worker <file> <cart ids> <token prefix>')
+const db = createDb(file)
+const results = await Promise.all(
+  carts.split(',').map(async (id) => {
+    try {
+      const result = await placeOrder(db, {
+        cartId: Number(id),
+        userId: null,
+        checkoutToken: `${prefix}-${id}`,
+        details: {
+          email: `shopper${id}@example.com`,
+          name: 'Shopper',
+          phone: '',
+          address: { line1: '1 Marsh Lane', line2: '', city: 'Bristol', postcode: 'BS1 4DJ', country: 'GB' },
+          shippingMethodId: 'uk-standard',
+          paymentMethod: 'bank_transfer',
+        },
+        baseUrl: 'http://localhost',
+      })
+      return result.kind
+    } catch (err) {
+      return `error: ${(err as Error).message}`
+    }
+  }),
+)
+await db.destroy()
+process.stdout.write(JSON.stringify(results))
