@@ -32,6 +32,10 @@ declare module 'fastify' {
     pendingTotpSecret?: string
     /** A guest's cart; a signed-in customer's is found through their account. */
     cartId?: number
+    /** The checkout steps done so far (see src/modules/orders/checkout.service.ts). */
+    checkout?: import('../modules/orders/checkout.service.js').CheckoutState
+    /** The order this browser placed last, so a second submission of the same checkout finds it. */
+    lastOrder?: { checkoutToken: string; accessToken: string }
     /** Recovery codes to show once, right after they were made. */
     recoveryCodesToShow?: string[]
   }

@@ -20,6 +20,7 @@ import setupRoutes from './auth/setup.js'
 import signupRoutes from './auth/signup.js'
 import verifyEmailRoutes from './auth/verify-email.js'
 import cartRoutes from './shop/cart.js'
+import checkoutRoutes from './shop/checkout.js'
 import contactRoutes from './shop/contact.js'
 import homeRoutes from './shop/home.js'
 import productRoutes from './shop/products.js'
@@ -47,6 +48,7 @@ export default async function htmlArea(app: FastifyInstance, opts: { config: Con
   await app.register(homeRoutes)
   await app.register(productRoutes)
   await app.register(cartRoutes)
+  await app.register(checkoutRoutes)
   await app.register(searchRoutes)
   await app.register(contactRoutes)
   await app.register(signupRoutes)

@@ -3,12 +3,11 @@ import type { Db } from '../../db/connection.js'
 import type { OrdersTable } from '../../db/schema.js'
 import { formatMoney } from '../../lib/money.js'
 import { nowIso } from '../../lib/time.js'
-import { categoryPath, loadCategoryTree, parseJson } from '../catalogue/catalogue.service.js'
+import { parseJson } from '../catalogue/catalogue.service.js'
 import { enqueueEmail } from '../mail/mail.service.js'
-import { type PricedOrder, priceOrder } from '../pricing/pricing.js'
-import { zoneFor } from '../pricing/shipping.js'
-import { destinationTaxRates } from '../pricing/tax.js'
+import type { PricedOrder } from '../pricing/pricing.js'
 import { getShopSettings, type ShopSettings } from '../settings/settings.service.js'
+import { findShippingMethod, type PaymentMethod, priceLines } from './checkout.service.js'
 import {
   emptyCart,
   insertOrder,
@@ -20,8 +19,6 @@ import {
   selectStock,
   takeStock,
 } from './orders.repository.js'
-
-export type PaymentMethod = ShopSettings['paymentMethods'][number]
 
 /** What the shopper entered at checkout, already validated by the checkout forms. */
 export interface CheckoutDetails {
@@ -77,26 +74,12 @@ export async function placeOrder(
 
       const shop = await getShopSettings(trx)
       const { details } = input
-      const method = zoneFor(shop.shippingZones, details.address.country)?.methods.find(
-        (m) => m.id === details.shippingMethodId,
-      )
+      const method = findShippingMethod(shop, details.address.country, details.shippingMethodId)
       if (!method) return refused('Choose a delivery option for your address again: that one is not available.')
       if (!shop.paymentMethods.includes(details.paymentMethod)) {
         return refused('Choose how to pay again: that way of paying is not available.')
       }
-      const tree = await loadCategoryTree(trx)
-      const priced = priceOrder({
-        lines: lines.map((line) => ({
-          unitPrice: line.price,
-          quantity: line.quantity,
-          taxClass: line.tax_class,
-          categoryIds: categoryPath(tree, line.category_id).map((c) => c.id),
-        })),
-        pricesIncludeTax: shop.pricesIncludeTax,
-        taxRates: destinationTaxRates(shop.taxRates, details.address.country, shop.otherTaxRates),
-        shipping: method,
-        discount: null,
-      })
+      const priced = await priceLines(trx, lines, shop, details.address.country, method)
 
       const short: { title: string; available: number }[] = []
       for (const line of lines) {

@@ -49,7 +49,10 @@ export const shopSettingsSchema = z.object({
   /** Whether product and shipping prices are entered with tax included. */
   pricesIncludeTax: z.boolean().default(true),
   /** Where the shop is; the checkout form starts with it. ISO 3166-1 alpha-2. */
-  country: z.string().regex(/^[A-Z]{2}$/).default('GB'),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .default('GB'),
   /** Tax rates by destination country, in basis points (2000 = 20 %). */
   taxRates: z.record(z.string().regex(/^[A-Z]{2}$/), taxRatesSchema).default({}),
   /** Rates for any destination not listed (exports are usually zero-rated). */

@@ -1,0 +1,89 @@
+import type { Db } from '../../db/connection.js'
+import { categoryPath, loadCategoryTree } from '../catalogue/catalogue.service.js'
+import { type PricedOrder, priceOrder } from '../pricing/pricing.js'
+import { type ShippingMethod, type ShippingOption, shippingOptions, zoneFor } from '../pricing/shipping.js'
+import { destinationTaxRates } from '../pricing/tax.js'
+import { getShopSettings, type ShopSettings } from '../settings/settings.service.js'
+import type { CheckoutAddress } from './checkout.forms.js'
+import { selectCheckoutLines } from './orders.repository.js'
+
+export type PaymentMethod = ShopSettings['paymentMethods'][number]
+
+/** What a shopper has chosen so far, kept in their session between the steps. */
+export interface CheckoutState {
+  address?: CheckoutAddress
+  method?: string
+  payment?: PaymentMethod
+  /** The review page's one-time token; the order placed with it is found again by it. */
+  token?: string
+}
+
+export type CheckoutLine = Awaited<ReturnType<typeof selectCheckoutLines>>[number]
+
+/** The countries the shop delivers to (those its zones name), as codes and names, sorted by name. */
+export function deliveryCountries(shop: ShopSettings): { code: string; name: string }[] {
+  const names = new Intl.DisplayNames([shop.locale], { type: 'region' })
+  const codes = new Set(
+    shop.shippingZones.flatMap((zone) => (zone.countries === 'rest_of_world' ? [] : zone.countries)),
+  )
+  return [...codes].map((code) => ({ code, name: names.of(code) ?? code })).sort((a, b) => a.name.localeCompare(b.name))
+}
+
+export function countryName(code: string, locale: string): string {
+  return new Intl.DisplayNames([locale], { type: 'region' }).of(code) ?? code
+}
+
+/** The delivery method with that id in the zone of that country, if the shop offers it there. */
+export function findShippingMethod(shop: ShopSettings, country: string, id: string | undefined): ShippingMethod | null {
+  return zoneFor(shop.shippingZones, country)?.methods.find((method) => method.id === id) ?? null
+}
+
+/** Lines priced by the pricing rules with today's catalogue, the shop's tax settings and the destination. */
+export async function priceLines(
+  db: Db,
+  lines: CheckoutLine[],
+  shop: ShopSettings,
+  country: string,
+  method: ShippingMethod | null,
+): Promise<PricedOrder> {
+  const tree = await loadCategoryTree(db)
+  return priceOrder({
+    lines: lines.map((line) => ({
+      unitPrice: line.price,
+      quantity: line.quantity,
+      taxClass: line.tax_class,
+      categoryIds: categoryPath(tree, line.category_id).map((c) => c.id),
+    })),
+    pricesIncludeTax: shop.pricesIncludeTax,
+    taxRates: destinationTaxRates(shop.taxRates, country, shop.otherTaxRates),
+    shipping: method,
+    discount: null,
+  })
+}
+
+export interface CheckoutSummary {
+  shop: ShopSettings
+  lines: CheckoutLine[]
+  priced: PricedOrder
+  /** Delivery choices for the chosen country, priced for this cart; empty before an address is given. */
+  options: ShippingOption[]
+  method: ShippingMethod | null
+}
+
+/** Every figure of the cart at this step: shown beside each step, so totals are never a surprise. */
+export async function checkoutSummary(
+  db: Db,
+  cartId: number | null,
+  state: CheckoutState,
+): Promise<CheckoutSummary | null> {
+  if (cartId === null) return null
+  const lines = await selectCheckoutLines(db, cartId)
+  if (lines.length === 0) return null
+  const shop = await getShopSettings(db)
+  const country = state.address?.country ?? shop.country
+  const method = state.address ? findShippingMethod(shop, country, state.method) : null
+  const priced = await priceLines(db, lines, shop, country, method)
+  const goods = priced.items.subtotal - priced.items.discount
+  const options = state.address ? shippingOptions(shop.shippingZones, country, goods) : []
+  return { shop, lines, priced, options, method }
+}

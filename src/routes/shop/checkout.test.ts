@@ -1,0 +1,130 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { buildTestApp, type TestShop } from '../../testing/app.js'
+import { createTestProduct } from '../../testing/catalogue.js'
+import { htmlErrors } from '../../testing/html.js'
+import { csrfTokenIn, postForm, sessionCookie } from '../../testing/http.js'
+
+const address = {
+  email: 'ada@example.com',
+  name: 'Ada Lovelace',
+  phone: '',
+  country: 'GB',
+  line1: '1 Marsh Lane',
+  line2: '',
+  city: 'Bristol',
+  postcode: 'bs14dj',
+}
+
+describe('checkout', () => {
+  let shop: TestShop
+  let cookie: string
+  beforeEach(async () => {
+    shop = await buildTestApp()
+    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 5 }] })
+    const variant = await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()
+    cookie = sessionCookie(
+      await postForm(shop.app, '/cart/items', { variant_id: String(variant.id), quantity: '2' }),
+    ) as string
+  })
+  afterEach(() => shop.close())
+
+  async function get(url: string) {
+    const response = await shop.app.inject({ url, headers: { cookie } })
+    return { response, token: csrfTokenIn(response.body) as string }
+  }
+
+  async function post(url: string, fields: Record<string, string>) {
+    // Any page with a form carries this session's token.
+    const { token } = await get('/contact')
+    return postForm(shop.app, url, { ...fields, _csrf: token }, { cookie })
+  }
+
+  async function toReview() {
+    expect((await post('/checkout', address)).headers.location).toBe('/checkout/delivery')
+    expect((await post('/checkout/delivery', { method: 'uk-standard' })).headers.location).toBe('/checkout/payment')
+    expect((await post('/checkout/payment', { payment: 'bank_transfer' })).headers.location).toBe('/checkout/review')
+    const review = await get('/checkout/review')
+    return { review, orderToken: /name="token" value="([^"]+)"/.exec(review.response.body)?.[1] as string }
+  }
+
+  it('goes address → delivery → payment → review → order, with every figure at every step', async () => {
+    const first = await get('/checkout')
+    expect(first.response.statusCode).toBe(200)
+    expect(first.response.body).toContain('£36.00')
+    expect(first.response.headers['cache-control']).toBe('private, no-store')
+    expect(await htmlErrors(first.response.body)).toEqual([])
+
+    expect((await post('/checkout', address)).statusCode).toBe(303)
+    const delivery = await get('/checkout/delivery')
+    // £36 is under the £50 for free Tracked 48: £3.95; next day £8.95; collection free.
+    expect(delivery.response.body).toMatch(/Royal Mail Tracked 48 <strong>£3.95/)
+    expect(delivery.response.body).toMatch(/Next working day <strong>£8.95/)
+    expect(delivery.response.body).toMatch(/Collect from our Bristol workshop <strong>Free/)
+    expect(delivery.response.body).toContain('1 Marsh Lane, Bristol BS1 4DJ, United Kingdom')
+    expect(await htmlErrors(delivery.response.body)).toEqual([])
+
+    const { review, orderToken } = await toReview()
+    expect(review.response.body).toContain('£39.95')
+    expect(review.response.body).toContain('Includes £6.66 tax')
+    expect(await htmlErrors(review.response.body)).toEqual([])
+
+    const placed = await post('/checkout/orders', { token: orderToken })
+    expect(placed.statusCode).toBe(303)
+    expect(placed.headers.location).toMatch(/^\/orders\/[\w-]{32}$/)
+    const order = await get(placed.headers.location as string)
+    expect(order.response.body).toContain('Order #1001')
+    expect(order.response.body).toContain('Use <strong>#1001</strong> as the reference')
+    expect(order.response.body).toContain('£39.95')
+    expect(order.response.headers['cache-control']).toBe('private, no-store')
+    expect(order.response.headers['referrer-policy']).toBe('no-referrer')
+    expect(await htmlErrors(order.response.body)).toEqual([])
+    expect((await get('/cart')).response.body).toContain('Your cart is empty')
+  })
+
+  it('gives the same order for the same checkout sent twice, and refuses a token that is not this checkout’s', async () => {
+    const { orderToken } = await toReview()
+    const foreign = await post('/checkout/orders', { token: 'someone-elses-token-abcdefghijkl' })
+    expect(foreign.headers.location).toBe('/checkout/review')
+    expect(await shop.db.selectFrom('orders').select('id').execute()).toEqual([])
+
+    const first = await post('/checkout/orders', { token: orderToken })
+    const again = await post('/checkout/orders', { token: orderToken })
+    expect(again.statusCode, again.body.slice(0, 3000)).toBe(303)
+    expect(again.headers.location).toBe(first.headers.location)
+    expect(await shop.db.selectFrom('orders').select('id').execute()).toHaveLength(1)
+    const stock = await shop.db.selectFrom('variants').select('stock').executeTakeFirstOrThrow()
+    expect(stock.stock).toBe(3)
+  })
+
+  it('answers a bad address with messages per field, keeping what was typed', async () => {
+    const response = await post('/checkout', { ...address, email: 'not-an-email', postcode: '12345', line1: '' })
+    expect(response.statusCode).toBe(422)
+    expect(response.body).toContain('Enter an email address in the correct format')
+    expect(response.body).toContain('Enter a real postcode, like BS1 4DJ')
+    expect(response.body).toContain('Enter the first line of the address')
+    expect(response.body).toContain('value="Ada Lovelace"')
+    expect(await htmlErrors(response.body)).toEqual([])
+    const abroad = await post('/checkout', { ...address, country: 'US', postcode: '94107' })
+    expect(abroad.statusCode).toBe(422)
+    expect(abroad.body).toContain('Choose a country we deliver to')
+  })
+
+  it('sends a shopper who skips a step back to it, and keeps what they entered when they go back', async () => {
+    expect((await get('/checkout/review')).response.headers.location).toBe('/checkout')
+    expect((await post('/checkout/orders', { token: 'x' })).headers.location).toBe('/checkout/review')
+    await post('/checkout', address)
+    expect((await get('/checkout/payment')).response.headers.location).toBe('/checkout/delivery')
+    const back = await get('/checkout')
+    expect(back.response.body).toContain('value="1 Marsh Lane"')
+    expect(back.response.body).toContain('value="BS1 4DJ"')
+    const refused = await post('/checkout/delivery', { method: 'eu-tracked' })
+    expect(refused.statusCode).toBe(422)
+    expect(refused.body).toContain('Choose one of the ways we deliver to your address')
+  })
+
+  it('sends an empty cart back to the cart, and an unknown order link to 404', async () => {
+    await shop.db.deleteFrom('cart_lines').execute()
+    expect((await get('/checkout')).response.headers.location).toBe('/cart')
+    expect((await shop.app.inject({ url: '/orders/not-a-real-order-token-at-all' })).statusCode).toBe(404)
+  })
+})

@@ -1,0 +1,263 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { validate } from '../../lib/validation.js'
+import { findCartId } from '../../modules/cart/cart.service.js'
+import { checkoutAddressInput, deliveryInput, paymentInput } from '../../modules/orders/checkout.forms.js'
+import {
+  type CheckoutState,
+  type CheckoutSummary,
+  checkoutSummary,
+  countryName,
+  deliveryCountries,
+  findShippingMethod,
+} from '../../modules/orders/checkout.service.js'
+import { selectOrderByAccessToken } from '../../modules/orders/orders.repository.js'
+import { orderSummary, placeOrder } from '../../modules/orders/place-order.js'
+import { getShopSettings } from '../../modules/settings/settings.service.js'
+import { siteOrigin } from '../../plugins/csrf.js'
+
+const STEPS = [
+  { path: '/checkout', label: 'Address' },
+  { path: '/checkout/delivery', label: 'Delivery' },
+  { path: '/checkout/payment', label: 'Payment' },
+  { path: '/checkout/review', label: 'Review' },
+] as const
+
+const PAYMENT_LABELS = { bank_transfer: 'Bank transfer', pay_on_pickup: 'Pay on collection or delivery' }
+
+/**
+ * Checkout in four plain-form steps (address → delivery → payment → review),
+ * each a GET page and a POST that stores the choice in the session and
+ * redirects to the next step. Every step shows every figure; going back
+ * shows what was entered. Placing the order is POST /checkout/orders with the
+ * review page's one-time token.
+ */
+export default async function checkoutRoutes(app: FastifyInstance) {
+  const state = (request: FastifyRequest): CheckoutState =>
+    (request.hasSession() ? request.session.get('checkout') : undefined) ?? {}
+  const save = (request: FastifyRequest, next: CheckoutState) => request.session.set('checkout', next)
+
+  /** The cart's figures, or a redirect to the cart when there is nothing to check out. */
+  async function summaryOr(request: FastifyRequest, reply: FastifyReply): Promise<CheckoutSummary | null> {
+    const summary = await checkoutSummary(app.db, await findCartId(app.db, request.cartOwner()), state(request))
+    if (!summary) {
+      if (request.hasSession() || request.method !== 'GET')
+        request.flash('error', 'Your cart is empty: add something to check out.')
+      await reply.redirect('/cart', 303)
+    }
+    return summary
+  }
+
+  function page(
+    reply: FastifyReply,
+    step: number,
+    template: string,
+    summary: CheckoutSummary,
+    data: Record<string, unknown>,
+  ) {
+    reply.header('cache-control', 'private, no-store')
+    return reply.render(template, {
+      title: `Checkout: ${STEPS[step]?.label}`,
+      noindex: true,
+      steps: STEPS,
+      step,
+      summary,
+      countryName: (code: string) => countryName(code, summary.shop.locale),
+      paymentLabels: PAYMENT_LABELS,
+      errors: {},
+      ...data,
+    })
+  }
+
+  // Step 1: contact and address.
+  app.get('/checkout', async (request, reply) => {
+    const summary = await summaryOr(request, reply)
+    if (!summary) return reply
+    const saved = state(request).address
+    const values = saved ?? {
+      email: request.user?.email ?? '',
+      name: request.user?.name ?? '',
+      country: summary.shop.country,
+    }
+    return page(reply, 0, 'shop/checkout/address', summary, { values, countries: deliveryCountries(summary.shop) })
+  })
+
+  app.post('/checkout', async (request, reply) => {
+    const summary = await summaryOr(request, reply)
+    if (!summary) return reply
+    const countries = deliveryCountries(summary.shop)
+    const checked = validate(checkoutAddressInput(countries.map((c) => c.code)), request.body)
+    if (!checked.ok) {
+      reply.code(422)
+      return page(reply, 0, 'shop/checkout/address', summary, {
+        values: request.body ?? {},
+        countries,
+        errors: checked.errors,
+      })
+    }
+    const current = state(request)
+    // A new country may not offer the delivery chosen before.
+    const method = findShippingMethod(summary.shop, checked.value.country, current.method) ? current.method : undefined
+    save(request, { ...current, address: checked.value, method, token: undefined })
+    return reply.redirect('/checkout/delivery', 303)
+  })
+
+  // Step 2: delivery.
+  app.get('/checkout/delivery', async (request, reply) => {
+    const summary = await summaryOr(request, reply)
+    if (!summary) return reply
+    const current = state(request)
+    if (!current.address) return reply.redirect('/checkout', 303)
+    return page(reply, 1, 'shop/checkout/delivery', summary, {
+      values: { method: current.method },
+      address: current.address,
+    })
+  })
+
+  app.post('/checkout/delivery', async (request, reply) => {
+    const summary = await summaryOr(request, reply)
+    if (!summary) return reply
+    const current = state(request)
+    if (!current.address) return reply.redirect('/checkout', 303)
+    const checked = validate(deliveryInput, request.body)
+    const method = checked.ok ? findShippingMethod(summary.shop, current.address.country, checked.value.method) : null
+    if (!method) {
+      reply.code(422)
+      return page(reply, 1, 'shop/checkout/delivery', summary, {
+        values: {},
+        address: current.address,
+        errors: {
+          method: checked.ok
+            ? 'Choose one of the ways we deliver to your address'
+            : (checked.errors.method ?? 'Choose how you would like it delivered'),
+        },
+      })
+    }
+    save(request, { ...current, method: method.id, token: undefined })
+    return reply.redirect('/checkout/payment', 303)
+  })
+
+  // Step 3: payment.
+  app.get('/checkout/payment', async (request, reply) => {
+    const summary = await summaryOr(request, reply)
+    if (!summary) return reply
+    const current = state(request)
+    if (!current.address) return reply.redirect('/checkout', 303)
+    if (!summary.method) return reply.redirect('/checkout/delivery', 303)
+    return page(reply, 2, 'shop/checkout/payment', summary, {
+      values: { payment: current.payment },
+      methods: summary.shop.paymentMethods,
+    })
+  })
+
+  app.post('/checkout/payment', async (request, reply) => {
+    const summary = await summaryOr(request, reply)
+    if (!summary) return reply
+    const current = state(request)
+    if (!current.address) return reply.redirect('/checkout', 303)
+    if (!summary.method) return reply.redirect('/checkout/delivery', 303)
+    const checked = validate(paymentInput, request.body)
+    if (!checked.ok || !summary.shop.paymentMethods.includes(checked.value.payment)) {
+      reply.code(422)
+      return page(reply, 2, 'shop/checkout/payment', summary, {
+        values: {},
+        methods: summary.shop.paymentMethods,
+        errors: { payment: 'Choose one of the ways to pay' },
+      })
+    }
+    save(request, { ...current, payment: checked.value.payment, token: undefined })
+    return reply.redirect('/checkout/review', 303)
+  })
+
+  // Step 4: review, and the one-time token that makes placing the order idempotent.
+  app.get('/checkout/review', async (request, reply) => {
+    const summary = await summaryOr(request, reply)
+    if (!summary) return reply
+    const current = state(request)
+    const missing = missingStep(current, summary)
+    if (missing) return reply.redirect(missing, 303)
+    const token = current.token ?? randomBytes(24).toString('base64url')
+    if (token !== current.token) save(request, { ...current, token })
+    return page(reply, 3, 'shop/checkout/review', summary, { checkout: current, token })
+  })
+
+  app.post<{ Body: { token?: unknown } }>('/checkout/orders', async (request, reply) => {
+    const token = typeof request.body?.token === 'string' ? request.body.token : ''
+    const last = request.hasSession() ? request.session.get('lastOrder') : undefined
+    // The same form sent again after it worked (a double click, back and resubmit): the same order.
+    if (last && token && last.checkoutToken === token) return reply.redirect(`/orders/${last.accessToken}`, 303)
+    const current = state(request)
+    if (!token || current.token !== token) {
+      request.flash(
+        'error',
+        'This checkout page was out of date, so nothing was ordered. Check the details below and place the order again.',
+      )
+      return reply.redirect('/checkout/review', 303)
+    }
+    const summary = await summaryOr(request, reply)
+    if (!summary) return reply
+    const missing = missingStep(current, summary)
+    if (missing || !current.address || !current.payment || !summary.method)
+      return reply.redirect(missing ?? '/checkout', 303)
+    const result = await placeOrder(app.db, {
+      cartId: await findCartId(app.db, request.cartOwner()),
+      userId: request.user?.id ?? null,
+      checkoutToken: token,
+      details: {
+        email: current.address.email,
+        name: current.address.name,
+        phone: current.address.phone,
+        address: current.address,
+        shippingMethodId: summary.method.id,
+        paymentMethod: current.payment,
+      },
+      baseUrl: siteOrigin(app.config, request),
+    })
+    switch (result.kind) {
+      case 'placed':
+      case 'already_placed':
+        app.wakeMailWorker()
+        request.session.set('checkout', { address: current.address })
+        request.session.set('lastOrder', { checkoutToken: token, accessToken: result.order.access_token })
+        return reply.redirect(`/orders/${result.order.access_token}`, 303)
+      case 'sold_out':
+        request.flash(
+          'error',
+          result.items
+            .map((item) =>
+              item.available ? `Only ${item.available} × ${item.title} left.` : `${item.title} has sold out.`,
+            )
+            .join(' ') + ' Nothing was ordered: change the quantities in your cart and check out again.',
+        )
+        return reply.redirect('/cart', 303)
+      case 'refused':
+        request.flash('error', result.message)
+        return reply.redirect('/checkout/review', 303)
+    }
+  })
+
+  // The order, for whoever holds its unguessable link (the confirmation email has it).
+  app.get<{ Params: { token: string } }>('/orders/:token', async (request, reply) => {
+    const order = /^[\w-]{20,64}$/.test(request.params.token)
+      ? await selectOrderByAccessToken(app.db, request.params.token)
+      : undefined
+    if (!order) return reply.callNotFound()
+    const shop = await getShopSettings(app.db)
+    reply.header('cache-control', 'private, no-store').header('referrer-policy', 'no-referrer')
+    return reply.render('shop/orders/show', {
+      title: `Order #${order.number}`,
+      noindex: true,
+      ...(await orderSummary(app.db, order, shop)),
+      countryName: (code: string) => countryName(code, shop.locale),
+      paymentLabels: PAYMENT_LABELS,
+    })
+  })
+}
+
+/** The first step still to do, or null when the order can be reviewed. */
+function missingStep(state: CheckoutState, summary: CheckoutSummary): string | null {
+  if (!state.address) return '/checkout'
+  if (!summary.method) return '/checkout/delivery'
+  if (!state.payment || !summary.shop.paymentMethods.includes(state.payment)) return '/checkout/payment'
+  return null
+}
