@@ -19,6 +19,8 @@ const ALL_TABLES = [
   'categories',
   'change_counters',
   'contact_messages',
+  'discount_codes',
+  'discount_uses',
   'images',
   'order_lines',
   'orders',

@@ -28,6 +28,8 @@ export interface Database {
   cart_lines: CartLinesTable
   orders: OrdersTable
   order_lines: OrderLinesTable
+  discount_codes: DiscountCodesTable
+  discount_uses: DiscountUsesTable
 }
 
 export interface SettingsTable {
@@ -322,6 +324,34 @@ export interface OrderLinesTable {
   tax: number
   /** What the customer pays for the line. */
   total: number
+}
+
+export interface DiscountCodesTable {
+  id: Generated<number>
+  /** Stored in upper case. */
+  code: string
+  kind: 'percentage' | 'fixed' | 'free_shipping'
+  /** Basis points for a percentage, minor units for a fixed amount, 0 for free shipping. */
+  value: number
+  /** Only lines of this category (and its subcategories); null for the whole order. */
+  category_id: number | null
+  minimum_subtotal: number | null
+  starts_at: string | null
+  ends_at: string | null
+  usage_limit: number | null
+  per_customer_limit: number | null
+  uses: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface DiscountUsesTable {
+  id: Generated<number>
+  discount_id: number
+  order_id: number
+  /** "user:42" or "email:ada@example.com". */
+  customer_key: string
+  created_at: string
 }
 
 export type SettingRow = Selectable<SettingsTable>

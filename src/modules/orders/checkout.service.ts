@@ -1,6 +1,9 @@
 import type { Db } from '../../db/connection.js'
+import { formatMoney } from '../../lib/money.js'
 import { categoryPath, loadCategoryTree } from '../catalogue/catalogue.service.js'
-import { type PricedOrder, priceOrder } from '../pricing/pricing.js'
+import { type DiscountVerdict, evaluateDiscount } from '../discounts/discounts.service.js'
+import type { Discount } from '../pricing/discounts.js'
+import { type OrderLineInput, type PricedOrder, priceOrder } from '../pricing/pricing.js'
 import { type ShippingMethod, type ShippingOption, shippingOptions, zoneFor } from '../pricing/shipping.js'
 import { destinationTaxRates } from '../pricing/tax.js'
 import { getShopSettings, type ShopSettings } from '../settings/settings.service.js'
@@ -16,6 +19,8 @@ export interface CheckoutState {
   payment?: PaymentMethod
   /** The review page's one-time token; the order placed with it is found again by it. */
   token?: string
+  /** A discount code the shopper entered; checked again at every step and when the order is placed. */
+  discountCode?: string
 }
 
 export type CheckoutLine = Awaited<ReturnType<typeof selectCheckoutLines>>[number]
@@ -38,33 +43,64 @@ export function findShippingMethod(shop: ShopSettings, country: string, id: stri
   return zoneFor(shop.shippingZones, country)?.methods.find((method) => method.id === id) ?? null
 }
 
-/** Lines priced by the pricing rules with today's catalogue, the shop's tax settings and the destination. */
-export async function priceLines(
+/** The pricing rules' view of the lines: price, quantity, tax class, and the categories a code may be limited to. */
+export async function orderLineInputs(db: Db, lines: CheckoutLine[]): Promise<OrderLineInput[]> {
+  const tree = await loadCategoryTree(db)
+  return lines.map((line) => ({
+    unitPrice: line.price,
+    quantity: line.quantity,
+    taxClass: line.tax_class,
+    categoryIds: categoryPath(tree, line.category_id).map((c) => c.id),
+  }))
+}
+
+export type DiscountOutcome = { applied: DiscountVerdict & { ok: true } } | { refused: string } | null
+
+/**
+ * Lines priced by the pricing rules with today's catalogue, the shop's tax
+ * settings, the destination and the code if it applies now (checked with its
+ * use counts from the database).
+ */
+export async function priceCheckout(
   db: Db,
   lines: CheckoutLine[],
   shop: ShopSettings,
-  country: string,
-  method: ShippingMethod | null,
-): Promise<PricedOrder> {
-  const tree = await loadCategoryTree(db)
-  return priceOrder({
-    lines: lines.map((line) => ({
-      unitPrice: line.price,
-      quantity: line.quantity,
-      taxClass: line.tax_class,
-      categoryIds: categoryPath(tree, line.category_id).map((c) => c.id),
-    })),
-    pricesIncludeTax: shop.pricesIncludeTax,
-    taxRates: destinationTaxRates(shop.taxRates, country, shop.otherTaxRates),
-    shipping: method,
-    discount: null,
+  options: {
+    country: string
+    method: ShippingMethod | null
+    discountCode?: string | undefined
+    userId: number | null
+    email?: string | undefined
+  },
+): Promise<{ priced: PricedOrder; discount: DiscountOutcome }> {
+  const inputs = await orderLineInputs(db, lines)
+  const price = (discount: Discount | null) =>
+    priceOrder({
+      lines: inputs,
+      pricesIncludeTax: shop.pricesIncludeTax,
+      taxRates: destinationTaxRates(shop.taxRates, options.country, shop.otherTaxRates),
+      shipping: options.method,
+      discount,
+    })
+  const undiscounted = price(null)
+  if (!options.discountCode) return { priced: undiscounted, discount: null }
+  const verdict = await evaluateDiscount(db, options.discountCode, {
+    now: new Date(),
+    subtotal: undiscounted.totals.subtotal,
+    lines: inputs,
+    userId: options.userId,
+    email: options.email,
+    format: (minor) => formatMoney(minor, shop.currency, shop.locale),
   })
+  if (!verdict.ok) return { priced: undiscounted, discount: { refused: verdict.message } }
+  return { priced: price(verdict.discount), discount: { applied: verdict } }
 }
 
 export interface CheckoutSummary {
   shop: ShopSettings
   lines: CheckoutLine[]
   priced: PricedOrder
+  discount: DiscountOutcome
   /** Delivery choices for the chosen country, priced for this cart; empty before an address is given. */
   options: ShippingOption[]
   method: ShippingMethod | null
@@ -75,6 +111,7 @@ export async function checkoutSummary(
   db: Db,
   cartId: number | null,
   state: CheckoutState,
+  userId: number | null = null,
 ): Promise<CheckoutSummary | null> {
   if (cartId === null) return null
   const lines = await selectCheckoutLines(db, cartId)
@@ -82,8 +119,14 @@ export async function checkoutSummary(
   const shop = await getShopSettings(db)
   const country = state.address?.country ?? shop.country
   const method = state.address ? findShippingMethod(shop, country, state.method) : null
-  const priced = await priceLines(db, lines, shop, country, method)
+  const { priced, discount } = await priceCheckout(db, lines, shop, {
+    country,
+    method,
+    discountCode: state.discountCode,
+    userId,
+    email: state.address?.email,
+  })
   const goods = priced.items.subtotal - priced.items.discount
   const options = state.address ? shippingOptions(shop.shippingZones, country, goods) : []
-  return { shop, lines, priced, options, method }
+  return { shop, lines, priced, discount, options, method }
 }

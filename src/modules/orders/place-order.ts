@@ -4,10 +4,12 @@ import type { OrdersTable } from '../../db/schema.js'
 import { formatMoney } from '../../lib/money.js'
 import { nowIso } from '../../lib/time.js'
 import { parseJson } from '../catalogue/catalogue.service.js'
+import { countUse } from '../discounts/discounts.repository.js'
+import { customerKey } from '../discounts/discounts.service.js'
 import { enqueueEmail } from '../mail/mail.service.js'
 import type { PricedOrder } from '../pricing/pricing.js'
 import { getShopSettings, type ShopSettings } from '../settings/settings.service.js'
-import { findShippingMethod, type PaymentMethod, priceLines } from './checkout.service.js'
+import { findShippingMethod, type PaymentMethod, priceCheckout } from './checkout.service.js'
 import {
   emptyCart,
   insertOrder,
@@ -37,6 +39,8 @@ export type PlaceOrderResult =
   | { kind: 'sold_out'; items: { title: string; available: number }[] }
   | { kind: 'refused'; message: string }
 
+class Refused extends Error {}
+
 class SoldOut extends Error {
   constructor(readonly items: { title: string; available: number }[]) {
     super('sold out')
@@ -59,6 +63,8 @@ export async function placeOrder(
     userId: number | null
     checkoutToken: string
     details: CheckoutDetails
+    /** The code the shopper entered, checked again here: it must still apply. */
+    discountCode?: string | null
     baseUrl: string
   },
 ): Promise<PlaceOrderResult> {
@@ -79,7 +85,16 @@ export async function placeOrder(
       if (!shop.paymentMethods.includes(details.paymentMethod)) {
         return refused('Choose how to pay again: that way of paying is not available.')
       }
-      const priced = await priceLines(trx, lines, shop, details.address.country, method)
+      const { priced, discount } = await priceCheckout(trx, lines, shop, {
+        country: details.address.country,
+        method,
+        discountCode: input.discountCode ?? undefined,
+        userId: input.userId,
+        email: details.email,
+      })
+      // A code that stopped applying since the review page (ended, used up) stops the order: the total would differ.
+      if (discount && 'refused' in discount)
+        return refused(`${discount.refused.replace(/\.$/, '')}. Remove the code or try another one.`)
 
       const short: { title: string; available: number }[] = []
       for (const line of lines) {
@@ -109,7 +124,7 @@ export async function placeOrder(
         currency: shop.currency,
         prices_include_tax: shop.pricesIncludeTax ? 1 : 0,
         ...orderTotals(priced),
-        discount_code: null,
+        discount_code: discount?.applied.discount.code ?? null,
         placed_at: now,
         updated_at: now,
       })
@@ -134,6 +149,11 @@ export async function placeOrder(
           }
         }),
       )
+      if (discount) {
+        const key = discount.applied.customerKey ?? customerKey(null, details.email) ?? ''
+        if (!(await countUse(trx, discount.applied.id, order.id, key, now)))
+          throw new Refused('That discount code has just been used up.')
+      }
       await emptyCart(trx, input.cartId)
       await enqueueEmail(trx, {
         template: 'order-confirmation',
@@ -147,6 +167,7 @@ export async function placeOrder(
     })
   } catch (err) {
     if (err instanceof SoldOut) return { kind: 'sold_out', items: err.items }
+    if (err instanceof Refused) return refused(err.message)
     throw err
   }
 }

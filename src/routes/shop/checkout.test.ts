@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { insertDiscountCode } from '../../modules/discounts/discounts.repository.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
 import { htmlErrors } from '../../testing/html.js'
@@ -127,4 +128,73 @@ describe('checkout', () => {
     expect((await get('/checkout')).response.headers.location).toBe('/cart')
     expect((await shop.app.inject({ url: '/orders/not-a-real-order-token-at-all' })).statusCode).toBe(404)
   })
+
+  describe('discount codes', () => {
+    const code = (row: Partial<Parameters<typeof insertDiscountCode>[1]> & { code: string }) =>
+      insertDiscountCode(shop.db, {
+        kind: 'percentage',
+        value: 1000,
+        category_id: null,
+        created_at: 'now',
+        updated_at: 'now',
+        ...row,
+      })
+
+    it('applies a code on the review page and counts its use when the order is placed', async () => {
+      await code({ code: 'SAVE10' })
+      await toReview()
+      const applied = await post('/checkout/discount', { code: 'save10' })
+      expect(applied.headers.location).toBe('/checkout/review')
+      const { review, orderToken } = await reviewPage()
+      // 10 % of £36.00 is £3.60; £32.40 is under £50, so delivery stays £3.95.
+      expect(review.response.body).toContain('Code SAVE10 is applied.')
+      expect(review.response.body).toMatch(/Discount \(SAVE10\)<\/dt><dd>−£3.60/)
+      expect(review.response.body).toContain('£36.35')
+      expect(await htmlErrors(review.response.body)).toEqual([])
+      await post('/checkout/orders', { token: orderToken })
+      const order = await shop.db.selectFrom('orders').selectAll().executeTakeFirstOrThrow()
+      expect(order).toMatchObject({ discount_code: 'SAVE10', discount_total: 360, total: 3635 })
+      const stored = await shop.db.selectFrom('discount_codes').select('uses').executeTakeFirstOrThrow()
+      expect(stored.uses).toBe(1)
+      const uses = await shop.db.selectFrom('discount_uses').selectAll().execute()
+      expect(uses).toMatchObject([{ order_id: order.id, customer_key: 'email:ada@example.com' }])
+    })
+
+    it('answers a code that does not exist or does not apply with a message, storing nothing', async () => {
+      await code({ code: 'OLD', ends_at: '2020-01-01T00:00:00.000Z' })
+      await code({ code: 'BIG', minimum_subtotal: 10_000 })
+      await toReview()
+      for (const [typed, message] of [
+        ['NOPE', 'There is no discount code NOPE'],
+        ['old', 'This code has expired'],
+        ['BIG', '£100.00'],
+        ['', 'Enter a discount code'],
+      ]) {
+        const response = await post('/checkout/discount', { code: typed as string })
+        expect(response.statusCode, typed).toBe(422)
+        expect(response.body, typed).toContain(message)
+        expect(await htmlErrors(response.body)).toEqual([])
+      }
+      expect((await reviewPage()).review.response.body).not.toContain('Discount (')
+    })
+
+    it('places nothing when the code was used up after the review page was shown', async () => {
+      await code({ code: 'ONCE', usage_limit: 1 })
+      await toReview()
+      await post('/checkout/discount', { code: 'ONCE' })
+      const { orderToken } = await reviewPage()
+      await shop.db.updateTable('discount_codes').set({ uses: 1 }).execute()
+      const refused = await post('/checkout/orders', { token: orderToken })
+      expect(refused.headers.location).toBe('/checkout/review')
+      expect((await reviewPage()).review.response.body).toContain('no longer applies')
+      expect(await shop.db.selectFrom('orders').select('id').execute()).toEqual([])
+      const stock = await shop.db.selectFrom('variants').select('stock').executeTakeFirstOrThrow()
+      expect(stock.stock).toBe(5)
+    })
+  })
+
+  async function reviewPage() {
+    const review = await get('/checkout/review')
+    return { review, orderToken: /name="token" value="([^"]+)"/.exec(review.response.body)?.[1] as string }
+  }
 })

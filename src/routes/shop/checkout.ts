@@ -39,7 +39,12 @@ export default async function checkoutRoutes(app: FastifyInstance) {
 
   /** The cart's figures, or a redirect to the cart when there is nothing to check out. */
   async function summaryOr(request: FastifyRequest, reply: FastifyReply): Promise<CheckoutSummary | null> {
-    const summary = await checkoutSummary(app.db, await findCartId(app.db, request.cartOwner()), state(request))
+    const summary = await checkoutSummary(
+      app.db,
+      await findCartId(app.db, request.cartOwner()),
+      state(request),
+      request.user?.id ?? null,
+    )
     if (!summary) {
       if (request.hasSession() || request.method !== 'GET')
         request.flash('error', 'Your cart is empty: add something to check out.')
@@ -170,15 +175,57 @@ export default async function checkoutRoutes(app: FastifyInstance) {
   })
 
   // Step 4: review, and the one-time token that makes placing the order idempotent.
+  /** The review page, with a fresh one-time token unless this checkout already has one. */
+  function review(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    summary: CheckoutSummary,
+    errors: Record<string, string> = {},
+    values: Record<string, unknown> = {},
+  ) {
+    const current = state(request)
+    const token = current.token ?? randomBytes(24).toString('base64url')
+    if (token !== current.token) save(request, { ...current, token })
+    return page(reply, 3, 'shop/checkout/review', summary, { checkout: current, token, errors, values })
+  }
+
   app.get('/checkout/review', async (request, reply) => {
+    const summary = await summaryOr(request, reply)
+    if (!summary) return reply
+    const missing = missingStep(state(request), summary)
+    if (missing) return reply.redirect(missing, 303)
+    return review(request, reply, summary)
+  })
+
+  // A discount code, entered or removed on the review page; it is checked again whenever the figures are.
+  app.post<{ Body: { code?: unknown; remove?: unknown } }>('/checkout/discount', async (request, reply) => {
     const summary = await summaryOr(request, reply)
     if (!summary) return reply
     const current = state(request)
     const missing = missingStep(current, summary)
     if (missing) return reply.redirect(missing, 303)
-    const token = current.token ?? randomBytes(24).toString('base64url')
-    if (token !== current.token) save(request, { ...current, token })
-    return page(reply, 3, 'shop/checkout/review', summary, { checkout: current, token })
+    if (request.body?.remove !== undefined) {
+      save(request, { ...current, discountCode: undefined, token: undefined })
+      request.flash('success', 'The discount code is removed.')
+      return reply.redirect('/checkout/review', 303)
+    }
+    const code = typeof request.body?.code === 'string' ? request.body.code.trim().slice(0, 40) : ''
+    if (!code) return review(request, reply.code(422), summary, { code: 'Enter a discount code' }, { code })
+    const next = { ...current, discountCode: code, token: undefined }
+    const tried = await checkoutSummary(
+      app.db,
+      await findCartId(app.db, request.cartOwner()),
+      next,
+      request.user?.id ?? null,
+    )
+    if (!tried?.discount || 'refused' in tried.discount) {
+      const message =
+        tried?.discount && 'refused' in tried.discount ? tried.discount.refused : 'That code does not apply'
+      return review(request, reply.code(422), summary, { code: message }, { code })
+    }
+    save(request, next)
+    request.flash('success', `Code ${tried.discount.applied.discount.code} is applied.`)
+    return reply.redirect('/checkout/review', 303)
   })
 
   app.post<{ Body: { token?: unknown } }>('/checkout/orders', async (request, reply) => {
@@ -211,6 +258,7 @@ export default async function checkoutRoutes(app: FastifyInstance) {
         shippingMethodId: summary.method.id,
         paymentMethod: current.payment,
       },
+      discountCode: current.discountCode ?? null,
       baseUrl: siteOrigin(app.config, request),
     })
     switch (result.kind) {

@@ -1,0 +1,37 @@
+import type { Insertable } from 'kysely'
+import type { Db } from '../../db/connection.js'
+import type { DiscountCodesTable } from '../../db/schema.js'
+
+export async function selectDiscountByCode(db: Db, code: string) {
+  return db.selectFrom('discount_codes').selectAll().where('code', '=', code.trim().toUpperCase()).executeTakeFirst()
+}
+
+export async function insertDiscountCode(db: Db, row: Insertable<DiscountCodesTable>) {
+  return db.insertInto('discount_codes').values(row).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function countCustomerUses(db: Db, discountId: number, customerKey: string): Promise<number> {
+  const row = await db
+    .selectFrom('discount_uses')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('discount_id', '=', discountId)
+    .where('customer_key', '=', customerKey)
+    .executeTakeFirst()
+  return Number(row?.n ?? 0)
+}
+
+/** Counts one more use, unless that would pass the code's total limit; true when it counted. */
+export async function countUse(db: Db, discountId: number, orderId: number, customerKey: string, now: string) {
+  const result = await db
+    .updateTable('discount_codes')
+    .set((eb) => ({ uses: eb('uses', '+', 1), updated_at: now }))
+    .where('id', '=', discountId)
+    .where((eb) => eb.or([eb('usage_limit', 'is', null), eb('uses', '<', eb.ref('usage_limit'))]))
+    .executeTakeFirst()
+  if (Number(result.numUpdatedRows) !== 1) return false
+  await db
+    .insertInto('discount_uses')
+    .values({ discount_id: discountId, order_id: orderId, customer_key: customerKey, created_at: now })
+    .execute()
+  return true
+}
