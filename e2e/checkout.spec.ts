@@ -1,7 +1,7 @@
 import { linkIn } from '../src/testing/smtp.js'
 import { expect, test } from './fixtures.js'
 
-test('a guest buys two sizes of a mug by bank transfer and opens the order from the confirmation email', async ({
+test('a guest buys two sizes of a cup with a discount code by bank transfer and opens the order from the confirmation email', async ({
   page,
   shop,
   javaScriptEnabled,
@@ -51,6 +51,13 @@ test('a guest buys two sizes of a mug by bank transfer and opens the order from 
 
   await expect(page).toHaveURL(/\/checkout\/review$/)
   await expect(page.getByText('1 Marsh Lane, Bristol BS1 4DJ, United Kingdom')).toBeVisible()
+  await page.getByLabel('Discount code').fill('welcome1O')
+  await page.getByRole('button', { name: 'Apply the code' }).click()
+  await expect(page.getByRole('alert')).toContainText('There is no discount code WELCOME1O')
+  await page.getByLabel('Discount code').fill('welcome10')
+  await page.getByRole('button', { name: 'Apply the code' }).click()
+  await expect(page.getByRole('status')).toContainText('Code WELCOME10 is applied.')
+  await expect(page.locator('.checkout-summary')).toContainText('Discount (WELCOME10)')
   const total = (await page.locator('.checkout-summary dd.summary-total').textContent())?.trim() ?? ''
   expect(total).toMatch(/^£\d+\.\d\d$/)
   await page.getByRole('button', { name: `Place order and pay ${total}` }).click()

@@ -4,6 +4,7 @@ import { type ProgressFactory, silentProgress } from '../../lib/progress.js'
 import { nowIso } from '../../lib/time.js'
 import { hashPassword, RECOMMENDED_SCRYPT, type ScryptParams } from '../accounts/password.js'
 import { findUserByEmail, insertUser } from '../accounts/users.repository.js'
+import { insertDiscountCode, selectDiscountByCode } from '../discounts/discounts.repository.js'
 import { isUnconfigured, type ShopSettings, setMissingShopSettings } from '../settings/settings.service.js'
 import { catalogueSeeder } from './catalogue.seed.js'
 
@@ -110,8 +111,34 @@ const accountsSeeder: Seeder = {
   },
 }
 
+/** Codes to try at checkout (the README lists them). */
+const discountsSeeder: Seeder = {
+  name: 'discount codes',
+  options: {},
+  async run(db, { progress }) {
+    const bar = progress('discount codes', 3)
+    const now = nowIso()
+    const mugs = await db.selectFrom('categories').select('id').where('slug', '=', 'mugs').executeTakeFirst()
+    const codes = [
+      { code: 'WELCOME10', kind: 'percentage' as const, value: 1000, category_id: null, minimum_subtotal: null },
+      { code: 'FREESHIP', kind: 'free_shipping' as const, value: 0, category_id: null, minimum_subtotal: 3000 },
+      // Only with the demo catalogue's Mugs category: without it the code would cover every order.
+      ...(mugs
+        ? [{ code: 'MUGS5', kind: 'fixed' as const, value: 500, category_id: mugs.id, minimum_subtotal: null }]
+        : []),
+    ]
+    for (const code of codes) {
+      if (!(await selectDiscountByCode(db, code.code))) {
+        await insertDiscountCode(db, { ...code, per_customer_limit: 1, created_at: now, updated_at: now })
+      }
+      bar.tick()
+    }
+    bar.done()
+  },
+}
+
 /** Every module's demo data, in the order they depend on each other. */
-export const seeders: Seeder[] = [settingsSeeder, accountsSeeder, catalogueSeeder]
+export const seeders: Seeder[] = [settingsSeeder, accountsSeeder, catalogueSeeder, discountsSeeder]
 
 export async function seedDemo(db: Db, context: Partial<SeedContext> & { mediaDir: string }): Promise<void> {
   const full: SeedContext = { sizes: {}, progress: silentProgress, scrypt: RECOMMENDED_SCRYPT, ...context }
