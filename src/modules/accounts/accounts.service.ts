@@ -4,6 +4,7 @@ import { nowIso } from '../../lib/time.js'
 import { describeUserAgent } from '../../lib/user-agent.js'
 import { type FieldErrors, validate } from '../../lib/validation.js'
 import { enqueueEmail } from '../mail/mail.service.js'
+import { claimGuestOrders } from '../orders/orders.repository.js'
 import { getShopSettings } from '../settings/settings.service.js'
 import { signInInput, signUpInput } from './accounts.forms.js'
 import { audit } from './audit.js'
@@ -112,6 +113,8 @@ export async function verifyEmail(db: Db, token: string, ctx: RequestContext): P
       await updateUser(trx, user.id, { email_verified_at: now, updated_at: now })
       await audit(trx, { action: 'email_verified', actorUserId: user.id, ip: ctx.ip })
     }
+    // Orders placed as a guest with this address are theirs: they have just proven it is.
+    await claimGuestOrders(trx, user.id, user.email)
     return { ...user, email_verified_at: user.email_verified_at ?? now }
   })
 }

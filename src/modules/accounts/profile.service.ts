@@ -5,6 +5,7 @@ import { describeUserAgent } from '../../lib/user-agent.js'
 import { type Validated, validate } from '../../lib/validation.js'
 import { listContactMessagesFrom } from '../contact/contact.repository.js'
 import { enqueueEmail } from '../mail/mail.service.js'
+import { claimGuestOrders } from '../orders/orders.repository.js'
 import { deleteUserSession, deleteUserSessions, findUserSessions } from '../sessions/session.repository.js'
 import { getShopSettings } from '../settings/settings.service.js'
 import { changeEmailInput, changeNameInput, changePasswordInput, confirmWithPasswordInput } from './accounts.forms.js'
@@ -109,6 +110,7 @@ export async function confirmEmailChange(db: Db, token: string, ctx: RequestCont
     if (!user || !email || (await findUserByEmail(trx, email))) return null
     const now = nowIso()
     await updateUser(trx, user.id, { email, email_verified_at: now, updated_at: now })
+    await claimGuestOrders(trx, user.id, email)
     const shop = await getShopSettings(trx)
     await enqueueEmail(trx, {
       template: 'email-changed',

@@ -78,3 +78,44 @@ export async function insertOrderLines(db: Db, lines: Insertable<OrderLinesTable
 export async function emptyCart(db: Db, cartId: number): Promise<void> {
   await db.deleteFrom('cart_lines').where('cart_id', '=', cartId).execute()
 }
+
+/** Guest orders placed with an address that now belongs to this account join it (the address has just been proven). */
+export async function claimGuestOrders(db: Db, userId: number, email: string): Promise<number> {
+  const result = await db
+    .updateTable('orders')
+    .set({ user_id: userId })
+    .where('user_id', 'is', null)
+    .where('email', '=', email.toLowerCase())
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
+export async function countOrdersOfUser(db: Db, userId: number): Promise<number> {
+  const row = await db
+    .selectFrom('orders')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirst()
+  return Number(row?.n ?? 0)
+}
+
+export async function selectOrdersOfUser(db: Db, userId: number, limit: number, offset: number) {
+  return db
+    .selectFrom('orders')
+    .select(['id', 'number', 'placed_at', 'total', 'currency', 'payment_status', 'fulfilment_status', 'cancelled_at'])
+    .where('user_id', '=', userId)
+    .orderBy('placed_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute()
+}
+
+export async function selectOrderOfUser(db: Db, userId: number, number: number) {
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('number', '=', number)
+    .executeTakeFirst()
+}

@@ -4,6 +4,7 @@ import { requireUser } from '../../plugins/auth.js'
 import deletionRoutes from './deletion.js'
 import emailRoutes from './email.js'
 import exportRoutes from './export.js'
+import orderHistoryRoutes from './orders.js'
 import passwordRoutes from './password.js'
 import profileRoutes from './profile.js'
 import sessionsRoutes from './sessions.js'
@@ -27,6 +28,7 @@ export default async function accountArea(app: FastifyInstance) {
     return reply.redirect('/account', 303)
   })
 
+  await app.register(orderHistoryRoutes)
   await app.register(profileRoutes)
   await app.register(passwordRoutes)
   await app.register(emailRoutes)

@@ -23,7 +23,7 @@ const STEPS = [
   { path: '/checkout/review', label: 'Review' },
 ] as const
 
-const PAYMENT_LABELS = { bank_transfer: 'Bank transfer', pay_on_pickup: 'Pay on collection or delivery' }
+export const PAYMENT_LABELS = { bank_transfer: 'Bank transfer', pay_on_pickup: 'Pay on collection or delivery' }
 
 /**
  * Checkout in four plain-form steps (address → delivery → payment → review),

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify'
+import { paginate } from '../../lib/pagination.js'
+import { countryName } from '../../modules/orders/checkout.service.js'
+import { countOrdersOfUser, selectOrderOfUser, selectOrdersOfUser } from '../../modules/orders/orders.repository.js'
+import { orderSummary } from '../../modules/orders/place-order.js'
+import { getShopSettings } from '../../modules/settings/settings.service.js'
+import { signedInUser } from '../../plugins/auth.js'
+import { PAYMENT_LABELS } from '../shop/checkout.js'
+
+const PER_PAGE = 20
+
+/** A customer's orders, newest first, and each one; another customer's order number is simply not found. */
+export default async function orderHistoryRoutes(app: FastifyInstance) {
+  app.get<{ Querystring: { page?: string } }>('/account/orders', async (request, reply) => {
+    const user = signedInUser(request)
+    const page = /^[1-9]\d{0,5}$/.test(request.query.page ?? '') ? Number(request.query.page) : 1
+    const total = await countOrdersOfUser(app.db, user.id)
+    if (page > 1 && (page - 1) * PER_PAGE >= total) return reply.callNotFound()
+    const orders = await selectOrdersOfUser(app.db, user.id, PER_PAGE, (page - 1) * PER_PAGE)
+    return reply.render('account/orders/index', {
+      title: 'Your orders',
+      noindex: true,
+      orders,
+      pagination: paginate({
+        page,
+        perPage: PER_PAGE,
+        total,
+        href: (n) => (n === 1 ? '/account/orders' : `/account/orders?page=${n}`),
+      }),
+    })
+  })
+
+  app.get<{ Params: { number: string } }>('/account/orders/:number', async (request, reply) => {
+    const user = signedInUser(request)
+    const number = /^\d{1,9}$/.test(request.params.number) ? Number(request.params.number) : 0
+    const order = await selectOrderOfUser(app.db, user.id, number)
+    if (!order) return reply.callNotFound()
+    const shop = await getShopSettings(app.db)
+    return reply.render('shop/orders/show', {
+      title: `Order #${order.number}`,
+      noindex: true,
+      history: true,
+      ...(await orderSummary(app.db, order, shop)),
+      countryName: (code: string) => countryName(code, shop.locale),
+      paymentLabels: PAYMENT_LABELS,
+    })
+  })
+}
