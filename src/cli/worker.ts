@@ -3,7 +3,8 @@ import { ConfigError, loadConfig } from '../config.js'
 import { createDb } from '../db/connection.js'
 import { migrateToLatest } from '../db/migrator.js'
 import { startMailWorker } from '../modules/mail/mail.worker.js'
-import { mailWorkerOptions } from '../plugins/mail.js'
+import { startOrderJobs } from '../modules/orders/order-jobs.js'
+import { jobsBaseUrl, mailWorkerOptions } from '../plugins/mail.js'
 
 /** npm run worker: delivers the outbox in a process of its own (run the server with RUN_WORKER=false). */
 async function main() {
@@ -16,15 +17,20 @@ async function main() {
     error: (obj: object, msg: string) => console.error(msg, JSON.stringify(obj)),
   }
   let worker: ReturnType<typeof startMailWorker> | undefined
+  let jobs: ReturnType<typeof startOrderJobs> | undefined
   // Listen for SIGTERM before the first batch, so a stop at any moment is a clean one.
   closeWithGrace({ delay: 30_000 }, async () => {
+    await jobs?.stop()
     await worker?.stop()
     options.transport.close()
     await db.destroy()
     console.log('Shopfront worker stopped.')
   })
   worker = startMailWorker({ ...options, log })
-  console.log(`Shopfront worker is delivering email (${options.transport.name}) from ${config.databaseFile}`)
+  jobs = startOrderJobs({ db, baseUrl: jobsBaseUrl(config), log, onEmail: () => worker?.wake() })
+  console.log(
+    `Shopfront worker is delivering email (${options.transport.name}) and running the order jobs on ${config.databaseFile}`,
+  )
 }
 
 main().catch((err) => {

@@ -303,6 +303,8 @@ export interface OrdersTable {
   discount_code: string | null
   placed_at: string
   cancelled_at: string | null
+  /** When the customer was reminded to pay by bank transfer. */
+  payment_reminded_at: string | null
   updated_at: string
 }
 

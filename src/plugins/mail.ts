@@ -4,12 +4,18 @@ import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
 import { mailboxTransport, smtpTransport } from '../modules/mail/mail.transport.js'
 import { type MailWorkerOptions, type RunningWorker, startMailWorker } from '../modules/mail/mail.worker.js'
+import { type RunningJobs, startOrderJobs } from '../modules/orders/order-jobs.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Call after a transaction that put email in the outbox: the worker in this process sends it now. */
     wakeMailWorker(): void
   }
+}
+
+/** Links in emails the jobs send: the shop's public address (required in production). */
+export function jobsBaseUrl(config: Config): string {
+  return config.publicUrl?.origin ?? `http://localhost:${config.port}`
 }
 
 export function mailWorkerOptions(config: Config, db: Db): MailWorkerOptions {
@@ -33,10 +39,19 @@ export const mailPlugin = fp(
     if (!opts.config.runWorker) return
 
     const options = { ...mailWorkerOptions(opts.config, opts.db), log: app.log }
+    let jobs: RunningJobs | null = null
     app.addHook('onReady', async () => {
       worker = startMailWorker(options)
+      // The order jobs (payment reminders, cancelling unpaid orders) run where the worker does.
+      jobs = startOrderJobs({
+        db: opts.db,
+        baseUrl: jobsBaseUrl(opts.config),
+        log: app.log,
+        onEmail: () => worker?.wake(),
+      })
     })
     app.addHook('preClose', async () => {
+      await jobs?.stop()
       await worker?.stop()
       options.transport.close()
     })

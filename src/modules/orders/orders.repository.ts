@@ -119,3 +119,59 @@ export async function selectOrderOfUser(db: Db, userId: number, number: number) 
     .where('number', '=', number)
     .executeTakeFirst()
 }
+
+/** Puts sold units back: only for variants that count their stock. */
+export async function returnStock(db: Db, variantId: number, quantity: number): Promise<void> {
+  await db
+    .updateTable('variants')
+    .set({ stock: sql`stock + ${quantity}` })
+    .where('id', '=', variantId)
+    .where('track_stock', '=', 1)
+    .execute()
+}
+
+/** Marks an order cancelled unless it already is or has been sent; true when this call cancelled it. */
+export async function markCancelled(db: Db, orderId: number, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('orders')
+    .set({ cancelled_at: now, updated_at: now })
+    .where('id', '=', orderId)
+    .where('cancelled_at', 'is', null)
+    .where('fulfilment_status', '=', 'unfulfilled')
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+export async function selectOrder(db: Db, orderId: number) {
+  return db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst()
+}
+
+/** Bank-transfer orders still unpaid, placed before `before`, at most `limit` of them, oldest first. */
+export async function selectAwaitingTransfer(
+  db: Db,
+  before: string,
+  options: { unremindedOnly: boolean; limit: number },
+) {
+  let query = db
+    .selectFrom('orders')
+    .select('id')
+    .where('payment_status', '=', 'pending')
+    .where('payment_method', '=', 'bank_transfer')
+    .where('placed_at', '<', before)
+    .where('cancelled_at', 'is', null)
+  if (options.unremindedOnly) query = query.where('payment_reminded_at', 'is', null)
+  return query.orderBy('placed_at').limit(options.limit).execute()
+}
+
+/** Claims the reminder for an order: true for the one process that gets to send it. */
+export async function markReminded(db: Db, orderId: number, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('orders')
+    .set({ payment_reminded_at: now, updated_at: now })
+    .where('id', '=', orderId)
+    .where('payment_reminded_at', 'is', null)
+    .where('cancelled_at', 'is', null)
+    .where('payment_status', '=', 'pending')
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}

@@ -199,7 +199,7 @@ export async function orderSummary(db: Db, order: Order, shop: ShopSettings) {
       options: Object.entries(parseJson<Record<string, string>>(line.options, {})),
     })),
     money,
-    bankTransfer: order.payment_method === 'bank_transfer' && order.payment_status === 'pending',
+    bankTransfer: order.payment_method === 'bank_transfer' && order.payment_status === 'pending' && !order.cancelled_at,
     bankDetails: shop.bankDetails,
   }
 }

@@ -62,6 +62,9 @@ export const shopSettingsSchema = z.object({
   paymentMethods: z.array(z.enum(['bank_transfer', 'pay_on_pickup'])).default(['bank_transfer']),
   /** Shown to customers who pay by bank transfer, with the order number as the reference. */
   bankDetails: z.string().trim().max(500).default(''),
+  /** An order awaiting a bank transfer is reminded after this many days, and cancelled (stock returned) after the next. */
+  bankTransferReminderDays: z.number().int().min(1).max(60).default(3),
+  bankTransferCancelDays: z.number().int().min(1).max(90).default(7),
 })
 
 export type ShopSettings = z.output<typeof shopSettingsSchema>

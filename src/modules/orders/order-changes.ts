@@ -1,0 +1,74 @@
+import type { Db } from '../../db/connection.js'
+import { nowIso } from '../../lib/time.js'
+import { enqueueEmail } from '../mail/mail.service.js'
+import { getShopSettings } from '../settings/settings.service.js'
+import { markCancelled, markReminded, returnStock, selectOrder, selectOrderLines } from './orders.repository.js'
+import { orderSummary } from './place-order.js'
+
+export type CancelResult = { kind: 'cancelled' } | { kind: 'refused'; message: string } | { kind: 'missing' }
+
+/**
+ * Cancels an order that has not been sent: every unit goes back to stock
+ * (for variants that count it) and the customer is told, in one transaction.
+ * Payment is not touched here: a paid order is refunded as its own step.
+ */
+export async function cancelOrder(
+  db: Db,
+  orderId: number,
+  options: { reason: string; baseUrl: string },
+): Promise<CancelResult> {
+  return db.transaction().execute(async (trx) => {
+    const order = await selectOrder(trx, orderId)
+    if (!order) return { kind: 'missing' } as const
+    if (order.cancelled_at) return { kind: 'refused', message: `Order #${order.number} is already cancelled.` } as const
+    const now = nowIso()
+    if (!(await markCancelled(trx, order.id, now))) {
+      return { kind: 'refused', message: `Order #${order.number} has been sent, so it cannot be cancelled.` } as const
+    }
+    for (const line of await selectOrderLines(trx, order.id)) {
+      if (line.variant_id !== null) await returnStock(trx, line.variant_id, line.quantity)
+    }
+    const shop = await getShopSettings(trx)
+    const cancelled = { ...order, cancelled_at: now }
+    await enqueueEmail(trx, {
+      template: 'order-cancelled',
+      to: order.email,
+      subject: `Your order #${order.number} at ${shop.shopName} is cancelled`,
+      data: {
+        ...(await orderSummary(trx, cancelled, shop)),
+        reason: options.reason,
+        orderPath: `/orders/${order.access_token}`,
+      },
+      shop,
+      baseUrl: options.baseUrl,
+    })
+    return { kind: 'cancelled' } as const
+  })
+}
+
+/** Reminds the customer of an unpaid bank-transfer order, once, whichever process gets there first. */
+export async function remindToPay(
+  db: Db,
+  orderId: number,
+  options: { cancelOn: Date; baseUrl: string },
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await markReminded(trx, orderId, nowIso()))) return false
+    const order = await selectOrder(trx, orderId)
+    if (!order) return false
+    const shop = await getShopSettings(trx)
+    await enqueueEmail(trx, {
+      template: 'payment-reminder',
+      to: order.email,
+      subject: `A reminder to pay for order #${order.number} at ${shop.shopName}`,
+      data: {
+        ...(await orderSummary(trx, order, shop)),
+        cancelOn: options.cancelOn.toLocaleDateString(shop.locale, { dateStyle: 'long' }),
+        orderPath: `/orders/${order.access_token}`,
+      },
+      shop,
+      baseUrl: options.baseUrl,
+    })
+    return true
+  })
+}

@@ -1,0 +1,114 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { buildTestApp, type TestShop } from '../../testing/app.js'
+import { createTestProduct } from '../../testing/catalogue.js'
+import { addToCart } from '../cart/cart.service.js'
+import type { PaymentMethod } from './checkout.service.js'
+import { cancelOrder } from './order-changes.js'
+import { runOrderJobs } from './order-jobs.js'
+import { placeOrder } from './place-order.js'
+
+const DAY = 24 * 60 * 60 * 1000
+
+describe('cancelling orders and the order jobs', () => {
+  let shop: TestShop
+  let variant: number
+  beforeEach(async () => {
+    shop = await buildTestApp()
+    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 10 }] })
+    variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+  })
+  afterEach(() => shop.close())
+
+  const stock = async () => (await shop.db.selectFrom('variants').select('stock').executeTakeFirstOrThrow()).stock
+  const emails = (template: string) =>
+    shop.db.selectFrom('outbox_emails').selectAll().where('template', '=', template).execute()
+
+  async function order(token: string, options: { quantity?: number; daysAgo?: number; payment?: PaymentMethod } = {}) {
+    const added = await addToCart(
+      shop.db,
+      { userId: null, sessionCartId: null },
+      {
+        variant_id: String(variant),
+        quantity: String(options.quantity ?? 2),
+      },
+    )
+    if (added.kind !== 'added') throw new Error('not added')
+    const result = await placeOrder(shop.db, {
+      cartId: added.cartId,
+      userId: null,
+      checkoutToken: token,
+      details: {
+        email: 'ada@example.com',
+        name: 'Ada',
+        phone: '',
+        address: { line1: '1 Marsh Lane', line2: '', city: 'Bristol', postcode: 'BS1 4DJ', country: 'GB' },
+        shippingMethodId: 'uk-standard',
+        paymentMethod: options.payment ?? 'bank_transfer',
+      },
+      baseUrl: 'http://localhost',
+    })
+    if (result.kind !== 'placed') throw new Error(result.kind)
+    const placedAt = new Date(Date.now() - (options.daysAgo ?? 0) * DAY).toISOString()
+    await shop.db.updateTable('orders').set({ placed_at: placedAt }).where('id', '=', result.order.id).execute()
+    return result.order
+  }
+
+  it('cancels an unsent order: stock returns, the customer is told, and it cannot be cancelled twice', async () => {
+    const placed = await order('c1', { quantity: 3 })
+    expect(await stock()).toBe(7)
+    expect(await cancelOrder(shop.db, placed.id, { reason: 'You asked us to.', baseUrl: 'http://localhost' })).toEqual({
+      kind: 'cancelled',
+    })
+    expect(await stock()).toBe(10)
+    const [mail] = await emails('order-cancelled')
+    expect(mail?.subject).toBe(`Your order #${placed.number} at Juniper & Pine is cancelled`)
+    expect(mail?.text).toContain('You asked us to.')
+    expect(await cancelOrder(shop.db, placed.id, { reason: 'again', baseUrl: 'http://localhost' })).toMatchObject({
+      kind: 'refused',
+    })
+    expect(await stock()).toBe(10)
+    const sent = await order('c2')
+    await shop.db.updateTable('orders').set({ fulfilment_status: 'fulfilled' }).where('id', '=', sent.id).execute()
+    expect(await cancelOrder(shop.db, sent.id, { reason: 'late', baseUrl: 'http://localhost' })).toMatchObject({
+      kind: 'refused',
+      message: expect.stringContaining('has been sent'),
+    })
+    expect(await stock()).toBe(8)
+  })
+
+  it('reminds an unpaid bank transfer after 3 days, once, and cancels it after 7, returning the stock', async () => {
+    const fresh = await order('fresh', { daysAgo: 1 })
+    const late = await order('late', { daysAgo: 4 })
+    const later = await order('later', { daysAgo: 8 })
+    const paid = await order('paid', { daysAgo: 8 })
+    await shop.db.updateTable('orders').set({ payment_status: 'paid' }).where('id', '=', paid.id).execute()
+    const pickup = await order('pickup', { daysAgo: 8, payment: 'pay_on_pickup' })
+    expect(await stock()).toBe(0)
+
+    expect(await runOrderJobs(shop.db, { now: new Date(), baseUrl: 'http://localhost' })).toEqual({
+      reminded: 1,
+      cancelled: 1,
+    })
+    expect(await runOrderJobs(shop.db, { now: new Date(), baseUrl: 'http://localhost' })).toEqual({
+      reminded: 0,
+      cancelled: 0,
+    })
+
+    const reminders = await emails('payment-reminder')
+    expect(reminders).toHaveLength(1)
+    expect(reminders[0]?.subject).toContain(`order #${late.number}`)
+    expect(reminders[0]?.text).toContain('Sort code 04-00-04')
+    const cancelled = await shop.db.selectFrom('orders').select(['id']).where('cancelled_at', 'is not', null).execute()
+    expect(cancelled.map((o) => o.id)).toEqual([later.id])
+    expect(await stock()).toBe(2)
+    for (const untouched of [fresh, paid, pickup]) {
+      const row = await shop.db
+        .selectFrom('orders')
+        .selectAll()
+        .where('id', '=', untouched.id)
+        .executeTakeFirstOrThrow()
+      expect(row.cancelled_at).toBeNull()
+      expect(row.payment_reminded_at).toBeNull()
+    }
+  })
+})
