@@ -305,6 +305,9 @@ export interface OrdersTable {
   cancelled_at: string | null
   /** When the customer was reminded to pay by bank transfer. */
   payment_reminded_at: string | null
+  paid_at: string | null
+  /** Given when the order is paid, in sequence without gaps. */
+  invoice_number: number | null
   updated_at: string
 }
 

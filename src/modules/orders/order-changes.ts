@@ -2,7 +2,14 @@ import type { Db } from '../../db/connection.js'
 import { nowIso } from '../../lib/time.js'
 import { enqueueEmail } from '../mail/mail.service.js'
 import { getShopSettings } from '../settings/settings.service.js'
-import { markCancelled, markReminded, returnStock, selectOrder, selectOrderLines } from './orders.repository.js'
+import {
+  markCancelled,
+  markPaidWithInvoice,
+  markReminded,
+  returnStock,
+  selectOrder,
+  selectOrderLines,
+} from './orders.repository.js'
 import { orderSummary } from './place-order.js'
 
 export type CancelResult = { kind: 'cancelled' } | { kind: 'refused'; message: string } | { kind: 'missing' }
@@ -70,5 +77,34 @@ export async function remindToPay(
       baseUrl: options.baseUrl,
     })
     return true
+  })
+}
+
+export type PaidResult = { kind: 'paid' } | { kind: 'refused'; message: string } | { kind: 'missing' }
+
+/**
+ * Records the payment of an order (staff confirming a bank transfer, or a
+ * payment provider's webhook): it gets its invoice number and the customer is
+ * told, in one transaction. A cancelled or already paid order is refused.
+ */
+export async function markOrderPaid(db: Db, orderId: number, options: { baseUrl: string }): Promise<PaidResult> {
+  return db.transaction().execute(async (trx) => {
+    const order = await selectOrder(trx, orderId)
+    if (!order) return { kind: 'missing' } as const
+    if (!(await markPaidWithInvoice(trx, order.id, nowIso()))) {
+      const why = order.cancelled_at ? 'is cancelled' : 'is already paid'
+      return { kind: 'refused', message: `Order #${order.number} ${why}.` } as const
+    }
+    const paid = (await selectOrder(trx, order.id)) ?? order
+    const shop = await getShopSettings(trx)
+    await enqueueEmail(trx, {
+      template: 'payment-received',
+      to: paid.email,
+      subject: `Payment received for order #${paid.number} at ${shop.shopName}`,
+      data: { ...(await orderSummary(trx, paid, shop)), orderPath: `/orders/${paid.access_token}` },
+      shop,
+      baseUrl: options.baseUrl,
+    })
+    return { kind: 'paid' } as const
   })
 }

@@ -3,7 +3,7 @@ import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
 import { addToCart } from '../cart/cart.service.js'
 import type { PaymentMethod } from './checkout.service.js'
-import { cancelOrder } from './order-changes.js'
+import { cancelOrder, markOrderPaid } from './order-changes.js'
 import { runOrderJobs } from './order-jobs.js'
 import { placeOrder } from './place-order.js'
 
@@ -110,5 +110,49 @@ describe('cancelling orders and the order jobs', () => {
       expect(row.cancelled_at).toBeNull()
       expect(row.payment_reminded_at).toBeNull()
     }
+  })
+
+  it('marks an order paid with the next invoice number, once, and offers its invoice as a PDF', async () => {
+    const first = await order('p1')
+    const second = await order('p2')
+    const cancelled = await order('p3')
+    await cancelOrder(shop.db, cancelled.id, { reason: 'asked', baseUrl: 'http://localhost' })
+    const before = await shop.app.inject({ url: `/orders/${first.access_token}/invoice.pdf` })
+    expect(before.statusCode).toBe(404)
+
+    expect(await markOrderPaid(shop.db, second.id, { baseUrl: 'http://localhost' })).toEqual({ kind: 'paid' })
+    expect(await markOrderPaid(shop.db, first.id, { baseUrl: 'http://localhost' })).toEqual({ kind: 'paid' })
+    expect(await markOrderPaid(shop.db, first.id, { baseUrl: 'http://localhost' })).toMatchObject({
+      kind: 'refused',
+      message: expect.stringContaining('already paid'),
+    })
+    expect(await markOrderPaid(shop.db, cancelled.id, { baseUrl: 'http://localhost' })).toMatchObject({
+      kind: 'refused',
+      message: expect.stringContaining('cancelled'),
+    })
+    const numbers = await shop.db
+      .selectFrom('orders')
+      .select(['id', 'invoice_number', 'payment_status'])
+      .orderBy('id')
+      .execute()
+    expect(numbers).toEqual([
+      { id: first.id, invoice_number: 2, payment_status: 'paid' },
+      { id: second.id, invoice_number: 1, payment_status: 'paid' },
+      { id: cancelled.id, invoice_number: null, payment_status: 'pending' },
+    ])
+    expect((await emails('payment-received')).map((m) => m.subject)).toEqual([
+      `Payment received for order #${second.number} at Juniper & Pine`,
+      `Payment received for order #${first.number} at Juniper & Pine`,
+    ])
+
+    const pdf = await shop.app.inject({ url: `/orders/${first.access_token}/invoice.pdf` })
+    expect(pdf.statusCode).toBe(200)
+    expect(pdf.headers['content-type']).toBe('application/pdf')
+    expect(pdf.headers['content-disposition']).toBe('attachment; filename="invoice-INV-000002.pdf"')
+    expect(pdf.headers['cache-control']).toBe('private, no-store')
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-')
+    expect(pdf.rawPayload.toString('latin1')).toContain('Invoice INV-000002')
+    const page = await shop.app.inject({ url: `/orders/${first.access_token}` })
+    expect(page.body).toContain(`href="/orders/${first.access_token}/invoice.pdf"`)
   })
 })

@@ -175,3 +175,23 @@ export async function markReminded(db: Db, orderId: number, now: string): Promis
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
 }
+
+/**
+ * Marks a pending, not cancelled order paid and gives it the next invoice
+ * number; run inside the write transaction, so numbers never repeat or skip.
+ * True when this call did it.
+ */
+export async function markPaidWithInvoice(db: Db, orderId: number, now: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('orders')
+    .select((eb) => eb.fn.max('invoice_number').as('last'))
+    .executeTakeFirst()
+  const result = await db
+    .updateTable('orders')
+    .set({ payment_status: 'paid', paid_at: now, invoice_number: Number(row?.last ?? 0) + 1, updated_at: now })
+    .where('id', '=', orderId)
+    .where('payment_status', '=', 'pending')
+    .where('cancelled_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}

@@ -5,7 +5,7 @@ import { countOrdersOfUser, selectOrderOfUser, selectOrdersOfUser } from '../../
 import { orderSummary } from '../../modules/orders/place-order.js'
 import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { signedInUser } from '../../plugins/auth.js'
-import { PAYMENT_LABELS } from '../shop/checkout.js'
+import { PAYMENT_LABELS, sendInvoice } from '../shop/checkout.js'
 
 const PER_PAGE = 20
 
@@ -30,6 +30,11 @@ export default async function orderHistoryRoutes(app: FastifyInstance) {
     })
   })
 
+  app.get<{ Params: { number: string } }>('/account/orders/:number/invoice.pdf', async (request, reply) => {
+    const number = /^\d{1,9}$/.test(request.params.number) ? Number(request.params.number) : 0
+    return sendInvoice(app, reply, await selectOrderOfUser(app.db, signedInUser(request).id, number))
+  })
+
   app.get<{ Params: { number: string } }>('/account/orders/:number', async (request, reply) => {
     const user = signedInUser(request)
     const number = /^\d{1,9}$/.test(request.params.number) ? Number(request.params.number) : 0
@@ -40,6 +45,7 @@ export default async function orderHistoryRoutes(app: FastifyInstance) {
       title: `Order #${order.number}`,
       noindex: true,
       history: true,
+      invoicePath: `/account/orders/${order.number}/invoice.pdf`,
       ...(await orderSummary(app.db, order, shop)),
       countryName: (code: string) => countryName(code, shop.locale),
       paymentLabels: PAYMENT_LABELS,

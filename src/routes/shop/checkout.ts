@@ -11,8 +11,9 @@ import {
   deliveryCountries,
   findShippingMethod,
 } from '../../modules/orders/checkout.service.js'
+import { invoiceLabel, renderInvoicePdf } from '../../modules/orders/invoice.js'
 import { selectOrderByAccessToken } from '../../modules/orders/orders.repository.js'
-import { orderSummary, placeOrder } from '../../modules/orders/place-order.js'
+import { type Order, orderSummary, placeOrder } from '../../modules/orders/place-order.js'
 import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { siteOrigin } from '../../plugins/csrf.js'
 
@@ -284,6 +285,13 @@ export default async function checkoutRoutes(app: FastifyInstance) {
     }
   })
 
+  app.get<{ Params: { token: string } }>('/orders/:token/invoice.pdf', async (request, reply) => {
+    const order = /^[\w-]{20,64}$/.test(request.params.token)
+      ? await selectOrderByAccessToken(app.db, request.params.token)
+      : undefined
+    return sendInvoice(app, reply, order)
+  })
+
   // The order, for whoever holds its unguessable link (the confirmation email has it).
   app.get<{ Params: { token: string } }>('/orders/:token', async (request, reply) => {
     const order = /^[\w-]{20,64}$/.test(request.params.token)
@@ -295,6 +303,7 @@ export default async function checkoutRoutes(app: FastifyInstance) {
     return reply.render('shop/orders/show', {
       title: `Order #${order.number}`,
       noindex: true,
+      invoicePath: `/orders/${order.access_token}/invoice.pdf`,
       ...(await orderSummary(app.db, order, shop)),
       countryName: (code: string) => countryName(code, shop.locale),
       paymentLabels: PAYMENT_LABELS,
@@ -308,4 +317,19 @@ function missingStep(state: CheckoutState, summary: CheckoutSummary): string | n
   if (!summary.method) return '/checkout/delivery'
   if (!state.payment || !summary.shop.paymentMethods.includes(state.payment)) return '/checkout/payment'
   return null
+}
+
+/** A paid order's invoice as a PDF download; an unpaid, cancelled or unknown order has none (404). */
+export async function sendInvoice(app: FastifyInstance, reply: FastifyReply, order: Order | undefined) {
+  if (!order || order.invoice_number === null) return reply.callNotFound()
+  const shop = await getShopSettings(app.db)
+  const pdf = await renderInvoicePdf(await orderSummary(app.db, order, shop), shop, (code) =>
+    countryName(code, shop.locale),
+  )
+  return reply
+    .type('application/pdf')
+    .header('cache-control', 'private, no-store')
+    .header('referrer-policy', 'no-referrer')
+    .header('content-disposition', `attachment; filename="invoice-${invoiceLabel(order.invoice_number)}.pdf"`)
+    .send(pdf)
 }
