@@ -7,6 +7,7 @@
  */
 import { createDb } from '../db/connection.js'
 import { placeOrder } from '../modules/orders/place-order.js'
+import { TEST_CHECKOUT } from './orders.js'
 
 const [file, carts, prefix] = process.argv.slice(2)
 if (!file || !carts || !prefix) throw new Error('usage: place-orders-worker <file> <cart ids> <token prefix>')
@@ -18,14 +19,7 @@ const results = await Promise.all(
         cartId: Number(id),
         userId: null,
         checkoutToken: `${prefix}-${id}`,
-        details: {
-          email: `shopper${id}@example.com`,
-          name: 'Shopper',
-          phone: '',
-          address: { line1: '1 Marsh Lane', line2: '', city: 'Bristol', postcode: 'BS1 4DJ', country: 'GB' },
-          shippingMethodId: 'uk-standard',
-          paymentMethod: 'bank_transfer',
-        },
+        details: { ...TEST_CHECKOUT, email: `shopper${id}@example.com` },
         baseUrl: 'http://localhost',
       })
       return result.kind

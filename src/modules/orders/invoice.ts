@@ -63,7 +63,9 @@ export function renderInvoicePdf(
     doc.font(bold ? 'Helvetica-Bold' : 'Helvetica')
     doc.text(cells[0] ?? '', columns[0], y, { width: 240 })
     const bottom = doc.y
-    cells.slice(1).forEach((cell, i) => doc.text(cell, columns[i + 1], y, { width: 65, align: 'right' }))
+    cells.slice(1).forEach((cell, i) => {
+      doc.text(cell, columns[i + 1], y, { width: 65, align: 'right' })
+    })
     doc.y = Math.max(bottom, doc.y) + 4
     doc.x = 50
   }

@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
-import { addToCart } from '../cart/cart.service.js'
+import { placeTestOrder } from '../../testing/orders.js'
 import type { PaymentMethod } from './checkout.service.js'
 import { cancelOrder, markOrderPaid } from './order-changes.js'
 import { runOrderJobs } from './order-jobs.js'
-import { placeOrder } from './place-order.js'
 
 const DAY = 24 * 60 * 60 * 1000
 
@@ -24,33 +23,14 @@ describe('cancelling orders and the order jobs', () => {
     shop.db.selectFrom('outbox_emails').selectAll().where('template', '=', template).execute()
 
   async function order(token: string, options: { quantity?: number; daysAgo?: number; payment?: PaymentMethod } = {}) {
-    const added = await addToCart(
-      shop.db,
-      { userId: null, sessionCartId: null },
-      {
-        variant_id: String(variant),
-        quantity: String(options.quantity ?? 2),
-      },
-    )
-    if (added.kind !== 'added') throw new Error('not added')
-    const result = await placeOrder(shop.db, {
-      cartId: added.cartId,
-      userId: null,
-      checkoutToken: token,
-      details: {
-        email: 'ada@example.com',
-        name: 'Ada',
-        phone: '',
-        address: { line1: '1 Marsh Lane', line2: '', city: 'Bristol', postcode: 'BS1 4DJ', country: 'GB' },
-        shippingMethodId: 'uk-standard',
-        paymentMethod: options.payment ?? 'bank_transfer',
-      },
-      baseUrl: 'http://localhost',
+    const placed = await placeTestOrder(shop.db, variant, {
+      token,
+      quantity: options.quantity ?? 2,
+      details: { paymentMethod: options.payment ?? 'bank_transfer' },
     })
-    if (result.kind !== 'placed') throw new Error(result.kind)
     const placedAt = new Date(Date.now() - (options.daysAgo ?? 0) * DAY).toISOString()
-    await shop.db.updateTable('orders').set({ placed_at: placedAt }).where('id', '=', result.order.id).execute()
-    return result.order
+    await shop.db.updateTable('orders').set({ placed_at: placedAt }).where('id', '=', placed.id).execute()
+    return placed
   }
 
   it('cancels an unsent order: stock returns, the customer is told, and it cannot be cancelled twice', async () => {

@@ -3,17 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
+import { TEST_CHECKOUT } from '../../testing/orders.js'
 import { addToCart } from '../cart/cart.service.js'
 import { type CheckoutDetails, placeOrder } from './place-order.js'
 
-const details: CheckoutDetails = {
-  email: 'ada@example.com',
-  name: 'Ada Lovelace',
-  phone: '',
-  address: { line1: '1 Marsh Lane', line2: '', city: 'Bristol', postcode: 'BS1 4DJ', country: 'GB' },
-  shippingMethodId: 'uk-standard',
-  paymentMethod: 'bank_transfer',
-}
+const details = TEST_CHECKOUT
 
 describe('placing an order', () => {
   let shop: TestShop

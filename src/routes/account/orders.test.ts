@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { issueToken } from '../../modules/accounts/tokens.js'
-import { addToCart } from '../../modules/cart/cart.service.js'
-import { placeOrder } from '../../modules/orders/place-order.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
 import { createUser, signInAs } from '../../testing/factories.js'
 import { htmlErrors } from '../../testing/html.js'
 import { csrfTokenIn, postForm } from '../../testing/http.js'
+import { placeTestOrder } from '../../testing/orders.js'
 
 describe('a customer’s orders', () => {
   let shop: TestShop
@@ -18,30 +17,8 @@ describe('a customer’s orders', () => {
   })
   afterAll(() => shop.close())
 
-  async function order(email: string, userId: number | null, token: string) {
-    const added = await addToCart(
-      shop.db,
-      { userId, sessionCartId: null },
-      { variant_id: String(variant), quantity: '1' },
-    )
-    if (added.kind !== 'added') throw new Error('not added')
-    const result = await placeOrder(shop.db, {
-      cartId: added.cartId,
-      userId,
-      checkoutToken: token,
-      details: {
-        email,
-        name: 'Someone',
-        phone: '',
-        address: { line1: '1 Marsh Lane', line2: '', city: 'Bristol', postcode: 'BS1 4DJ', country: 'GB' },
-        shippingMethodId: 'uk-standard',
-        paymentMethod: 'bank_transfer',
-      },
-      baseUrl: 'http://localhost',
-    })
-    if (result.kind !== 'placed') throw new Error(result.kind)
-    return result.order
-  }
+  const order = (email: string, userId: number | null, token: string) =>
+    placeTestOrder(shop.db, variant, { token, userId, details: { email } })
 
   it('lists the customer’s orders and shows each, but never another customer’s', async () => {
     const ada = await createUser(shop.db, { email: 'ada@example.com' })

@@ -54,6 +54,23 @@ export default async function checkoutRoutes(app: FastifyInstance) {
     return summary
   }
 
+  /**
+   * What a step needs: the cart's figures and the choices so far. A step
+   * reached before the ones it depends on sends the shopper to the first of
+   * those (and an empty cart to the cart); null then, with the reply sent.
+   */
+  async function stepOr(request: FastifyRequest, reply: FastifyReply, step: number) {
+    const summary = await summaryOr(request, reply)
+    if (!summary) return null
+    const current = state(request)
+    const missing = missingBefore(step, current, summary)
+    if (missing) {
+      await reply.redirect(missing, 303)
+      return null
+    }
+    return { summary, current }
+  }
+
   function page(
     reply: FastifyReply,
     step: number,
@@ -110,10 +127,9 @@ export default async function checkoutRoutes(app: FastifyInstance) {
 
   // Step 2: delivery.
   app.get('/checkout/delivery', async (request, reply) => {
-    const summary = await summaryOr(request, reply)
-    if (!summary) return reply
-    const current = state(request)
-    if (!current.address) return reply.redirect('/checkout', 303)
+    const step = await stepOr(request, reply, 1)
+    if (!step) return reply
+    const { summary, current } = step
     return page(reply, 1, 'shop/checkout/delivery', summary, {
       values: { method: current.method },
       address: current.address,
@@ -121,9 +137,9 @@ export default async function checkoutRoutes(app: FastifyInstance) {
   })
 
   app.post('/checkout/delivery', async (request, reply) => {
-    const summary = await summaryOr(request, reply)
-    if (!summary) return reply
-    const current = state(request)
+    const step = await stepOr(request, reply, 1)
+    if (!step) return reply
+    const { summary, current } = step
     if (!current.address) return reply.redirect('/checkout', 303)
     const checked = validate(deliveryInput, request.body)
     const method = checked.ok ? findShippingMethod(summary.shop, current.address.country, checked.value.method) : null
@@ -145,11 +161,9 @@ export default async function checkoutRoutes(app: FastifyInstance) {
 
   // Step 3: payment.
   app.get('/checkout/payment', async (request, reply) => {
-    const summary = await summaryOr(request, reply)
-    if (!summary) return reply
-    const current = state(request)
-    if (!current.address) return reply.redirect('/checkout', 303)
-    if (!summary.method) return reply.redirect('/checkout/delivery', 303)
+    const step = await stepOr(request, reply, 2)
+    if (!step) return reply
+    const { summary, current } = step
     return page(reply, 2, 'shop/checkout/payment', summary, {
       values: { payment: current.payment },
       methods: summary.shop.paymentMethods,
@@ -157,11 +171,9 @@ export default async function checkoutRoutes(app: FastifyInstance) {
   })
 
   app.post('/checkout/payment', async (request, reply) => {
-    const summary = await summaryOr(request, reply)
-    if (!summary) return reply
-    const current = state(request)
-    if (!current.address) return reply.redirect('/checkout', 303)
-    if (!summary.method) return reply.redirect('/checkout/delivery', 303)
+    const step = await stepOr(request, reply, 2)
+    if (!step) return reply
+    const { summary, current } = step
     const checked = validate(paymentInput, request.body)
     if (!checked.ok || !summary.shop.paymentMethods.includes(checked.value.payment)) {
       reply.code(422)
@@ -191,20 +203,15 @@ export default async function checkoutRoutes(app: FastifyInstance) {
   }
 
   app.get('/checkout/review', async (request, reply) => {
-    const summary = await summaryOr(request, reply)
-    if (!summary) return reply
-    const missing = missingStep(state(request), summary)
-    if (missing) return reply.redirect(missing, 303)
-    return review(request, reply, summary)
+    const step = await stepOr(request, reply, 3)
+    return step ? review(request, reply, step.summary) : reply
   })
 
   // A discount code, entered or removed on the review page; it is checked again whenever the figures are.
   app.post<{ Body: { code?: unknown; remove?: unknown } }>('/checkout/discount', async (request, reply) => {
-    const summary = await summaryOr(request, reply)
-    if (!summary) return reply
-    const current = state(request)
-    const missing = missingStep(current, summary)
-    if (missing) return reply.redirect(missing, 303)
+    const step = await stepOr(request, reply, 3)
+    if (!step) return reply
+    const { summary, current } = step
     if (request.body?.remove !== undefined) {
       save(request, { ...current, discountCode: undefined, token: undefined })
       request.flash('success', 'The discount code is removed.')
@@ -242,11 +249,11 @@ export default async function checkoutRoutes(app: FastifyInstance) {
       )
       return reply.redirect('/checkout/review', 303)
     }
-    const summary = await summaryOr(request, reply)
-    if (!summary) return reply
-    const missing = missingStep(current, summary)
-    if (missing || !current.address || !current.payment || !summary.method)
-      return reply.redirect(missing ?? '/checkout', 303)
+    const step = await stepOr(request, reply, 3)
+    if (!step) return reply
+    const { summary } = step
+    // stepOr has seen all three; the checks only tell the type checker.
+    if (!current.address || !current.payment || !summary.method) return reply.redirect('/checkout', 303)
     const result = await placeOrder(app.db, {
       cartId: await findCartId(app.db, request.cartOwner()),
       userId: request.user?.id ?? null,
@@ -272,11 +279,11 @@ export default async function checkoutRoutes(app: FastifyInstance) {
       case 'sold_out':
         request.flash(
           'error',
-          result.items
+          `${result.items
             .map((item) =>
               item.available ? `Only ${item.available} × ${item.title} left.` : `${item.title} has sold out.`,
             )
-            .join(' ') + ' Nothing was ordered: change the quantities in your cart and check out again.',
+            .join(' ')} Nothing was ordered: change the quantities in your cart and check out again.`,
         )
         return reply.redirect('/cart', 303)
       case 'refused':
@@ -311,11 +318,16 @@ export default async function checkoutRoutes(app: FastifyInstance) {
   })
 }
 
-/** The first step still to do, or null when the order can be reviewed. */
-function missingStep(state: CheckoutState, summary: CheckoutSummary): string | null {
-  if (!state.address) return '/checkout'
-  if (!summary.method) return '/checkout/delivery'
-  if (!state.payment || !summary.shop.paymentMethods.includes(state.payment)) return '/checkout/payment'
+/** What each step leaves done: an address, a delivery method the address can have, a payment method the shop offers. */
+const STEP_DONE: ((state: CheckoutState, summary: CheckoutSummary) => boolean)[] = [
+  (state) => state.address !== undefined,
+  (_state, summary) => summary.method !== null,
+  (state, summary) => state.payment !== undefined && summary.shop.paymentMethods.includes(state.payment),
+]
+
+/** The first step before `step` still to do, or null. */
+function missingBefore(step: number, state: CheckoutState, summary: CheckoutSummary): string | null {
+  for (let i = 0; i < step; i++) if (!STEP_DONE[i]?.(state, summary)) return STEPS[i]?.path ?? '/checkout'
   return null
 }
 
