@@ -4,6 +4,7 @@ import { type ProgressFactory, silentProgress } from '../../lib/progress.js'
 import { nowIso } from '../../lib/time.js'
 import { hashPassword, RECOMMENDED_SCRYPT, type ScryptParams } from '../accounts/password.js'
 import { findUserByEmail, insertUser } from '../accounts/users.repository.js'
+import { loadCategoryTree } from '../catalogue/catalogue.service.js'
 import { insertDiscountCode, selectDiscountByCode } from '../discounts/discounts.repository.js'
 import { isUnconfigured, type ShopSettings, setMissingShopSettings } from '../settings/settings.service.js'
 import { catalogueSeeder } from './catalogue.seed.js'
@@ -118,7 +119,7 @@ const discountsSeeder: Seeder = {
   async run(db, { progress }) {
     const bar = progress('discount codes', 3)
     const now = nowIso()
-    const mugs = await db.selectFrom('categories').select('id').where('slug', '=', 'mugs').executeTakeFirst()
+    const mugs = (await loadCategoryTree(db)).bySlug.get('mugs')
     const codes = [
       { code: 'WELCOME10', kind: 'percentage' as const, value: 1000, category_id: null, minimum_subtotal: null },
       { code: 'FREESHIP', kind: 'free_shipping' as const, value: 0, category_id: null, minimum_subtotal: 3000 },
