@@ -13,6 +13,7 @@ async function tables(db: Db): Promise<string[]> {
 }
 
 const ALL_TABLES = [
+  'addresses',
   'audit_log',
   'cart_lines',
   'carts',

@@ -30,6 +30,7 @@ export interface Database {
   order_lines: OrderLinesTable
   discount_codes: DiscountCodesTable
   discount_uses: DiscountUsesTable
+  addresses: AddressesTable
 }
 
 export interface SettingsTable {
@@ -357,6 +358,19 @@ export interface DiscountUsesTable {
   /** "user:42" or "email:ada@example.com". */
   customer_key: string
   created_at: string
+}
+
+export interface AddressesTable {
+  id: Generated<number>
+  user_id: number
+  name: string
+  phone: Generated<string>
+  line1: string
+  line2: Generated<string>
+  city: string
+  postcode: string
+  country: string
+  last_used_at: string
 }
 
 export type SettingRow = Selectable<SettingsTable>

@@ -6,6 +6,7 @@ import { hashPassword, RECOMMENDED_SCRYPT, type ScryptParams } from '../accounts
 import { findUserByEmail, insertUser } from '../accounts/users.repository.js'
 import { loadCategoryTree } from '../catalogue/catalogue.service.js'
 import { insertDiscountCode, selectDiscountByCode } from '../discounts/discounts.repository.js'
+import { saveAddress } from '../orders/orders.repository.js'
 import { isUnconfigured, type ShopSettings, setMissingShopSettings } from '../settings/settings.service.js'
 import { catalogueSeeder } from './catalogue.seed.js'
 
@@ -88,6 +89,15 @@ export const demoAccounts: { role: Role; name: string; email: string; password: 
   { role: 'customer', name: 'Casey Customer', email: 'casey@example.com', password: 'juniper customer demo' },
 ]
 
+const demoCustomerAddress = {
+  phone: '',
+  line1: '22 Cotham Hill',
+  line2: '',
+  city: 'Bristol',
+  postcode: 'BS6 6LA',
+  country: 'GB',
+}
+
 const accountsSeeder: Seeder = {
   name: 'demo accounts',
   options: {},
@@ -96,7 +106,7 @@ const accountsSeeder: Seeder = {
     for (const account of demoAccounts) {
       if (!(await findUserByEmail(db, account.email))) {
         const now = nowIso()
-        await insertUser(db, {
+        const user = await insertUser(db, {
           email: account.email,
           name: account.name,
           role: account.role,
@@ -105,6 +115,9 @@ const accountsSeeder: Seeder = {
           created_at: now,
           updated_at: now,
         })
+        // The demo customer has ordered before: checkout offers their address.
+        if (account.role === 'customer')
+          await saveAddress(db, { ...demoCustomerAddress, user_id: user.id, name: user.name, last_used_at: now })
       }
       bar.tick()
     }

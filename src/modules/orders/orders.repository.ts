@@ -1,6 +1,6 @@
 import { type Insertable, sql } from 'kysely'
 import type { Db } from '../../db/connection.js'
-import type { OrderLinesTable, OrdersTable } from '../../db/schema.js'
+import type { AddressesTable, OrderLinesTable, OrdersTable } from '../../db/schema.js'
 
 export async function selectOrderByCheckoutToken(db: Db, token: string) {
   return db.selectFrom('orders').selectAll().where('checkout_token', '=', token).executeTakeFirst()
@@ -194,4 +194,32 @@ export async function markPaidWithInvoice(db: Db, orderId: number, now: string):
     .where('cancelled_at', 'is', null)
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
+}
+
+/** Keeps a customer's delivery address (the same one again only updates its name, phone and when it was used). */
+export async function saveAddress(db: Db, address: Omit<Insertable<AddressesTable>, 'id'>): Promise<void> {
+  await db
+    .insertInto('addresses')
+    .values(address)
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'line1', 'postcode', 'country']).doUpdateSet({
+        name: address.name,
+        phone: address.phone ?? '',
+        line2: address.line2 ?? '',
+        city: address.city,
+        last_used_at: address.last_used_at,
+      }),
+    )
+    .execute()
+}
+
+/** A customer's addresses, most recently used first. */
+export async function selectAddressesOfUser(db: Db, userId: number, limit = 5) {
+  return db
+    .selectFrom('addresses')
+    .select(['id', 'name', 'phone', 'line1', 'line2', 'city', 'postcode', 'country'])
+    .where('user_id', '=', userId)
+    .orderBy('last_used_at', 'desc')
+    .limit(limit)
+    .execute()
 }

@@ -15,6 +15,7 @@ import {
   insertOrder,
   insertOrderLines,
   nextOrderNumber,
+  saveAddress,
   selectCheckoutLines,
   selectOrderByCheckoutToken,
   selectOrderLines,
@@ -153,6 +154,20 @@ export async function placeOrder(
         const key = discount.applied.customerKey ?? customerKey(null, details.email) ?? ''
         if (!(await countUse(trx, discount.applied.id, order.id, key, now)))
           throw new Refused('That discount code has just been used up.')
+      }
+      if (input.userId !== null && details.address.line1) {
+        // The next checkout offers it again.
+        await saveAddress(trx, {
+          user_id: input.userId,
+          name: details.name,
+          phone: details.phone,
+          line1: details.address.line1,
+          line2: details.address.line2,
+          city: details.address.city,
+          postcode: details.address.postcode,
+          country: details.address.country,
+          last_used_at: now,
+        })
       }
       await emptyCart(trx, input.cartId)
       await enqueueEmail(trx, {

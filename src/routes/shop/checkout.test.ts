@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { insertDiscountCode } from '../../modules/discounts/discounts.repository.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
+import { createUser, signInAs } from '../../testing/factories.js'
 import { htmlErrors } from '../../testing/html.js'
 import { csrfTokenIn, postForm, sessionCookie } from '../../testing/http.js'
 
@@ -127,6 +128,46 @@ describe('checkout', () => {
     await shop.db.deleteFrom('cart_lines').execute()
     expect((await get('/checkout')).response.headers.location).toBe('/cart')
     expect((await shop.app.inject({ url: '/orders/not-a-real-order-token-at-all' })).statusCode).toBe(404)
+  })
+
+  it('keeps a signed-in customer’s address from their order and offers it at the next checkout, to them only', async () => {
+    const user = await createUser(shop.db, { email: 'ada@example.com', name: 'Ada Lovelace' })
+    const other = await createUser(shop.db, { email: 'grace@example.com' })
+    await shop.db
+      .insertInto('addresses')
+      .values({
+        user_id: other.id,
+        name: 'Grace',
+        line1: '9 Other Road',
+        city: 'Leeds',
+        postcode: 'LS1 1AA',
+        country: 'GB',
+        last_used_at: 'now',
+      })
+      .execute()
+    cookie = await signInAs(shop.app, user)
+    const variant = await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()
+    const addedResponse = await post('/cart/items', { variant_id: String(variant.id), quantity: '1' })
+    expect(addedResponse.statusCode, addedResponse.body.slice(0, 200)).toBe(303)
+    const { orderToken } = await toReview()
+    expect((await post('/checkout/orders', { token: orderToken })).statusCode).toBe(303)
+    const saved = await shop.db.selectFrom('addresses').selectAll().where('user_id', '=', user.id).execute()
+    expect(saved).toMatchObject([{ line1: '1 Marsh Lane', postcode: 'BS1 4DJ', city: 'Bristol' }])
+
+    await post('/cart/items', { variant_id: String(variant.id), quantity: '1' })
+    await post('/checkout', { ...address, line1: '2 Other Lane' })
+    const offered = await get('/checkout')
+    expect(offered.response.body).toContain(`href="/checkout?address=${saved[0]?.id}"`)
+    expect(offered.response.body).not.toContain('9 Other Road')
+    expect(await htmlErrors(offered.response.body)).toEqual([])
+    const filled = await get(`/checkout?address=${saved[0]?.id}`)
+    expect(filled.response.body).toMatch(/id="f-line1"[^>]*value="1 Marsh Lane"/)
+    const foreignId = (
+      await shop.db.selectFrom('addresses').select('id').where('user_id', '=', other.id).executeTakeFirstOrThrow()
+    ).id
+    const foreign = await get(`/checkout?address=${foreignId}`)
+    expect(foreign.response.body).not.toContain('9 Other Road')
+    expect(foreign.response.body).toMatch(/id="f-line1"[^>]*value="2 Other Lane"/)
   })
 
   describe('discount codes', () => {

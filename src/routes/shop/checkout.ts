@@ -12,7 +12,7 @@ import {
   findShippingMethod,
 } from '../../modules/orders/checkout.service.js'
 import { invoiceLabel, renderInvoicePdf } from '../../modules/orders/invoice.js'
-import { selectOrderByAccessToken } from '../../modules/orders/orders.repository.js'
+import { selectAddressesOfUser, selectOrderByAccessToken } from '../../modules/orders/orders.repository.js'
 import { type Order, orderSummary, placeOrder } from '../../modules/orders/place-order.js'
 import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { siteOrigin } from '../../plugins/csrf.js'
@@ -93,16 +93,21 @@ export default async function checkoutRoutes(app: FastifyInstance) {
   }
 
   // Step 1: contact and address.
-  app.get('/checkout', async (request, reply) => {
+  app.get<{ Querystring: { address?: string } }>('/checkout', async (request, reply) => {
     const summary = await summaryOr(request, reply)
     if (!summary) return reply
-    const saved = state(request).address
-    const values = saved ?? {
-      email: request.user?.email ?? '',
-      name: request.user?.name ?? '',
-      country: summary.shop.country,
-    }
-    return page(reply, 0, 'shop/checkout/address', summary, { values, countries: deliveryCountries(summary.shop) })
+    // A signed-in customer's saved addresses; ?address=<id> fills the form with one of them (theirs only).
+    const addresses = request.user ? await selectAddressesOfUser(app.db, request.user.id) : []
+    const chosen = addresses.find((a) => String(a.id) === request.query.address)
+    const entered = state(request).address
+    const values = chosen
+      ? { email: entered?.email ?? request.user?.email ?? '', ...chosen }
+      : (entered ?? { email: request.user?.email ?? '', name: request.user?.name ?? '', country: summary.shop.country })
+    return page(reply, 0, 'shop/checkout/address', summary, {
+      values,
+      addresses,
+      countries: deliveryCountries(summary.shop),
+    })
   })
 
   app.post('/checkout', async (request, reply) => {
