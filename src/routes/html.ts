@@ -23,6 +23,7 @@ import cartRoutes from './shop/cart.js'
 import checkoutRoutes from './shop/checkout.js'
 import contactRoutes from './shop/contact.js'
 import homeRoutes from './shop/home.js'
+import orderRoutes from './shop/orders.js'
 import productRoutes from './shop/products.js'
 import searchRoutes from './shop/search.js'
 
@@ -49,6 +50,7 @@ export default async function htmlArea(app: FastifyInstance, opts: { config: Con
   await app.register(productRoutes)
   await app.register(cartRoutes)
   await app.register(checkoutRoutes)
+  await app.register(orderRoutes)
   await app.register(searchRoutes)
   await app.register(contactRoutes)
   await app.register(signupRoutes)

@@ -12,7 +12,7 @@ export function customerKey(userId: number | null, email: string | null | undefi
 }
 
 /** A stored code as the pricing rules take it. */
-export function toDiscount(row: DiscountRow): Discount {
+function toDiscount(row: DiscountRow): Discount {
   const rules = {
     code: row.code,
     scope:

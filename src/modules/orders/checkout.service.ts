@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection.js'
 import { formatMoney } from '../../lib/money.js'
-import { categoryPath, loadCategoryTree } from '../catalogue/catalogue.service.js'
+import { categoryPath, loadCategoryTree, parseJson } from '../catalogue/catalogue.service.js'
 import { type DiscountVerdict, evaluateDiscount } from '../discounts/discounts.service.js'
 import type { Discount } from '../pricing/discounts.js'
 import { type OrderLineInput, type PricedOrder, priceOrder } from '../pricing/pricing.js'
@@ -11,6 +11,12 @@ import type { CheckoutAddress } from './checkout.forms.js'
 import { selectCheckoutLines } from './orders.repository.js'
 
 export type PaymentMethod = ShopSettings['paymentMethods'][number]
+
+/** What the checkout, order pages and emails call each way of paying. */
+export const PAYMENT_METHOD_LABELS: Record<PaymentMethod, string> = {
+  bank_transfer: 'Bank transfer',
+  pay_on_pickup: 'Pay on collection or delivery',
+}
 
 /** What a shopper has chosen so far, kept in their session between the steps. */
 export interface CheckoutState {
@@ -44,7 +50,7 @@ export function findShippingMethod(shop: ShopSettings, country: string, id: stri
 }
 
 /** The pricing rules' view of the lines: price, quantity, tax class, and the categories a code may be limited to. */
-export async function orderLineInputs(db: Db, lines: CheckoutLine[]): Promise<OrderLineInput[]> {
+async function orderLineInputs(db: Db, lines: CheckoutLine[]): Promise<OrderLineInput[]> {
   const tree = await loadCategoryTree(db)
   return lines.map((line) => ({
     unitPrice: line.price,
@@ -98,7 +104,8 @@ export async function priceCheckout(
 
 export interface CheckoutSummary {
   shop: ShopSettings
-  lines: CheckoutLine[]
+  /** With the option values as sold ("Large", "Blue") for the summary. */
+  lines: (CheckoutLine & { optionValues: string[] })[]
   priced: PricedOrder
   discount: DiscountOutcome
   /** Delivery choices for the chosen country, priced for this cart; empty before an address is given. */
@@ -128,5 +135,9 @@ export async function checkoutSummary(
   })
   const goods = priced.items.subtotal - priced.items.discount
   const options = state.address ? shippingOptions(shop.shippingZones, country, goods) : []
-  return { shop, lines, priced, discount, options, method }
+  const shown = lines.map((line) => ({
+    ...line,
+    optionValues: Object.values(parseJson<Record<string, string>>(line.options, {})),
+  }))
+  return { shop, lines: shown, priced, discount, options, method }
 }

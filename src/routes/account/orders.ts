@@ -5,7 +5,7 @@ import { countOrdersOfUser, selectOrderOfUser, selectOrdersOfUser } from '../../
 import { orderSummary } from '../../modules/orders/place-order.js'
 import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { signedInUser } from '../../plugins/auth.js'
-import { PAYMENT_LABELS, sendInvoice } from '../shop/checkout.js'
+import { orderPage, sendInvoice } from '../shop/orders.js'
 
 const PER_PAGE = 20
 
@@ -36,19 +36,8 @@ export default async function orderHistoryRoutes(app: FastifyInstance) {
   })
 
   app.get<{ Params: { number: string } }>('/account/orders/:number', async (request, reply) => {
-    const user = signedInUser(request)
     const number = /^\d{1,9}$/.test(request.params.number) ? Number(request.params.number) : 0
-    const order = await selectOrderOfUser(app.db, user.id, number)
-    if (!order) return reply.callNotFound()
-    const shop = await getShopSettings(app.db)
-    return reply.render('shop/orders/show', {
-      title: `Order #${order.number}`,
-      noindex: true,
-      history: true,
-      invoicePath: `/account/orders/${order.number}/invoice.pdf`,
-      ...(await orderSummary(app.db, order, shop)),
-      countryName: (code: string) => countryName(code, shop.locale),
-      paymentLabels: PAYMENT_LABELS,
-    })
+    const order = await selectOrderOfUser(app.db, signedInUser(request).id, number)
+    return orderPage(app, reply, order, { invoicePath: `/account/orders/${number}/invoice.pdf`, history: true })
   })
 }

@@ -10,6 +10,7 @@ import {
   countryName,
   deliveryCountries,
   findShippingMethod,
+  PAYMENT_METHOD_LABELS,
 } from '../../modules/orders/checkout.service.js'
 import { invoiceLabel, renderInvoicePdf } from '../../modules/orders/invoice.js'
 import { selectAddressesOfUser, selectOrderByAccessToken } from '../../modules/orders/orders.repository.js'
@@ -23,8 +24,6 @@ const STEPS = [
   { path: '/checkout/payment', label: 'Payment' },
   { path: '/checkout/review', label: 'Review' },
 ] as const
-
-export const PAYMENT_LABELS = { bank_transfer: 'Bank transfer', pay_on_pickup: 'Pay on collection or delivery' }
 
 /**
  * Checkout in four plain-form steps (address → delivery → payment → review),
@@ -86,7 +85,7 @@ export default async function checkoutRoutes(app: FastifyInstance) {
       step,
       summary,
       countryName: (code: string) => countryName(code, summary.shop.locale),
-      paymentLabels: PAYMENT_LABELS,
+      paymentLabels: PAYMENT_METHOD_LABELS,
       errors: {},
       ...data,
     })
@@ -296,31 +295,6 @@ export default async function checkoutRoutes(app: FastifyInstance) {
         return reply.redirect('/checkout/review', 303)
     }
   })
-
-  app.get<{ Params: { token: string } }>('/orders/:token/invoice.pdf', async (request, reply) => {
-    const order = /^[\w-]{20,64}$/.test(request.params.token)
-      ? await selectOrderByAccessToken(app.db, request.params.token)
-      : undefined
-    return sendInvoice(app, reply, order)
-  })
-
-  // The order, for whoever holds its unguessable link (the confirmation email has it).
-  app.get<{ Params: { token: string } }>('/orders/:token', async (request, reply) => {
-    const order = /^[\w-]{20,64}$/.test(request.params.token)
-      ? await selectOrderByAccessToken(app.db, request.params.token)
-      : undefined
-    if (!order) return reply.callNotFound()
-    const shop = await getShopSettings(app.db)
-    reply.header('cache-control', 'private, no-store').header('referrer-policy', 'no-referrer')
-    return reply.render('shop/orders/show', {
-      title: `Order #${order.number}`,
-      noindex: true,
-      invoicePath: `/orders/${order.access_token}/invoice.pdf`,
-      ...(await orderSummary(app.db, order, shop)),
-      countryName: (code: string) => countryName(code, shop.locale),
-      paymentLabels: PAYMENT_LABELS,
-    })
-  })
 }
 
 /** What each step leaves done: an address, a delivery method the address can have, a payment method the shop offers. */
@@ -334,19 +308,4 @@ const STEP_DONE: ((state: CheckoutState, summary: CheckoutSummary) => boolean)[]
 function missingBefore(step: number, state: CheckoutState, summary: CheckoutSummary): string | null {
   for (let i = 0; i < step; i++) if (!STEP_DONE[i]?.(state, summary)) return STEPS[i]?.path ?? '/checkout'
   return null
-}
-
-/** A paid order's invoice as a PDF download; an unpaid, cancelled or unknown order has none (404). */
-export async function sendInvoice(app: FastifyInstance, reply: FastifyReply, order: Order | undefined) {
-  if (!order || order.invoice_number === null) return reply.callNotFound()
-  const shop = await getShopSettings(app.db)
-  const pdf = await renderInvoicePdf(await orderSummary(app.db, order, shop), shop, (code) =>
-    countryName(code, shop.locale),
-  )
-  return reply
-    .type('application/pdf')
-    .header('cache-control', 'private, no-store')
-    .header('referrer-policy', 'no-referrer')
-    .header('content-disposition', `attachment; filename="invoice-${invoiceLabel(order.invoice_number)}.pdf"`)
-    .send(pdf)
 }
