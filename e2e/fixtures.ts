@@ -21,10 +21,12 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag2
  * a page from a journey without JavaScript is replayed with its scripts taken
  * out: what is checked is what that visitor saw.
  */
-export const test = base.extend<{ shop: RunningShop }>({
-  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
-  shop: async ({}, use) => {
-    const shop = await startShop()
+export const test = base.extend<{ shop: RunningShop; withStripe: boolean }>({
+  /** test.use({ withStripe: true }): the shop takes card payments through a stand-in for Stripe. */
+  withStripe: [false, { option: true }],
+
+  shop: async ({ withStripe }, use) => {
+    const shop = await startShop({ stripe: withStripe })
     await use(shop)
     await shop.stop()
   },

@@ -5,6 +5,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { type FakeStripe, startFakeStripe } from '../src/testing/fake-stripe.js'
 import { type ReceivedMail, startSmtpServer } from '../src/testing/smtp.js'
 
 export interface RunningShop {
@@ -12,6 +13,8 @@ export interface RunningShop {
   databaseFile: string
   /** Every email the shop sent, as its SMTP server received it. */
   mail: ReceivedMail[]
+  /** The stand-in for Stripe's API and payment page, when the shop was started with Stripe keys. */
+  stripe: FakeStripe | null
   stop(): Promise<void>
 }
 
@@ -21,11 +24,14 @@ const run = promisify(execFile)
  * The real production build (npm run build) on a fresh database of its own:
  * migrated and loaded with the demo shop by the seed command, then served on
  * a free port, sending its email to a real SMTP server of its own. Each
- * journey gets one, so no journey sees another's data or mail.
+ * journey gets one, so no journey sees another's data or mail. With
+ * `stripe`, it takes card payments through a local stand-in for Stripe,
+ * whose webhooks the journey sends when it chooses.
  */
-export async function startShop(): Promise<RunningShop> {
+export async function startShop(options: { stripe?: boolean } = {}): Promise<RunningShop> {
   const dir = mkdtempSync(join(tmpdir(), 'shopfront-e2e-'))
   const smtp = await startSmtpServer()
+  const stripe = options.stripe ? await startFakeStripe({ autoDeliver: false }) : null
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const env = {
@@ -38,6 +44,9 @@ export async function startShop(): Promise<RunningShop> {
     DATABASE_URL: join(dir, 'shop.sqlite'),
     LOG_LEVEL: 'warn',
     SMTP_URL: smtp.url,
+    ...(stripe
+      ? { STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_URL: stripe.url }
+      : {}),
   }
   await run(process.execPath, ['dist/src/cli/seed.js'], { env })
 
@@ -50,6 +59,7 @@ export async function startShop(): Promise<RunningShop> {
     url,
     databaseFile: env.DATABASE_URL,
     mail: smtp.received,
+    stripe,
     async stop() {
       process.off('exit', orphanGuard)
       if (server.exitCode === null) {
@@ -58,6 +68,7 @@ export async function startShop(): Promise<RunningShop> {
         await exited
       }
       await smtp.close()
+      await stripe?.close()
       rmSync(dir, { recursive: true, force: true })
     },
   }

@@ -3,6 +3,7 @@ import fastifyCompress from '@fastify/compress'
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify'
 import type { Config } from './config.js'
 import { createDb, type Db } from './db/connection.js'
+import { createPayments, type Payments } from './modules/payments/payments.js'
 import { conditionalPlugin } from './plugins/conditional.js'
 import { lastResortErrorHandler } from './plugins/error-pages.js'
 import { mailPlugin } from './plugins/mail.js'
@@ -13,11 +14,14 @@ import healthRoutes from './routes/health.js'
 import htmlArea from './routes/html.js'
 import robotsRoutes from './routes/shop/robots.js'
 import sitemapRoutes from './routes/shop/sitemap.js'
+import stripeWebhookRoutes from './routes/webhooks/stripe.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config
     db: Db
+    /** The ways of paying this server takes (Stripe only with its keys). */
+    payments: Payments
   }
 }
 
@@ -45,6 +49,8 @@ export async function buildApp(config: Config, deps: AppDependencies = {}): Prom
   })
   app.decorate('config', config)
   app.decorate('db', db)
+  const payments = createPayments(config.stripe)
+  app.decorate('payments', payments)
   if (!deps.db) app.addHook('onClose', async () => db.destroy())
 
   app.setErrorHandler(lastResortErrorHandler)
@@ -74,7 +80,7 @@ export async function buildApp(config: Config, deps: AppDependencies = {}): Prom
     })
   }
 
-  await app.register(mailPlugin, { config, db })
+  await app.register(mailPlugin, { config, db, payments })
   await app.register(securityPlugin, { config })
   // ETags are computed on the body as routes produce it; compression is a per-route hook, so it always runs after.
   await app.register(conditionalPlugin)
@@ -85,6 +91,7 @@ export async function buildApp(config: Config, deps: AppDependencies = {}): Prom
   await app.register(sitemapRoutes)
   await app.register(robotsRoutes)
   await app.register(apiRoutes, { prefix: '/api' })
+  if (payments.stripe) await app.register(stripeWebhookRoutes, { prefix: '/webhooks', stripe: payments.stripe })
   await app.register(htmlArea, { config, db })
   return app
 }

@@ -54,6 +54,42 @@ describe('loadConfig', () => {
     expect(bootError({ ...production, PUBLIC_URL: value })).toMatch(message)
   })
 
+  it('turns Stripe Checkout on with both keys, and only then', () => {
+    expect(loadConfig(production).stripe).toBeNull()
+    const stripe = loadConfig({ ...production, STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_WEBHOOK_SECRET: 'whsec_def' })
+    expect(stripe.stripe).toEqual({ secretKey: 'sk_live_abc', webhookSecret: 'whsec_def', apiUrl: null })
+    const standIn = loadConfig({
+      ...production,
+      STRIPE_SECRET_KEY: 'sk_test_abc',
+      STRIPE_WEBHOOK_SECRET: 'whsec_def',
+      STRIPE_API_URL: 'http://127.0.0.1:12111',
+    })
+    expect(standIn.stripe?.apiUrl?.origin).toBe('http://127.0.0.1:12111')
+  })
+
+  it.each([
+    [
+      { STRIPE_SECRET_KEY: 'sk_test_abc' },
+      /STRIPE_WEBHOOK_SECRET must be too: orders are marked paid only by signed webhooks/,
+    ],
+    [{ STRIPE_WEBHOOK_SECRET: 'whsec_def' }, /STRIPE_SECRET_KEY must be set too/],
+    [
+      { STRIPE_SECRET_KEY: 'pk_live_abc', STRIPE_WEBHOOK_SECRET: 'whsec_def' },
+      /STRIPE_SECRET_KEY must be a Stripe secret key/,
+    ],
+    [
+      { STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_WEBHOOK_SECRET: 'abc' },
+      /STRIPE_WEBHOOK_SECRET must be the signing secret/,
+    ],
+    [{ STRIPE_API_URL: 'http://127.0.0.1:12111' }, /STRIPE_API_URL is set, but/],
+    [
+      { STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_def', STRIPE_API_URL: 'http://127.0.0.1/v1' },
+      /STRIPE_API_URL must be an http/,
+    ],
+  ])('refuses Stripe settings %o', (stripe, message) => {
+    expect(bootError({ ...production, ...stripe })).toMatch(message)
+  })
+
   it('refuses production without SMTP_URL, so no email silently stays unsent', () => {
     const { SMTP_URL: _, ...withoutSmtp } = production
     expect(bootError(withoutSmtp)).toMatch(/^SMTP_URL is required in production/)

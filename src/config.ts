@@ -38,8 +38,17 @@ export interface Config {
   runWorker: boolean
   /** Memory for rendered anonymous pages (see src/plugins/page-cache.ts); 0 turns the cache off. */
   pageCacheBytes: number
+  /** Stripe Checkout, when both keys are set; null otherwise. */
+  stripe: StripeConfig | null
   /** scrypt cost for new password hashes; not an environment setting (tests lower it for speed). */
   passwordHashing: ScryptParams
+}
+
+export interface StripeConfig {
+  secretKey: string
+  webhookSecret: string
+  /** Where Stripe's API is: null for Stripe itself, or a stand-in's origin (tests, stripe-mock). */
+  apiUrl: URL | null
 }
 
 const flag = (name: string) =>
@@ -83,6 +92,15 @@ const schema = z.object({
     .min(0, 'PAGE_CACHE_MB must be 0 (off) or more')
     .max(65536, 'PAGE_CACHE_MB must be at most 65536')
     .optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\S+$/, 'STRIPE_SECRET_KEY must be a Stripe secret key (sk_live_… or sk_test_…)')
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_\S+$/, 'STRIPE_WEBHOOK_SECRET must be the signing secret of a Stripe webhook endpoint (whsec_…)')
+    .optional(),
+  STRIPE_API_URL: z.string().optional(),
 })
 
 /** Reads the environment into a typed Config; throws ConfigError naming the first bad variable. */
@@ -118,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { secr
   }
 
   return {
+    stripe: stripeConfig(e.STRIPE_SECRET_KEY, e.STRIPE_WEBHOOK_SECRET, e.STRIPE_API_URL),
     env: e.NODE_ENV,
     isProduction,
     host: e.HOST ?? (isProduction ? '0.0.0.0' : 'localhost'),
@@ -137,6 +156,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { secr
     pageCacheBytes: Math.round((e.PAGE_CACHE_MB ?? (isProduction ? 64 : 0)) * 1024 * 1024),
     passwordHashing: RECOMMENDED_SCRYPT,
   }
+}
+
+function stripeConfig(
+  secretKey: string | undefined,
+  webhookSecret: string | undefined,
+  apiUrl: string | undefined,
+): StripeConfig | null {
+  if (!secretKey && !webhookSecret) {
+    if (apiUrl) throw new ConfigError('STRIPE_API_URL is set, but STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are not')
+    return null
+  }
+  if (!secretKey) throw new ConfigError('STRIPE_WEBHOOK_SECRET is set, so STRIPE_SECRET_KEY must be set too')
+  if (!webhookSecret)
+    throw new ConfigError(
+      'STRIPE_SECRET_KEY is set, so STRIPE_WEBHOOK_SECRET must be too: orders are marked paid only by signed webhooks',
+    )
+  let url: URL | null = null
+  if (apiUrl) {
+    try {
+      url = new URL(apiUrl)
+    } catch {
+      throw new ConfigError('STRIPE_API_URL must be an absolute URL such as http://127.0.0.1:12111')
+    }
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search) {
+      throw new ConfigError('STRIPE_API_URL must be an http:// or https:// origin, without a path')
+    }
+  }
+  return { secretKey, webhookSecret, apiUrl: url }
 }
 
 function parsePublicUrl(value: string): URL {

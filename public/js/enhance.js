@@ -62,3 +62,23 @@ if (variantForm && variantData) {
   const stock = document.querySelector('[data-stock]')
   if (stock) stock.setAttribute('aria-live', 'polite')
 }
+
+// Back from a payment page before the provider confirmed it: look again every few seconds, and show the order once it changes.
+const waiting = document.querySelector('[data-reload-until-paid]')
+if (waiting) {
+  let tries = 0
+  const check = async () => {
+    tries++
+    try {
+      const response = await fetch(location.href, { credentials: 'same-origin', cache: 'no-store' })
+      if (response.ok && !(await response.text()).includes('data-reload-until-paid')) {
+        location.reload()
+        return
+      }
+    } catch {
+      // Offline for a moment: the next look may work, and the link is always there.
+    }
+    if (tries < 40) setTimeout(check, 3000)
+  }
+  setTimeout(check, 3000)
+}

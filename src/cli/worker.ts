@@ -4,6 +4,7 @@ import { createDb } from '../db/connection.js'
 import { migrateToLatest } from '../db/migrator.js'
 import { startMailWorker } from '../modules/mail/mail.worker.js'
 import { startOrderJobs } from '../modules/orders/order-jobs.js'
+import { createPayments } from '../modules/payments/payments.js'
 import { jobsBaseUrl, mailWorkerOptions } from '../plugins/mail.js'
 
 /** npm run worker: delivers the outbox in a process of its own (run the server with RUN_WORKER=false). */
@@ -27,7 +28,13 @@ async function main() {
     console.log('Shopfront worker stopped.')
   })
   worker = startMailWorker({ ...options, log })
-  jobs = startOrderJobs({ db, baseUrl: jobsBaseUrl(config), log, onEmail: () => worker?.wake() })
+  jobs = startOrderJobs({
+    db,
+    baseUrl: jobsBaseUrl(config),
+    payments: createPayments(config.stripe),
+    log,
+    onEmail: () => worker?.wake(),
+  })
   console.log(
     `Shopfront worker is delivering email (${options.transport.name}) and running the order jobs on ${config.databaseFile}`,
   )

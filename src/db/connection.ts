@@ -87,3 +87,12 @@ class ShopSqliteDialect extends SqliteDialect {
 export function createDb(filename: string): Db {
   return new Kysely<Database>({ dialect: new ShopSqliteDialect(withStatementCache(openSqlite(filename))) })
 }
+
+/**
+ * Runs `fn` in a transaction of its own, or in the caller's when `db` already
+ * is one: a service can then be used alone or as a step of a larger change
+ * (SQLite has no nested BEGIN).
+ */
+export function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn)
+}

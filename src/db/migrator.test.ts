@@ -26,6 +26,7 @@ const ALL_TABLES = [
   'order_lines',
   'orders',
   'outbox_emails',
+  'payment_events',
   'product_images',
   'product_slugs',
   'products',

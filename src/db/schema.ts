@@ -28,6 +28,7 @@ export interface Database {
   cart_lines: CartLinesTable
   orders: OrdersTable
   order_lines: OrderLinesTable
+  payment_events: PaymentEventsTable
   discount_codes: DiscountCodesTable
   discount_uses: DiscountUsesTable
   addresses: AddressesTable
@@ -309,7 +310,23 @@ export interface OrdersTable {
   paid_at: string | null
   /** Given when the order is paid, in sequence without gaps. */
   invoice_number: number | null
+  /** The payment opened on a provider's own page (a Stripe Checkout Session), while there is one. */
+  payment_session_id: string | null
+  payment_session_url: string | null
+  payment_session_expires_at: string | null
   updated_at: string
+}
+
+/** A webhook event from a payment provider, kept so that one sent again is handled only once. */
+export interface PaymentEventsTable {
+  id: Generated<number>
+  provider: string
+  event_id: string
+  type: string
+  order_id: number | null
+  /** What the shop did with it: paid, cancelled, or why it was ignored. */
+  outcome: string
+  received_at: string
 }
 
 export interface OrderLinesTable {

@@ -5,6 +5,7 @@ import type { Db } from '../db/connection.js'
 import { mailboxTransport, smtpTransport } from '../modules/mail/mail.transport.js'
 import { type MailWorkerOptions, type RunningWorker, startMailWorker } from '../modules/mail/mail.worker.js'
 import { type RunningJobs, startOrderJobs } from '../modules/orders/order-jobs.js'
+import type { Payments } from '../modules/payments/payments.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -33,7 +34,7 @@ export function mailWorkerOptions(config: Config, db: Db): MailWorkerOptions {
  * either way requests only ever write to the outbox.
  */
 export const mailPlugin = fp(
-  async (app: FastifyInstance, opts: { config: Config; db: Db }) => {
+  async (app: FastifyInstance, opts: { config: Config; db: Db; payments: Payments }) => {
     let worker: RunningWorker | null = null
     app.decorate('wakeMailWorker', () => worker?.wake())
     if (!opts.config.runWorker) return
@@ -46,6 +47,7 @@ export const mailPlugin = fp(
       jobs = startOrderJobs({
         db: opts.db,
         baseUrl: jobsBaseUrl(opts.config),
+        payments: opts.payments,
         log: app.log,
         onEmail: () => worker?.wake(),
       })

@@ -26,6 +26,9 @@ export function isAllowedHost(host: string, publicUrl: URL | null): boolean {
 export const securityPlugin = fp(
   async (app: FastifyInstance, opts: { config: Config }) => {
     const https = opts.config.publicUrl?.protocol === 'https:'
+    // Chrome holds the redirects after a form post to form-action too: placing a card order ends on Stripe's page.
+    const stripe = opts.config.stripe
+    const paymentPages = stripe ? [stripe.apiUrl?.origin ?? 'https://checkout.stripe.com'] : []
 
     const headers = securityHeaders({
       contentSecurityPolicy: {
@@ -37,7 +40,7 @@ export const securityPlugin = fp(
           imgSrc: ["'self'", 'data:'],
           fontSrc: ["'self'"],
           connectSrc: ["'self'"],
-          formAction: ["'self'"],
+          formAction: ["'self'", ...paymentPages],
           frameAncestors: ["'none'"],
           baseUri: ["'self'"],
           objectSrc: ["'none'"],

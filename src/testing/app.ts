@@ -42,6 +42,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     pageCacheBytes: 16 * 1024 * 1024,
     // Full-strength scrypt takes ~0.3 s a hash; the rules are the same at a lower cost.
     passwordHashing: { ln: 10, r: 8, p: 1 },
+    stripe: null,
     ...overrides,
   }
 }

@@ -2,6 +2,10 @@ import type { Db } from '../db/connection.js'
 import { addToCart } from '../modules/cart/cart.service.js'
 import type { CheckoutDetails } from '../modules/orders/place-order.js'
 import { placeOrder } from '../modules/orders/place-order.js'
+import { createPayments, type Payments } from '../modules/payments/payments.js'
+
+/** A server without Stripe keys: bank transfer and pay on collection. */
+export const OFFLINE_PAYMENTS = createPayments(null)
 
 /** A UK guest paying by bank transfer, sent by the demo shop's Tracked 48. */
 export const TEST_CHECKOUT: CheckoutDetails = {
@@ -17,7 +21,13 @@ export const TEST_CHECKOUT: CheckoutDetails = {
 export async function placeTestOrder(
   db: Db,
   variantId: number,
-  options: { token: string; quantity?: number; userId?: number | null; details?: Partial<CheckoutDetails> },
+  options: {
+    token: string
+    quantity?: number
+    userId?: number | null
+    details?: Partial<CheckoutDetails>
+    payments?: Payments
+  },
 ) {
   const userId = options.userId ?? null
   const added = await addToCart(
@@ -32,6 +42,7 @@ export async function placeTestOrder(
     checkoutToken: options.token,
     details: { ...TEST_CHECKOUT, ...options.details },
     baseUrl: 'http://localhost',
+    payments: options.payments ?? OFFLINE_PAYMENTS,
   })
   if (result.kind !== 'placed') throw new Error(`no order: ${JSON.stringify(result)}`)
   return result.order

@@ -7,7 +7,7 @@
  */
 import { createDb } from '../db/connection.js'
 import { placeOrder } from '../modules/orders/place-order.js'
-import { TEST_CHECKOUT } from './orders.js'
+import { OFFLINE_PAYMENTS, TEST_CHECKOUT } from './orders.js'
 
 const [file, carts, prefix] = process.argv.slice(2)
 if (!file || !carts || !prefix) throw new Error('usage: place-orders-worker <file> <cart ids> <token prefix>')
@@ -21,6 +21,7 @@ const results = await Promise.all(
         checkoutToken: `${prefix}-${id}`,
         details: { ...TEST_CHECKOUT, email: `shopper${id}@example.com` },
         baseUrl: 'http://localhost',
+        payments: OFFLINE_PAYMENTS,
       })
       return result.kind
     } catch (err) {

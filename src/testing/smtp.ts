@@ -54,9 +54,11 @@ export async function startSmtpServer(options: { failFirst?: number } = {}): Pro
 
 /** The message with quoted-printable soft breaks and escapes undone, good enough to find text and links in. */
 export function readableMail(mail: ReceivedMail): string {
-  return mail.raw
+  const bytes = mail.raw
     .replace(/=\r?\n/g, '')
     .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+  // Each escape is one byte of UTF-8 text (£ is =C2=A3).
+  return Buffer.from(bytes, 'latin1').toString('utf8')
 }
 
 /** The first link in a received email that starts with `prefix`. */

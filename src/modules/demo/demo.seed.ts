@@ -69,7 +69,7 @@ export const demoSettings: Partial<ShopSettings> = {
       methods: [{ id: 'eu-tracked', name: 'International Tracked', kind: 'flat', price: 1495 }],
     },
   ],
-  paymentMethods: ['bank_transfer', 'pay_on_pickup'],
+  paymentMethods: ['stripe', 'bank_transfer', 'pay_on_pickup'],
   bankDetails: 'Juniper & Pine Ltd · Sort code 04-00-04 · Account 12345678',
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { email, requiredText } from '../../lib/validation.js'
+import { PAYMENT_METHODS } from '../payments/payment-methods.js'
 
 /** Postcode rules for the countries whose formats are common here; other countries take any short text. */
 const POSTCODES: Record<string, { pattern: RegExp; example: string; required: boolean }> = {
@@ -74,5 +75,5 @@ export const deliveryInput = z.object({
     .min(1, 'Choose how you would like it delivered'),
 })
 export const paymentInput = z.object({
-  payment: z.enum(['bank_transfer', 'pay_on_pickup'], { error: 'Choose how you would like to pay' }),
+  payment: z.enum(PAYMENT_METHODS, { error: 'Choose how you would like to pay' }),
 })

@@ -2,6 +2,7 @@ import type { Db } from '../../db/connection.js'
 import { formatMoney } from '../../lib/money.js'
 import { categoryPath, loadCategoryTree, parseJson } from '../catalogue/catalogue.service.js'
 import { type DiscountVerdict, evaluateDiscount } from '../discounts/discounts.service.js'
+import type { PaymentMethod } from '../payments/payment-methods.js'
 import type { Discount } from '../pricing/discounts.js'
 import { type OrderLineInput, type PricedOrder, priceOrder } from '../pricing/pricing.js'
 import { type ShippingMethod, type ShippingOption, shippingOptions, zoneFor } from '../pricing/shipping.js'
@@ -9,14 +10,6 @@ import { destinationTaxRates } from '../pricing/tax.js'
 import { getShopSettings, type ShopSettings } from '../settings/settings.service.js'
 import type { CheckoutAddress } from './checkout.forms.js'
 import { selectCheckoutLines } from './orders.repository.js'
-
-export type PaymentMethod = ShopSettings['paymentMethods'][number]
-
-/** What the checkout, order pages and emails call each way of paying. */
-export const PAYMENT_METHOD_LABELS: Record<PaymentMethod, string> = {
-  bank_transfer: 'Bank transfer',
-  pay_on_pickup: 'Pay on collection or delivery',
-}
 
 /** What a shopper has chosen so far, kept in their session between the steps. */
 export interface CheckoutState {

@@ -1,6 +1,7 @@
-import type { Db } from '../../db/connection.js'
+import { type Db, inTransaction } from '../../db/connection.js'
 import { nowIso } from '../../lib/time.js'
 import { enqueueEmail } from '../mail/mail.service.js'
+import { isHostedMethod } from '../payments/payment-methods.js'
 import { getShopSettings } from '../settings/settings.service.js'
 import {
   markCancelled,
@@ -16,15 +17,16 @@ export type CancelResult = { kind: 'cancelled' } | { kind: 'refused'; message: s
 
 /**
  * Cancels an order that has not been sent: every unit goes back to stock
- * (for variants that count it) and the customer is told, in one transaction.
- * Payment is not touched here: a paid order is refunded as its own step.
+ * (for variants that count it) and the customer is told, in one transaction
+ * (the caller's, when given one). Payment is not touched here: a paid order
+ * is refunded as its own step.
  */
 export async function cancelOrder(
   db: Db,
   orderId: number,
   options: { reason: string; baseUrl: string },
 ): Promise<CancelResult> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const order = await selectOrder(trx, orderId)
     if (!order) return { kind: 'missing' } as const
     if (order.cancelled_at) return { kind: 'refused', message: `Order #${order.number} is already cancelled.` } as const
@@ -85,10 +87,12 @@ export type PaidResult = { kind: 'paid' } | { kind: 'refused'; message: string }
 /**
  * Records the payment of an order (staff confirming a bank transfer, or a
  * payment provider's webhook): it gets its invoice number and the customer is
- * told, in one transaction. A cancelled or already paid order is refused.
+ * told, in one transaction (the caller's, when given one). A cancelled or
+ * already paid order is refused. An order paid on the provider's page had no
+ * confirmation when it was placed, so this is it.
  */
 export async function markOrderPaid(db: Db, orderId: number, options: { baseUrl: string }): Promise<PaidResult> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const order = await selectOrder(trx, orderId)
     if (!order) return { kind: 'missing' } as const
     if (!(await markPaidWithInvoice(trx, order.id, nowIso()))) {
@@ -97,10 +101,13 @@ export async function markOrderPaid(db: Db, orderId: number, options: { baseUrl:
     }
     const paid = (await selectOrder(trx, order.id)) ?? order
     const shop = await getShopSettings(trx)
+    const confirming = isHostedMethod(paid.payment_method)
     await enqueueEmail(trx, {
-      template: 'payment-received',
+      template: confirming ? 'order-confirmation' : 'payment-received',
       to: paid.email,
-      subject: `Payment received for order #${paid.number} at ${shop.shopName}`,
+      subject: confirming
+        ? `Your order #${paid.number} at ${shop.shopName}`
+        : `Payment received for order #${paid.number} at ${shop.shopName}`,
       data: { ...(await orderSummary(trx, paid, shop)), orderPath: `/orders/${paid.access_token}` },
       shop,
       baseUrl: options.baseUrl,

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
-import { placeTestOrder } from '../../testing/orders.js'
-import type { PaymentMethod } from './checkout.service.js'
+import { OFFLINE_PAYMENTS, placeTestOrder } from '../../testing/orders.js'
+import type { PaymentMethod } from '../payments/payment-methods.js'
 import { cancelOrder, markOrderPaid } from './order-changes.js'
 import { runOrderJobs } from './order-jobs.js'
 
@@ -65,11 +65,25 @@ describe('cancelling orders and the order jobs', () => {
     const pickup = await order('pickup', { daysAgo: 8, payment: 'pay_on_pickup' })
     expect(await stock()).toBe(0)
 
-    expect(await runOrderJobs(shop.db, { now: new Date(), baseUrl: 'http://localhost' })).toEqual({
+    expect(
+      await runOrderJobs(shop.db, {
+        now: new Date(),
+        baseUrl: 'http://localhost',
+        payments: OFFLINE_PAYMENTS,
+        log: console,
+      }),
+    ).toEqual({
       reminded: 1,
       cancelled: 1,
     })
-    expect(await runOrderJobs(shop.db, { now: new Date(), baseUrl: 'http://localhost' })).toEqual({
+    expect(
+      await runOrderJobs(shop.db, {
+        now: new Date(),
+        baseUrl: 'http://localhost',
+        payments: OFFLINE_PAYMENTS,
+        log: console,
+      }),
+    ).toEqual({
       reminded: 0,
       cancelled: 0,
     })

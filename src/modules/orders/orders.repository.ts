@@ -147,16 +147,18 @@ export async function selectOrder(db: Db, orderId: number) {
 }
 
 /** Bank-transfer orders still unpaid, placed before `before`, at most `limit` of them, oldest first. */
-export async function selectAwaitingTransfer(
+/** Open orders of one payment method still unpaid, placed before `before`, oldest first. */
+export async function selectAwaitingPayment(
   db: Db,
+  method: string,
   before: string,
   options: { unremindedOnly: boolean; limit: number },
 ) {
   let query = db
     .selectFrom('orders')
-    .select('id')
+    .select(['id', 'number', 'payment_session_id'])
     .where('payment_status', '=', 'pending')
-    .where('payment_method', '=', 'bank_transfer')
+    .where('payment_method', '=', method)
     .where('placed_at', '<', before)
     .where('cancelled_at', 'is', null)
   if (options.unremindedOnly) query = query.where('payment_reminded_at', 'is', null)

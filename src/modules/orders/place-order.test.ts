@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
-import { TEST_CHECKOUT } from '../../testing/orders.js'
+import { OFFLINE_PAYMENTS, TEST_CHECKOUT } from '../../testing/orders.js'
 import { addToCart } from '../cart/cart.service.js'
 import { type CheckoutDetails, placeOrder } from './place-order.js'
 
@@ -55,6 +55,7 @@ describe('placing an order', () => {
       checkoutToken,
       details: { ...details, ...extra },
       baseUrl: 'http://localhost',
+      payments: OFFLINE_PAYMENTS,
     })
 
   it('re-prices from the catalogue, takes the stock, keeps every figure and queues the confirmation', async () => {

@@ -7,9 +7,11 @@ import { parseJson } from '../catalogue/catalogue.service.js'
 import { countUse } from '../discounts/discounts.repository.js'
 import { customerKey } from '../discounts/discounts.service.js'
 import { enqueueEmail } from '../mail/mail.service.js'
+import { isHostedMethod, type PaymentMethod } from '../payments/payment-methods.js'
+import type { Payments } from '../payments/payments.js'
 import type { PricedOrder } from '../pricing/pricing.js'
 import { getShopSettings, type ShopSettings } from '../settings/settings.service.js'
-import { findShippingMethod, type PaymentMethod, priceCheckout } from './checkout.service.js'
+import { findShippingMethod, priceCheckout } from './checkout.service.js'
 import {
   emptyCart,
   insertOrder,
@@ -53,8 +55,10 @@ class SoldOut extends Error {
  * worked out again from the catalogue and the settings (never taken from a
  * form), stock is taken line by line with a guarded update that cannot go
  * below zero, the order is written with a copy of every price, the cart is
- * emptied and the confirmation email goes into the outbox. If any line is
- * short, nothing at all changes. The checkout token makes it idempotent: the
+ * emptied and the confirmation email goes into the outbox (for an order paid
+ * on a provider's page, once it is paid). If any line is short, nothing at
+ * all changes. No payment provider is called here: the shopper is sent to
+ * one afterwards. The checkout token makes it idempotent: the
  * same token again answers with the order it already made.
  */
 export async function placeOrder(
@@ -67,6 +71,8 @@ export async function placeOrder(
     /** The code the shopper entered, checked again here: it must still apply. */
     discountCode?: string | null
     baseUrl: string
+    /** The ways of paying this server takes. */
+    payments: Pick<Payments, 'offered'>
   },
 ): Promise<PlaceOrderResult> {
   try {
@@ -83,7 +89,7 @@ export async function placeOrder(
       const { details } = input
       const method = findShippingMethod(shop, details.address.country, details.shippingMethodId)
       if (!method) return refused('Choose a delivery option for your address again: that one is not available.')
-      if (!shop.paymentMethods.includes(details.paymentMethod)) {
+      if (!input.payments.offered(shop).includes(details.paymentMethod)) {
         return refused('Choose how to pay again: that way of paying is not available.')
       }
       const { priced, discount } = await priceCheckout(trx, lines, shop, {
@@ -170,14 +176,16 @@ export async function placeOrder(
         })
       }
       await emptyCart(trx, input.cartId)
-      await enqueueEmail(trx, {
-        template: 'order-confirmation',
-        to: order.email,
-        subject: `Your order #${order.number} at ${shop.shopName}`,
-        data: await confirmationData(trx, order, shop),
-        shop,
-        baseUrl: input.baseUrl,
-      })
+      if (!isHostedMethod(order.payment_method)) {
+        await enqueueEmail(trx, {
+          template: 'order-confirmation',
+          to: order.email,
+          subject: `Your order #${order.number} at ${shop.shopName}`,
+          data: await confirmationData(trx, order, shop),
+          shop,
+          baseUrl: input.baseUrl,
+        })
+      }
       return { kind: 'placed', order } as const
     })
   } catch (err) {

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { VersionedCache } from '../../db/change-counters.js'
 import type { Db } from '../../db/connection.js'
 import { nowIso } from '../../lib/time.js'
+import { PAYMENT_METHODS } from '../payments/payment-methods.js'
 import { countSettings, insertMissingSettings, selectSettings, upsertSettings } from './settings.repository.js'
 
 /**
@@ -58,8 +59,8 @@ export const shopSettingsSchema = z.object({
   /** Rates for any destination not listed (exports are usually zero-rated). */
   otherTaxRates: taxRatesSchema.default({ standard: 0, reduced: 0, zero: 0 }),
   shippingZones: z.array(shippingZoneSchema).default([]),
-  /** Payment methods offered at checkout. */
-  paymentMethods: z.array(z.enum(['bank_transfer', 'pay_on_pickup'])).default(['bank_transfer']),
+  /** Payment methods offered at checkout, in this order; Stripe only when this server has its keys. */
+  paymentMethods: z.array(z.enum(PAYMENT_METHODS)).default(['stripe', 'bank_transfer', 'pay_on_pickup']),
   /** Shown to customers who pay by bank transfer, with the order number as the reference. */
   bankDetails: z.string().trim().max(500).default(''),
   /** An order awaiting a bank transfer is reminded after this many days, and cancelled (stock returned) after the next. */

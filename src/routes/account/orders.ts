@@ -1,9 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { paginate } from '../../lib/pagination.js'
-import { countryName } from '../../modules/orders/checkout.service.js'
 import { countOrdersOfUser, selectOrderOfUser, selectOrdersOfUser } from '../../modules/orders/orders.repository.js'
-import { orderSummary } from '../../modules/orders/place-order.js'
-import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { signedInUser } from '../../plugins/auth.js'
 import { orderPage, sendInvoice } from '../shop/orders.js'
 

@@ -2,20 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { insertDiscountCode } from '../../modules/discounts/discounts.repository.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
+import { checkoutShopper, TEST_ADDRESS } from '../../testing/checkout.js'
 import { createUser, signInAs } from '../../testing/factories.js'
 import { htmlErrors } from '../../testing/html.js'
-import { csrfTokenIn, postForm, sessionCookie } from '../../testing/http.js'
+import { postForm, sessionCookie } from '../../testing/http.js'
 
-const address = {
-  email: 'ada@example.com',
-  name: 'Ada Lovelace',
-  phone: '',
-  country: 'GB',
-  line1: '1 Marsh Lane',
-  line2: '',
-  city: 'Bristol',
-  postcode: 'bs14dj',
-}
+const address = TEST_ADDRESS
 
 describe('checkout', () => {
   let shop: TestShop
@@ -30,24 +22,10 @@ describe('checkout', () => {
   })
   afterEach(() => shop.close())
 
-  async function get(url: string) {
-    const response = await shop.app.inject({ url, headers: { cookie } })
-    return { response, token: csrfTokenIn(response.body) as string }
-  }
-
-  async function post(url: string, fields: Record<string, string>) {
-    // Any page with a form carries this session's token.
-    const { token } = await get('/contact')
-    return postForm(shop.app, url, { ...fields, _csrf: token }, { cookie })
-  }
-
-  async function toReview() {
-    expect((await post('/checkout', address)).headers.location).toBe('/checkout/delivery')
-    expect((await post('/checkout/delivery', { method: 'uk-standard' })).headers.location).toBe('/checkout/payment')
-    expect((await post('/checkout/payment', { payment: 'bank_transfer' })).headers.location).toBe('/checkout/review')
-    const review = await get('/checkout/review')
-    return { review, orderToken: /name="token" value="([^"]+)"/.exec(review.response.body)?.[1] as string }
-  }
+  const { get, post, toReview } = checkoutShopper(
+    () => shop.app,
+    () => cookie,
+  )
 
   it('goes address → delivery → payment → review → order, with every figure at every step', async () => {
     const first = await get('/checkout')

@@ -10,12 +10,14 @@ import {
   countryName,
   deliveryCountries,
   findShippingMethod,
-  PAYMENT_METHOD_LABELS,
 } from '../../modules/orders/checkout.service.js'
-import { invoiceLabel, renderInvoicePdf } from '../../modules/orders/invoice.js'
-import { selectAddressesOfUser, selectOrderByAccessToken } from '../../modules/orders/orders.repository.js'
-import { type Order, orderSummary, placeOrder } from '../../modules/orders/place-order.js'
-import { getShopSettings } from '../../modules/settings/settings.service.js'
+import { selectAddressesOfUser } from '../../modules/orders/orders.repository.js'
+import { placeOrder } from '../../modules/orders/place-order.js'
+import {
+  PAYMENT_METHOD_HINTS,
+  PAYMENT_METHOD_LABELS,
+  type PaymentMethod,
+} from '../../modules/payments/payment-methods.js'
 import { siteOrigin } from '../../plugins/csrf.js'
 
 const STEPS = [
@@ -62,7 +64,7 @@ export default async function checkoutRoutes(app: FastifyInstance) {
     const summary = await summaryOr(request, reply)
     if (!summary) return null
     const current = state(request)
-    const missing = missingBefore(step, current, summary)
+    const missing = missingBefore(step, current, summary, app.payments.offered(summary.shop))
     if (missing) {
       await reply.redirect(missing, 303)
       return null
@@ -86,6 +88,7 @@ export default async function checkoutRoutes(app: FastifyInstance) {
       summary,
       countryName: (code: string) => countryName(code, summary.shop.locale),
       paymentLabels: PAYMENT_METHOD_LABELS,
+      paymentHints: PAYMENT_METHOD_HINTS,
       errors: {},
       ...data,
     })
@@ -170,7 +173,7 @@ export default async function checkoutRoutes(app: FastifyInstance) {
     const { summary, current } = step
     return page(reply, 2, 'shop/checkout/payment', summary, {
       values: { payment: current.payment },
-      methods: summary.shop.paymentMethods,
+      methods: app.payments.offered(summary.shop),
     })
   })
 
@@ -179,11 +182,12 @@ export default async function checkoutRoutes(app: FastifyInstance) {
     if (!step) return reply
     const { summary, current } = step
     const checked = validate(paymentInput, request.body)
-    if (!checked.ok || !summary.shop.paymentMethods.includes(checked.value.payment)) {
+    const offered = app.payments.offered(summary.shop)
+    if (!checked.ok || !offered.includes(checked.value.payment)) {
       reply.code(422)
       return page(reply, 2, 'shop/checkout/payment', summary, {
         values: {},
-        methods: summary.shop.paymentMethods,
+        methods: offered,
         errors: { payment: 'Choose one of the ways to pay' },
       })
     }
@@ -272,6 +276,7 @@ export default async function checkoutRoutes(app: FastifyInstance) {
       },
       discountCode: current.discountCode ?? null,
       baseUrl: siteOrigin(app.config, request),
+      payments: app.payments,
     })
     switch (result.kind) {
       case 'placed':
@@ -279,6 +284,9 @@ export default async function checkoutRoutes(app: FastifyInstance) {
         app.wakeMailWorker()
         request.session.set('checkout', { address: current.address })
         request.session.set('lastOrder', { checkoutToken: token, accessToken: result.order.access_token })
+        // Paid on the provider's page: on to it, by way of the order's own payment address.
+        if (app.payments.hosted(result.order.payment_method))
+          return reply.redirect(`/orders/${result.order.access_token}/payment`, 303)
         return reply.redirect(`/orders/${result.order.access_token}`, 303)
       case 'sold_out':
         request.flash(
@@ -298,14 +306,19 @@ export default async function checkoutRoutes(app: FastifyInstance) {
 }
 
 /** What each step leaves done: an address, a delivery method the address can have, a payment method the shop offers. */
-const STEP_DONE: ((state: CheckoutState, summary: CheckoutSummary) => boolean)[] = [
+const STEP_DONE: ((state: CheckoutState, summary: CheckoutSummary, offered: PaymentMethod[]) => boolean)[] = [
   (state) => state.address !== undefined,
   (_state, summary) => summary.method !== null,
-  (state, summary) => state.payment !== undefined && summary.shop.paymentMethods.includes(state.payment),
+  (state, _summary, offered) => state.payment !== undefined && offered.includes(state.payment),
 ]
 
 /** The first step before `step` still to do, or null. */
-function missingBefore(step: number, state: CheckoutState, summary: CheckoutSummary): string | null {
-  for (let i = 0; i < step; i++) if (!STEP_DONE[i]?.(state, summary)) return STEPS[i]?.path ?? '/checkout'
+function missingBefore(
+  step: number,
+  state: CheckoutState,
+  summary: CheckoutSummary,
+  offered: PaymentMethod[],
+): string | null {
+  for (let i = 0; i < step; i++) if (!STEP_DONE[i]?.(state, summary, offered)) return STEPS[i]?.path ?? '/checkout'
   return null
 }

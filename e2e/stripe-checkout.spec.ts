@@ -1,0 +1,60 @@
+import { readableMail } from '../src/testing/smtp.js'
+import { expect, test } from './fixtures.js'
+
+test.use({ withStripe: true })
+
+test('a card order is paid on Stripe’s page and becomes paid when the signed webhook arrives', async ({
+  page,
+  shop,
+  javaScriptEnabled,
+}) => {
+  const stripe = shop.stripe
+  if (!stripe) throw new Error('this journey needs the Stripe stand-in')
+
+  await page.goto('/categories/mugs')
+  await page.locator('.product-card').getByRole('link', { name: 'Fern Cup' }).click()
+  await page.getByRole('button', { name: 'Add to cart' }).click()
+  await page.getByRole('link', { name: 'Check out' }).click()
+  await page.getByLabel('Email address').fill('grace@example.com')
+  await page.getByLabel('Full name').fill('Grace Hopper')
+  await page.getByLabel('Address line 1').fill('3 Harbour Walk')
+  await page.getByLabel('Town or city').fill('Bristol')
+  await page.getByLabel('Postcode').fill('BS1 5TY')
+  await page.getByRole('button', { name: 'Continue to delivery' }).click()
+  await page.getByRole('button', { name: 'Continue to payment' }).click()
+  await page.getByLabel(/^Card/).check()
+  await page.getByRole('button', { name: 'Review the order' }).click()
+  const total = (await page.locator('.checkout-summary dd.summary-total').textContent())?.trim() ?? ''
+  await page.getByRole('button', { name: `Place order and pay ${total}` }).click()
+
+  // On to the payment page (here the stand-in's), through the order's own payment address.
+  await expect(page).toHaveURL(new RegExp(`^${stripe.url}/c/pay/cs_test_\\w+$`))
+  await expect(page.getByText('Order 1001 for grace@example.com')).toBeVisible()
+  await page.getByRole('button', { name: `Pay ${total}` }).click()
+
+  // Back at the shop before Stripe's webhook: the order waits for it.
+  await expect(page).toHaveURL(/\/orders\/[\w-]{32}\?payment=done$/)
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Order #1001')
+  await expect(page.getByRole('heading', { name: 'Thank you: Stripe is confirming your payment' })).toBeVisible()
+  await expect(page.locator('.details')).toContainText('Card: pending')
+  expect(shop.mail).toHaveLength(0)
+
+  const completed = stripe.events.find((e) => e.type === 'checkout.session.completed')
+  if (!completed) throw new Error('the stand-in made no payment event')
+  expect(await stripe.deliver(completed)).toBe(200)
+  // Stripe sends events again when unsure; the shop handles each once.
+  expect(await stripe.deliver(completed)).toBe(200)
+
+  // With JavaScript the page notices by itself; without, the shopper looks again.
+  if (!javaScriptEnabled) await page.getByRole('link', { name: 'Check again' }).click()
+  await expect(page.locator('.details')).toContainText('Card: paid')
+  await expect(page.getByRole('heading', { name: /Stripe is confirming/ })).toHaveCount(0)
+  await expect(page.getByRole('link', { name: 'Download the invoice (PDF)' })).toBeVisible()
+
+  await expect.poll(() => shop.mail.length).toBe(1)
+  const mail = shop.mail[0]
+  if (!mail) throw new Error('no mail')
+  const raw = readableMail(mail)
+  expect(raw).toContain('Subject: Your order #1001 at Juniper & Pine')
+  expect(raw).toContain(`You have paid ${total}`)
+})

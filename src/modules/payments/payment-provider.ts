@@ -1,0 +1,42 @@
+import type { PaymentMethod } from './payment-methods.js'
+
+/** What a provider needs to open a payment for an order. */
+export interface PayableOrder {
+  id: number
+  number: number
+  email: string
+  total: number
+  currency: string
+  /** Unique to the order in every shop, unlike its id: keys its payment at the provider. */
+  access_token: string
+}
+
+/** A payment opened on the provider's page: the shopper is sent to `url` until `expiresAt`. */
+export interface OpenedPayment {
+  id: string
+  url: string
+  expiresAt: string
+}
+
+/** The provider could not be reached or refused the call; the order is unchanged and the shopper may try again. */
+export class PaymentProviderError extends Error {
+  override name = 'PaymentProviderError'
+}
+
+/**
+ * A way of paying completed on the provider's own page (Stripe Checkout).
+ * Bank transfer and pay on collection need no provider: staff mark those
+ * orders paid. A hosted payment only ever becomes paid through the
+ * provider's signed webhook, never through the shopper's return to the shop.
+ */
+export interface HostedPaymentProvider {
+  readonly method: PaymentMethod
+  /** Opens the one payment an order gets; asking again for the same order gives the same payment. */
+  open(order: PayableOrder, urls: { success: string; cancel: string }): Promise<OpenedPayment>
+  /**
+   * Stops an open payment so that it can no longer be paid: 'closed' when it
+   * was stopped or had expired, 'completed' when the shopper has already paid
+   * (or started a payment that completes later): the webhook then decides.
+   */
+  close(paymentId: string): Promise<'closed' | 'completed'>
+}

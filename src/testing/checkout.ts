@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify'
+import { expect } from 'vitest'
+import { csrfTokenIn, postForm } from './http.js'
+
+/** A UK delivery address as a shopper types it into the checkout form. */
+export const TEST_ADDRESS = {
+  email: 'ada@example.com',
+  name: 'Ada Lovelace',
+  phone: '',
+  country: 'GB',
+  line1: '1 Marsh Lane',
+  line2: '',
+  city: 'Bristol',
+  postcode: 'bs14dj',
+}
+
+/** A shopper driving the checkout through app.inject, with the app and session cookie the getters give at each call. */
+export function checkoutShopper(app: () => FastifyInstance, cookie: () => string) {
+  async function get(url: string) {
+    const response = await app().inject({ url, headers: { cookie: cookie() } })
+    return { response, token: csrfTokenIn(response.body) as string }
+  }
+
+  async function post(url: string, fields: Record<string, string>) {
+    // Any page with a form carries this session's token.
+    const { token } = await get('/contact')
+    return postForm(app(), url, { ...fields, _csrf: token }, { cookie: cookie() })
+  }
+
+  /** Address, standard delivery and `payment`, up to the review page and its one-time order token. */
+  async function toReview(payment = 'bank_transfer') {
+    expect((await post('/checkout', TEST_ADDRESS)).headers.location).toBe('/checkout/delivery')
+    expect((await post('/checkout/delivery', { method: 'uk-standard' })).headers.location).toBe('/checkout/payment')
+    expect((await post('/checkout/payment', { payment })).headers.location).toBe('/checkout/review')
+    const review = await get('/checkout/review')
+    return { review, orderToken: /name="token" value="([^"]+)"/.exec(review.response.body)?.[1] as string }
+  }
+
+  return { get, post, toReview }
+}
