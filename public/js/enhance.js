@@ -82,3 +82,50 @@ if (waiting) {
   }
   setTimeout(check, 3000)
 }
+
+// The cart: changing a quantity or removing a line updates the page in place. The form is sent as
+// it would be without JavaScript, and the page the server answers with (the cart after its
+// redirect, or the cart with a message) replaces the main content and the header's count.
+let announcer = null
+const announce = (text) => {
+  if (!announcer) {
+    announcer = document.createElement('div')
+    announcer.className = 'visually-hidden'
+    announcer.setAttribute('aria-live', 'polite')
+    document.body.append(announcer)
+  }
+  announcer.textContent = text
+}
+document.addEventListener('submit', async (event) => {
+  const form = event.target
+  if (!(form instanceof HTMLFormElement) || !form.closest('[data-cart]') || event.defaultPrevented) return
+  event.preventDefault()
+  try {
+    const response = await fetch(form.action, {
+      method: 'POST',
+      body: new URLSearchParams(new FormData(form)),
+      credentials: 'same-origin',
+    })
+    const page = new DOMParser().parseFromString(await response.text(), 'text/html')
+    const main = page.querySelector('main')
+    if (!main?.querySelector('[data-cart]')) throw new Error('not the cart')
+    const lineId = form.closest('tr')?.id
+    document.querySelector('main').innerHTML = main.innerHTML
+    const count = page.querySelector('a[href="/cart"]')
+    const here = document.querySelector('header a[href="/cart"]')
+    if (count && here) here.innerHTML = count.innerHTML
+    const message = document.querySelector('main .flash, main .error-summary')
+    if (message) announce(message.textContent.trim().replace(/\s+/g, ' '))
+    // Keep the shopper where they were: the same line's quantity, or the cart's heading when the line is gone.
+    const focus =
+      (lineId && document.querySelector(`#${lineId} input[name="quantity"]:not([type="hidden"])`)) ||
+      document.querySelector('main h1')
+    if (focus) {
+      if (!focus.matches('input')) focus.setAttribute('tabindex', '-1')
+      focus.focus()
+    }
+  } catch {
+    // Whatever went wrong, the form still works the ordinary way.
+    form.submit()
+  }
+})
