@@ -48,6 +48,7 @@ test('a card order is paid on Stripe’s page and becomes paid when the signed w
   // With JavaScript the page notices by itself; without, the shopper looks again.
   if (!javaScriptEnabled) await page.getByRole('link', { name: 'Check again' }).click()
   await expect(page.locator('.details')).toContainText('Card: paid')
+  if (javaScriptEnabled) await expect(page.locator('body > [aria-live]')).toHaveText('Your payment is confirmed.')
   await expect(page.getByRole('heading', { name: /Stripe is confirming/ })).toHaveCount(0)
   await expect(page.getByRole('link', { name: 'Download the invoice (PDF)' })).toBeVisible()
 

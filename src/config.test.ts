@@ -86,6 +86,10 @@ describe('loadConfig', () => {
       { STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_def', STRIPE_API_URL: 'http://127.0.0.1/v1' },
       /STRIPE_API_URL must be an http/,
     ],
+    [
+      { STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_WEBHOOK_SECRET: 'whsec_def', STRIPE_API_URL: 'http://127.0.0.1:1' },
+      /STRIPE_API_URL is for test keys only/,
+    ],
   ])('refuses Stripe settings %o', (stripe, message) => {
     expect(bootError({ ...production, ...stripe })).toMatch(message)
   })

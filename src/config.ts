@@ -173,6 +173,9 @@ function stripeConfig(
       'STRIPE_SECRET_KEY is set, so STRIPE_WEBHOOK_SECRET must be too: orders are marked paid only by signed webhooks',
     )
   let url: URL | null = null
+  if (apiUrl && /^(sk|rk)_live_/.test(secretKey)) {
+    throw new ConfigError('STRIPE_API_URL is for test keys only: a live key is only ever sent to Stripe itself')
+  }
   if (apiUrl) {
     try {
       url = new URL(apiUrl)

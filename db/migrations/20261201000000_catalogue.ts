@@ -152,8 +152,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   if (postgres) return // PostgreSQL keeps its summaries and search index in the scale-out work; see the catalogue README.
 
   // Price range and stock state follow the variants, whoever changes them (admin, checkout, import).
-  const summary = (productId: string) =>
-    sql.raw(`
+  const summary = (productId: string) => sql.raw(`
     UPDATE products SET
       price_min = coalesce((SELECT min(price) FROM variants WHERE product_id = ${productId}), 0),
       price_max = coalesce((SELECT max(price) FROM variants WHERE product_id = ${productId}), 0),
@@ -175,8 +174,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`CREATE VIRTUAL TABLE products_fts USING fts5(
     title, description, skus, category,
     tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3')`.execute(db)
-  const refresh = (productId: string) =>
-    sql.raw(`
+  const refresh = (productId: string) => sql.raw(`
     DELETE FROM products_fts WHERE rowid = ${productId};
     INSERT INTO products_fts (rowid, title, description, skus, category)
       SELECT p.id, p.title, p.description_text,

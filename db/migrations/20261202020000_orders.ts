@@ -17,7 +17,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable('products')
     .addColumn('tax_class', 'varchar(10)', (c) =>
-      c.notNull().defaultTo('standard').check(sql`tax_class in ('standard', 'reduced', 'zero')`),
+      c
+        .notNull()
+        .defaultTo('standard')
+        .check(sql`tax_class in ('standard', 'reduced', 'zero')`),
     )
     .execute()
 

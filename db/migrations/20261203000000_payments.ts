@@ -11,6 +11,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('orders').addColumn('payment_session_id', 'varchar(255)').execute()
   await db.schema.alterTable('orders').addColumn('payment_session_url', 'text').execute()
   await db.schema.alterTable('orders').addColumn('payment_session_expires_at', 'varchar(30)').execute()
+  // When the unpaid-order job found the payment completed at the provider: its webhook decides, the job looks no more.
+  await db.schema.alterTable('orders').addColumn('payment_checked_at', 'varchar(30)').execute()
   await db.schema
     .createTable('payment_events')
     .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
@@ -32,6 +34,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('payment_events').execute()
+  await db.schema.alterTable('orders').dropColumn('payment_checked_at').execute()
   await db.schema.alterTable('orders').dropColumn('payment_session_expires_at').execute()
   await db.schema.alterTable('orders').dropColumn('payment_session_url').execute()
   await db.schema.alterTable('orders').dropColumn('payment_session_id').execute()

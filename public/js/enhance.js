@@ -63,20 +63,49 @@ if (variantForm && variantData) {
   if (stock) stock.setAttribute('aria-live', 'polite')
 }
 
-// Back from a payment page before the provider confirmed it: look again every few seconds, and show the order once it changes.
-const waiting = document.querySelector('[data-reload-until-paid]')
-if (waiting) {
+// Pages that update in place (the cart, an order waiting for its payment) show the main content the
+// server rendered for the new state, and say what changed through one polite live region, made as
+// the page loads so that screen readers are already listening to it.
+const live = document.querySelector('[data-cart], [data-reload-until-paid]') ? document.createElement('div') : null
+if (live) {
+  live.className = 'visually-hidden'
+  live.setAttribute('aria-live', 'polite')
+  live.setAttribute('aria-atomic', 'true')
+  document.body.append(live)
+}
+const say = (text) => {
+  if (live) live.textContent = text.trim().replace(/\s+/g, ' ')
+}
+
+/** Puts a rendered page's main content and header cart count in place of this page's; returns its message, if any. */
+const showMain = (page) => {
+  document.querySelector('main').innerHTML = page.querySelector('main').innerHTML
+  // Its messages are read out once, through the live region, not again as new status regions.
+  for (const region of document.querySelectorAll('main [role="status"], main [role="alert"]')) {
+    region.removeAttribute('role')
+  }
+  const count = page.querySelector('header a[href="/cart"]')
+  const here = document.querySelector('header a[href="/cart"]')
+  if (count && here) here.innerHTML = count.innerHTML
+  return document.querySelector('main .flash, main .error-summary')?.textContent ?? ''
+}
+const parse = async (response) => new DOMParser().parseFromString(await response.text(), 'text/html')
+
+// Back from a payment page before the provider confirmed it: look again every few seconds and show the order once it changes.
+if (document.querySelector('[data-reload-until-paid]')) {
   let tries = 0
   const check = async () => {
     tries++
     try {
       const response = await fetch(location.href, { credentials: 'same-origin', cache: 'no-store' })
-      if (response.ok && !(await response.text()).includes('data-reload-until-paid')) {
-        location.reload()
+      const page = response.ok ? await parse(response) : null
+      if (page?.querySelector('main') && !page.querySelector('[data-reload-until-paid]')) {
+        showMain(page)
+        say('Your payment is confirmed.')
         return
       }
     } catch {
-      // Offline for a moment: the next look may work, and the link is always there.
+      // Offline for a moment: the next look may work, and the "Check again" link is always there.
     }
     if (tries < 40) setTimeout(check, 3000)
   }
@@ -85,38 +114,37 @@ if (waiting) {
 
 // The cart: changing a quantity or removing a line updates the page in place. The form is sent as
 // it would be without JavaScript, and the page the server answers with (the cart after its
-// redirect, or the cart with a message) replaces the main content and the header's count.
-let announcer = null
-const announce = (text) => {
-  if (!announcer) {
-    announcer = document.createElement('div')
-    announcer.className = 'visually-hidden'
-    announcer.setAttribute('aria-live', 'polite')
-    document.body.append(announcer)
-  }
-  announcer.textContent = text
-}
+// redirect, or the cart with a message) takes the place of this one's main content.
+let sending = false
 document.addEventListener('submit', async (event) => {
   const form = event.target
   if (!(form instanceof HTMLFormElement) || !form.closest('[data-cart]') || event.defaultPrevented) return
   event.preventDefault()
+  // One change at a time: the page the next one needs is the one this one brings.
+  if (sending) return
+  sending = true
+  let response
   try {
-    const response = await fetch(form.action, {
+    response = await fetch(form.action, {
       method: 'POST',
       body: new URLSearchParams(new FormData(form)),
       credentials: 'same-origin',
     })
-    const page = new DOMParser().parseFromString(await response.text(), 'text/html')
-    const main = page.querySelector('main')
-    if (!main?.querySelector('[data-cart]')) throw new Error('not the cart')
+  } catch {
+    // Not sent at all (offline): the form still works the ordinary way.
+    sending = false
+    form.submit()
+    return
+  }
+  try {
+    const page = await parse(response)
+    if (!page.querySelector('main')) {
+      location.assign('/cart')
+      return
+    }
     const lineId = form.closest('tr')?.id
-    document.querySelector('main').innerHTML = main.innerHTML
-    const count = page.querySelector('a[href="/cart"]')
-    const here = document.querySelector('header a[href="/cart"]')
-    if (count && here) here.innerHTML = count.innerHTML
-    const message = document.querySelector('main .flash, main .error-summary')
-    if (message) announce(message.textContent.trim().replace(/\s+/g, ' '))
-    // Keep the shopper where they were: the same line's quantity, or the cart's heading when the line is gone.
+    say(showMain(page))
+    // Keep the shopper where they were: the same line's quantity, or the heading when the line is gone.
     const focus =
       (lineId && document.querySelector(`#${lineId} input[name="quantity"]:not([type="hidden"])`)) ||
       document.querySelector('main h1')
@@ -124,8 +152,7 @@ document.addEventListener('submit', async (event) => {
       if (!focus.matches('input')) focus.setAttribute('tabindex', '-1')
       focus.focus()
     }
-  } catch {
-    // Whatever went wrong, the form still works the ordinary way.
-    form.submit()
+  } finally {
+    sending = false
   }
 })

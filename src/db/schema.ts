@@ -314,6 +314,8 @@ export interface OrdersTable {
   payment_session_id: string | null
   payment_session_url: string | null
   payment_session_expires_at: string | null
+  /** When the unpaid-order job found the payment completed at the provider; its webhook decides from then on. */
+  payment_checked_at: string | null
   updated_at: string
 }
 

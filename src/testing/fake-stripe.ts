@@ -44,10 +44,17 @@ export interface FakeStripe {
   autoDeliver: boolean
   /** While true, every API call fails as if Stripe could not be reached. */
   down: boolean
+  /** While true, every API call is refused as a bad request (400), as Stripe refuses an amount it will not take. */
+  refusing: boolean
+  /** Called when a session is made, before Stripe answers: a test can change the shop meanwhile. */
+  onCreate: ((session: FakeSession) => Promise<void>) | null
   /** Completes a session as a shopper paying on the page would; returns its event. */
   pay(sessionId: string): FakeEvent
   /** The body and Stripe-Signature header of an event, signed by the library's own test helper. */
-  signed(event: FakeEvent | object, secret?: string): { payload: string; signature: string }
+  signed(
+    event: FakeEvent | object,
+    options?: { secret?: string; timestamp?: number },
+  ): { payload: string; signature: string }
   /** Posts an event to the shop the session belongs to (its success URL's origin), signed; returns the status. */
   deliver(event: FakeEvent): Promise<number>
   close(): Promise<void>
@@ -94,6 +101,8 @@ export async function startFakeStripe(
     events,
     autoDeliver: options.autoDeliver ?? true,
     down: false,
+    refusing: false,
+    onCreate: null,
     pay(sessionId) {
       const session = sessions.get(sessionId)
       if (session?.status !== 'open' || !session) throw new Error(`session ${sessionId} is not open`)
@@ -101,9 +110,14 @@ export async function startFakeStripe(
       session.payment_status = 'paid'
       return event('checkout.session.completed', session)
     },
-    signed(body, secret = webhookSecret) {
+    signed(body, options = {}) {
       const payload = JSON.stringify(body)
-      return { payload, signature: stripe.webhooks.generateTestHeaderString({ payload, secret }) }
+      const signature = stripe.webhooks.generateTestHeaderString({
+        payload,
+        secret: options.secret ?? webhookSecret,
+        ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+      })
+      return { payload, signature }
     },
     async deliver(made) {
       const { payload, signature } = fake.signed(made)
@@ -127,6 +141,11 @@ export async function startFakeStripe(
     if (fake.down) {
       request.socket.destroy()
       return
+    }
+    if (fake.refusing) {
+      return json(response, 400, {
+        error: { type: 'invalid_request_error', message: 'Amount must be at least 30 pence' },
+      })
     }
     if (request.headers.authorization !== `Bearer ${secretKey}`) {
       return json(response, 401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } })
@@ -171,6 +190,7 @@ export async function startFakeStripe(
       }
       sessions.set(id, session)
       if (key) byIdempotencyKey.set(key, { body, sessionId: id })
+      await fake.onCreate?.(session)
       return json(response, 200, session)
     }
     const match = /^\/v1\/checkout\/sessions\/([\w]+)(\/expire)?$/.exec(path)

@@ -10,6 +10,7 @@ import {
   returnStock,
   selectOrder,
   selectOrderLines,
+  type UnpaidGuard,
 } from './orders.repository.js'
 import { orderSummary } from './place-order.js'
 
@@ -24,15 +25,22 @@ export type CancelResult = { kind: 'cancelled' } | { kind: 'refused'; message: s
 export async function cancelOrder(
   db: Db,
   orderId: number,
-  options: { reason: string; baseUrl: string },
+  options: {
+    reason: string
+    baseUrl: string
+    /** Cancel only while the order is unpaid and keeps no provider payment but this one (unpaid-order jobs, webhooks). */
+    unpaid?: UnpaidGuard
+  },
 ): Promise<CancelResult> {
   return inTransaction(db, async (trx) => {
     const order = await selectOrder(trx, orderId)
     if (!order) return { kind: 'missing' } as const
     if (order.cancelled_at) return { kind: 'refused', message: `Order #${order.number} is already cancelled.` } as const
     const now = nowIso()
-    if (!(await markCancelled(trx, order.id, now))) {
-      return { kind: 'refused', message: `Order #${order.number} has been sent, so it cannot be cancelled.` } as const
+    if (!(await markCancelled(trx, order.id, now, options.unpaid))) {
+      const why =
+        order.fulfilment_status !== 'unfulfilled' ? 'has been sent' : 'has been paid or is being paid meanwhile'
+      return { kind: 'refused', message: `Order #${order.number} ${why}, so it cannot be cancelled.` } as const
     }
     for (const line of await selectOrderLines(trx, order.id)) {
       if (line.variant_id !== null) await returnStock(trx, line.variant_id, line.quantity)

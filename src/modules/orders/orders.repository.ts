@@ -131,14 +131,25 @@ export async function returnStock(db: Db, variantId: number, quantity: number): 
 }
 
 /** Marks an order cancelled unless it already is or has been sent; true when this call cancelled it. */
-export async function markCancelled(db: Db, orderId: number, now: string): Promise<boolean> {
-  const result = await db
+/** What must still hold for a cancellation that is only right for an unpaid order. */
+export interface UnpaidGuard {
+  /** The provider payment the canceller has closed (null: it saw none); another one opened since stops it. */
+  paymentSessionId: string | null
+}
+
+export async function markCancelled(db: Db, orderId: number, now: string, unpaid?: UnpaidGuard): Promise<boolean> {
+  let query = db
     .updateTable('orders')
     .set({ cancelled_at: now, updated_at: now })
     .where('id', '=', orderId)
     .where('cancelled_at', 'is', null)
     .where('fulfilment_status', '=', 'unfulfilled')
-    .executeTakeFirst()
+  if (unpaid) {
+    query = query
+      .where('payment_status', '=', 'pending')
+      .where('payment_session_id', unpaid.paymentSessionId === null ? 'is' : '=', unpaid.paymentSessionId)
+  }
+  const result = await query.executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
 }
 
@@ -152,7 +163,7 @@ export async function selectAwaitingPayment(
   db: Db,
   method: string,
   before: string,
-  options: { unremindedOnly: boolean; limit: number },
+  options: { unremindedOnly?: boolean; uncheckedOnly?: boolean; limit: number },
 ) {
   let query = db
     .selectFrom('orders')
@@ -162,6 +173,7 @@ export async function selectAwaitingPayment(
     .where('placed_at', '<', before)
     .where('cancelled_at', 'is', null)
   if (options.unremindedOnly) query = query.where('payment_reminded_at', 'is', null)
+  if (options.uncheckedOnly) query = query.where('payment_checked_at', 'is', null)
   return query.orderBy('placed_at').limit(options.limit).execute()
 }
 

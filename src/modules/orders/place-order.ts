@@ -89,9 +89,6 @@ export async function placeOrder(
       const { details } = input
       const method = findShippingMethod(shop, details.address.country, details.shippingMethodId)
       if (!method) return refused('Choose a delivery option for your address again: that one is not available.')
-      if (!input.payments.offered(shop).includes(details.paymentMethod)) {
-        return refused('Choose how to pay again: that way of paying is not available.')
-      }
       const { priced, discount } = await priceCheckout(trx, lines, shop, {
         country: details.address.country,
         method,
@@ -102,6 +99,9 @@ export async function placeOrder(
       // A code that stopped applying since the review page (ended, used up) stops the order: the total would differ.
       if (discount && 'refused' in discount)
         return refused(`${discount.refused.replace(/\.$/, '')}. Remove the code or try another one.`)
+      if (!input.payments.offered(shop, priced.totals.total).includes(details.paymentMethod)) {
+        return refused('Choose how to pay again: that way of paying is not available for this order.')
+      }
 
       const short: { title: string; available: number }[] = []
       for (const line of lines) {

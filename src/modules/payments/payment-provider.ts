@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { PaymentMethod } from './payment-methods.js'
 
 /** What a provider needs to open a payment for an order. */
@@ -7,8 +8,17 @@ export interface PayableOrder {
   email: string
   total: number
   currency: string
-  /** Unique to the order in every shop, unlike its id: keys its payment at the provider. */
+  /** Secret; its hash (`paymentReference`) names the order at the provider. */
   access_token: string
+  placed_at: string
+}
+
+/**
+ * The order's name at the provider: unique in every shop (ids repeat when
+ * two shops share a Stripe account), and not the secret link it is made from.
+ */
+export function paymentReference(order: { access_token: string }): string {
+  return createHash('sha256').update(order.access_token).digest('hex').slice(0, 32)
 }
 
 /** A payment opened on the provider's page: the shopper is sent to `url` until `expiresAt`. */
@@ -18,9 +28,17 @@ export interface OpenedPayment {
   expiresAt: string
 }
 
-/** The provider could not be reached or refused the call; the order is unchanged and the shopper may try again. */
+/** The provider could not be reached or refused the call; the order is unchanged. */
 export class PaymentProviderError extends Error {
   override name = 'PaymentProviderError'
+  constructor(
+    message: string,
+    /** True when trying again may work (no connection, the provider's own error, too many requests). */
+    readonly temporary: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options)
+  }
 }
 
 /**
@@ -31,7 +49,7 @@ export class PaymentProviderError extends Error {
  */
 export interface HostedPaymentProvider {
   readonly method: PaymentMethod
-  /** Opens the one payment an order gets; asking again for the same order gives the same payment. */
+  /** Opens the one payment an order gets; asking again for the same order (from any process) gives the same payment. */
   open(order: PayableOrder, urls: { success: string; cancel: string }): Promise<OpenedPayment>
   /**
    * Stops an open payment so that it can no longer be paid: 'closed' when it
@@ -39,4 +57,6 @@ export interface HostedPaymentProvider {
    * (or started a payment that completes later): the webhook then decides.
    */
   close(paymentId: string): Promise<'closed' | 'completed'>
+  /** The smallest total the provider takes, in minor units; below it the method is not offered. */
+  readonly minimumAmount: number
 }

@@ -15,7 +15,10 @@ export async function insertPaymentEvent(db: Db, event: Insertable<PaymentEvents
   await db.insertInto('payment_events').values(event).execute()
 }
 
-/** Keeps the payment opened for an order, unless the order was paid or cancelled meanwhile. */
+/**
+ * Keeps the payment opened for an order, unless the order was paid or
+ * cancelled meanwhile or already keeps another one.
+ */
 export async function savePaymentSession(
   db: Db,
   orderId: number,
@@ -33,6 +36,12 @@ export async function savePaymentSession(
     .where('id', '=', orderId)
     .where('payment_status', '=', 'pending')
     .where('cancelled_at', 'is', null)
+    .where((eb) => eb.or([eb('payment_session_id', 'is', null), eb('payment_session_id', '=', session.id)]))
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
+}
+
+/** The job found the order's payment completed at the provider: it leaves the order to the webhook from now on. */
+export async function markPaymentChecked(db: Db, orderId: number, now: string): Promise<void> {
+  await db.updateTable('orders').set({ payment_checked_at: now, updated_at: now }).where('id', '=', orderId).execute()
 }

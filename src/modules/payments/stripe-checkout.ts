@@ -1,16 +1,20 @@
-import { createHash } from 'node:crypto'
 import Stripe from 'stripe'
 import type { StripeConfig } from '../../config.js'
-import { HOSTED_UNPAID_MINUTES } from './payment-methods.js'
 import {
   type HostedPaymentProvider,
   type OpenedPayment,
   type PayableOrder,
   PaymentProviderError,
+  paymentReference,
 } from './payment-provider.js'
 
-/** Stripe refuses a session that expires less than 30 minutes after it is made; a minute's margin covers the trip. */
-const SESSION_MINUTES = HOSTED_UNPAID_MINUTES + 1
+/**
+ * A session's own expiry, counted from when the order was placed. Stripe
+ * wants it 30 minutes to 24 hours after the session is made, and the session
+ * is made within the order's 30 minutes to pay, so two hours always fits. The
+ * order jobs expire the session at 30 minutes anyway.
+ */
+const SESSION_EXPIRES_AFTER_MS = 2 * 60 * 60_000
 
 /**
  * Stripe Checkout through the official library: a Checkout Session per order
@@ -20,6 +24,8 @@ const SESSION_MINUTES = HOSTED_UNPAID_MINUTES + 1
  */
 export class StripeCheckout implements HostedPaymentProvider {
   readonly method = 'stripe' as const
+  /** Stripe's smallest charge is 30p to 50 cents in most currencies; 50 minor units clears them all. */
+  readonly minimumAmount = 50
   private readonly client: Stripe
 
   constructor(private readonly config: StripeConfig) {
@@ -40,16 +46,17 @@ export class StripeCheckout implements HostedPaymentProvider {
   }
 
   async open(order: PayableOrder, urls: { success: string; cancel: string }): Promise<OpenedPayment> {
-    // Whole minutes: two requests for the same order in the same minute send the same
-    // parameters under the same idempotency key, and Stripe answers both with one session.
-    const expiresAt = Math.ceil((Date.now() + SESSION_MINUTES * 60_000) / 60_000) * 60
+    const reference = paymentReference(order)
+    // Everything sent is fixed by the order, under one key per order: however many requests
+    // (double clicks, several processes, the library's retries), Stripe makes one session for it.
+    const expiresAt = Math.floor((Date.parse(order.placed_at) + SESSION_EXPIRES_AFTER_MS) / 1000)
     try {
       const session = await this.client.checkout.sessions.create(
         {
           mode: 'payment',
           customer_email: order.email,
           client_reference_id: String(order.number),
-          metadata: { order_id: String(order.id), order_number: String(order.number) },
+          metadata: { order_id: String(order.id), order_number: String(order.number), order_reference: reference },
           // One line for the whole order: the shop has already priced it, tax, delivery and discounts included.
           line_items: [
             {
@@ -65,10 +72,9 @@ export class StripeCheckout implements HostedPaymentProvider {
           cancel_url: urls.cancel,
           expires_at: expiresAt,
         },
-        // Not the order id alone: two shops (or a shop and its staging copy) may share one Stripe account.
-        { idempotencyKey: `shopfront-order-${hash(order.access_token)}-${expiresAt}` },
+        { idempotencyKey: `shopfront-order-${reference}` },
       )
-      if (!session.url) throw new PaymentProviderError('Stripe gave the session no payment page')
+      if (!session.url) throw new PaymentProviderError('Stripe gave the session no payment page', false)
       return { id: session.id, url: session.url, expiresAt: new Date(expiresAt * 1000).toISOString() }
     } catch (err) {
       throw providerError(err)
@@ -87,7 +93,7 @@ export class StripeCheckout implements HostedPaymentProvider {
       const session = await this.client.checkout.sessions.retrieve(paymentId)
       if (session.status === 'expired') return 'closed'
       if (session.status === 'complete') return 'completed'
-      throw new PaymentProviderError(`Stripe would not expire session ${paymentId} (${session.status})`)
+      throw new PaymentProviderError(`Stripe would not expire session ${paymentId} (${session.status})`, true)
     } catch (err) {
       throw providerError(err)
     }
@@ -99,12 +105,16 @@ export class StripeCheckout implements HostedPaymentProvider {
   }
 }
 
-/** The order's secret link stays in the shop; a hash of it is unique as well. */
-function hash(token: string): string {
-  return createHash('sha256').update(token).digest('hex').slice(0, 24)
-}
-
 function providerError(err: unknown): PaymentProviderError {
   if (err instanceof PaymentProviderError) return err
-  return new PaymentProviderError(`Stripe: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+  // Worth another try: no connection, Stripe's own trouble, too many requests, a clash of concurrent requests.
+  const temporary =
+    err instanceof Stripe.errors.StripeConnectionError ||
+    err instanceof Stripe.errors.StripeAPIError ||
+    err instanceof Stripe.errors.StripeRateLimitError ||
+    (err instanceof Stripe.errors.StripeError && (err.statusCode === 409 || (err.statusCode ?? 500) >= 500)) ||
+    !(err instanceof Stripe.errors.StripeError)
+  return new PaymentProviderError(`Stripe: ${err instanceof Error ? err.message : String(err)}`, temporary, {
+    cause: err,
+  })
 }

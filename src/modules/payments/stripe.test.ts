@@ -6,6 +6,7 @@ import { type FakeStripe, startFakeStripe } from '../../testing/fake-stripe.js'
 import { htmlErrors } from '../../testing/html.js'
 import { postForm, sessionCookie } from '../../testing/http.js'
 import { placeTestOrder } from '../../testing/orders.js'
+import { cancelOrder } from '../orders/order-changes.js'
 import { runOrderJobs } from '../orders/order-jobs.js'
 import { createPayments, type Payments } from './payments.js'
 
@@ -22,6 +23,8 @@ describe('Stripe Checkout', () => {
 
   beforeEach(async () => {
     stripe.down = false
+    stripe.refusing = false
+    stripe.onCreate = null
     const config = { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, apiUrl: new URL(stripe.url) }
     shop = await buildTestApp({ stripe: config })
     payments = createPayments(config)
@@ -95,7 +98,7 @@ describe('Stripe Checkout', () => {
       success_url: `http://localhost:80/orders/${row.access_token}?payment=done`,
       cancel_url: `http://localhost:80/orders/${row.access_token}`,
     })
-    expect(stripe.calls.at(-1)?.idempotencyKey).toMatch(/^shopfront-order-[0-9a-f]{24}-\d+$/)
+    expect(stripe.calls.at(-1)?.idempotencyKey).toMatch(/^shopfront-order-[0-9a-f]{32}$/)
     // Chrome checks the redirect after the order form against form-action.
     expect(toStripe.headers['content-security-policy'] ?? placed.headers['content-security-policy']).toContain(
       `form-action 'self' ${stripe.url}`,
@@ -115,7 +118,7 @@ describe('Stripe Checkout', () => {
 
     const delivered = await send(paidEvent)
     expect(delivered.statusCode).toBe(200)
-    expect(delivered.json()).toEqual({ received: true, duplicate: false, outcome: 'paid' })
+    expect(delivered.json()).toEqual({ received: true, duplicate: false, outcome: 'paid', attention: false })
     expect(await order(row.id)).toMatchObject({ payment_status: 'paid', invoice_number: 1 })
     const mail = await emails()
     expect(mail.map((m) => [m.template, m.subject])).toEqual([
@@ -133,7 +136,7 @@ describe('Stripe Checkout', () => {
     expect((await send(event)).json()).toMatchObject({ duplicate: false, outcome: 'paid' })
     const again = await send(event)
     expect(again.statusCode).toBe(200)
-    expect(again.json()).toEqual({ received: true, duplicate: true, outcome: 'paid' })
+    expect(again.json()).toEqual({ received: true, duplicate: true, outcome: 'paid', attention: false })
     expect(await order(placed.id)).toMatchObject({ payment_status: 'paid', invoice_number: 1 })
     expect(await emails()).toHaveLength(1)
     expect(await shop.db.selectFrom('payment_events').select(['event_id', 'order_id', 'outcome']).execute()).toEqual([
@@ -145,17 +148,16 @@ describe('Stripe Checkout', () => {
     const placed = await cardOrder('forged')
     const event = stripe.pay(await openPayment(placed.access_token))
     const { payload, signature } = stripe.signed(event)
-    const forged = stripe.signed(event, 'whsec_not_the_shops_secret')
+    const forged = stripe.signed(event, { secret: 'whsec_not_the_shops_secret' })
     const tampered = payload.replace(/"amount_total":\d+/, '"amount_total":1')
     expect(tampered).not.toBe(payload)
-    const stale = stripe.signed(event)
-    const oldTimestamp = Math.floor(Date.now() / 1000) - 600
-    const staleSignature = stale.signature.replace(/^t=\d+/, `t=${oldTimestamp}`)
+    // Rightly signed, ten minutes ago: a replayed event.
+    const stale = stripe.signed(event, { timestamp: Math.floor(Date.now() / 1000) - 600 })
 
     for (const [body, header] of [
       [payload, forged.signature],
       [tampered, signature],
-      [payload, staleSignature],
+      [stale.payload, stale.signature],
       [payload, 't=1,v1=abc'],
       [payload, undefined],
     ] as const) {
@@ -173,8 +175,81 @@ describe('Stripe Checkout', () => {
     const placed = await cardOrder('amount')
     const event = stripe.pay(await openPayment(placed.access_token))
     const response = await send({ ...event, data: { object: { ...event.data.object, amount_total: 1 } } })
-    expect(response.json().outcome).toMatch(/^needs attention: Stripe took 1 gbp/)
+    expect(response.json()).toMatchObject({ attention: true })
+    expect(response.json().outcome).toMatch(/^needs attention: Stripe took 1 GBP, the order is 2195 GBP/)
     expect((await order(placed.id)).payment_status).toBe('pending')
+    // The shop is told, so staff can refund it.
+    const [alert] = await shop.db
+      .selectFrom('outbox_emails')
+      .selectAll()
+      .where('template', '=', 'payment-attention')
+      .execute()
+    expect(alert).toMatchObject({ to_address: 'hello@juniper-and-pine.example' })
+    expect(alert?.subject).toBe(`A card payment for order #${placed.number} needs attention`)
+  })
+
+  it('ignores an event for another shop’s order with the same id (one Stripe account, two shops)', async () => {
+    const placed = await cardOrder('ours')
+    const event = stripe.pay(await openPayment(placed.access_token))
+    const theirs = {
+      ...event.data.object,
+      metadata: { ...event.data.object.metadata, order_reference: 'f'.repeat(32) },
+    }
+    const response = await send({ ...event, id: 'evt_other_shop', data: { object: theirs } })
+    expect(response.json()).toMatchObject({ outcome: 'ignored: not a Stripe order of this shop' })
+    expect((await order(placed.id)).payment_status).toBe('pending')
+  })
+
+  it('keeps a paid order paid when its session’s expiry event arrives', async () => {
+    const placed = await cardOrder('paid-then-expired')
+    const event = stripe.pay(await openPayment(placed.access_token))
+    await send(event)
+    const response = await send({ ...event, id: 'evt_late_expiry', type: 'checkout.session.expired' })
+    expect(response.json().outcome).toBe('ignored: already settled')
+    expect(await order(placed.id)).toMatchObject({ payment_status: 'paid', cancelled_at: null })
+  })
+
+  it('tells the shop when a payment arrives for an order that was cancelled, and keeps it cancelled', async () => {
+    const placed = await cardOrder('cancelled-then-paid')
+    const event = stripe.pay(await openPayment(placed.access_token))
+    await cancelOrder(shop.db, placed.id, { reason: 'Out of stock', baseUrl: 'http://localhost' })
+    const response = await send(event)
+    expect(response.json()).toMatchObject({ attention: true })
+    expect(response.json().outcome).toMatch(/^needs attention: paid on Stripe, but Order #\d+ is cancelled/)
+    expect(await order(placed.id)).toMatchObject({ payment_status: 'pending', invoice_number: null })
+    expect((await emails()).map((m) => m.template).sort()).toEqual(['order-cancelled', 'payment-attention'])
+  })
+
+  it('closes a payment Stripe opened while the order was cancelled, and sends the shopper back to the order', async () => {
+    const placed = await cardOrder('cancelled-while-opening')
+    stripe.onCreate = async () => {
+      await cancelOrder(shop.db, placed.id, { reason: 'Cancelled by staff', baseUrl: 'http://localhost' })
+    }
+    const response = await shop.app.inject({ url: `/orders/${placed.access_token}/payment` })
+    expect(response.headers.location).toBe(`/orders/${placed.access_token}`)
+    const [session] = [...stripe.sessions.values()]
+      .filter((s) => s.metadata.order_id === String(placed.id) && s.customer_email === 'ada@example.com')
+      .slice(-1)
+    expect(session?.status).toBe('expired')
+    expect((await order(placed.id)).payment_session_id).toBeNull()
+  })
+
+  it('offers no card payment for a total under Stripe’s smallest charge', async () => {
+    await createTestProduct(shop.db, { title: 'Seed Packet', variants: [{ sku: 'SEED', price: 40, stock: 5 }] })
+    const seeds = (
+      await shop.db.selectFrom('variants').select('id').where('sku', '=', 'SEED').executeTakeFirstOrThrow()
+    ).id
+    const cookie = sessionCookie(await postForm(shop.app, '/cart/items', { variant_id: String(seeds), quantity: '1' }))
+    const shopper = checkoutShopper(
+      () => shop.app,
+      () => cookie as string,
+    )
+    await shopper.post('/checkout', TEST_ADDRESS)
+    await shopper.post('/checkout/delivery', { method: 'pickup' })
+    const page = await shopper.get('/checkout/payment')
+    expect(page.response.body).toContain('value="bank_transfer"')
+    expect(page.response.body).not.toContain('value="stripe"')
+    expect((await shopper.post('/checkout/payment', { payment: 'stripe' })).statusCode).toBe(422)
   })
 
   it('cancels an order whose Stripe payment expired or failed, returning the stock', async () => {
@@ -224,7 +299,11 @@ describe('Stripe Checkout', () => {
     const cancelled = (await emails()).filter((m) => m.template === 'order-cancelled')
     expect(cancelled).toHaveLength(2)
     expect(cancelled[0]?.text).toContain('not completed within 30 minutes, so nothing was charged')
+    // The paid one is left to its webhook, and not asked about again.
+    expect((await order(paidOnStripe.id)).payment_checked_at).not.toBeNull()
+    const calls = stripe.calls.length
     expect(await run()).toEqual({ reminded: 0, cancelled: 0 })
+    expect(stripe.calls.length).toBe(calls)
 
     // An order whose time ran out gets no new payment.
     await shop.db.updateTable('orders').set({ placed_at: longAgo }).where('id', '=', recent.id).execute()
@@ -265,7 +344,8 @@ describe('Stripe Checkout', () => {
       log: { warn: (_obj, msg) => warned.push(msg) },
     })
     expect(result.cancelled).toBe(0)
-    expect(warned).toEqual(['could not close an unpaid payment; trying again on the next run'])
+    expect(warned).toEqual(['an order job failed for one order; the next run tries it again'])
+    expect((await order(placed.id)).cancelled_at).toBeNull()
   }, 20_000)
 })
 

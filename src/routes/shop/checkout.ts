@@ -64,7 +64,12 @@ export default async function checkoutRoutes(app: FastifyInstance) {
     const summary = await summaryOr(request, reply)
     if (!summary) return null
     const current = state(request)
-    const missing = missingBefore(step, current, summary, app.payments.offered(summary.shop))
+    const missing = missingBefore(
+      step,
+      current,
+      summary,
+      app.payments.offered(summary.shop, summary.priced.totals.total),
+    )
     if (missing) {
       await reply.redirect(missing, 303)
       return null
@@ -173,7 +178,7 @@ export default async function checkoutRoutes(app: FastifyInstance) {
     const { summary, current } = step
     return page(reply, 2, 'shop/checkout/payment', summary, {
       values: { payment: current.payment },
-      methods: app.payments.offered(summary.shop),
+      methods: app.payments.offered(summary.shop, summary.priced.totals.total),
     })
   })
 
@@ -182,7 +187,7 @@ export default async function checkoutRoutes(app: FastifyInstance) {
     if (!step) return reply
     const { summary, current } = step
     const checked = validate(paymentInput, request.body)
-    const offered = app.payments.offered(summary.shop)
+    const offered = app.payments.offered(summary.shop, summary.priced.totals.total)
     if (!checked.ok || !offered.includes(checked.value.payment)) {
       reply.code(422)
       return page(reply, 2, 'shop/checkout/payment', summary, {

@@ -11,9 +11,9 @@ import { siteOrigin } from '../../plugins/csrf.js'
 /**
  * What the order page says about a payment on the provider's page: pay now,
  * the payment is being confirmed (back from Stripe, before its webhook), the
- * provider did not answer, or the time to pay has run out.
+ * provider did not answer or refused, or the time to pay has run out.
  */
-export type PaymentNotice = 'awaiting' | 'confirming' | 'unavailable' | 'expired'
+export type PaymentNotice = 'awaiting' | 'confirming' | 'unavailable' | 'refused' | 'expired'
 
 /** An order, for whoever holds its unguessable link (the emails carry it). */
 export default async function orderRoutes(app: FastifyInstance) {
@@ -53,8 +53,13 @@ export default async function orderRoutes(app: FastifyInstance) {
       case 'expired':
         return orderPage(app, reply.code(410), order, { invoicePath, notice: 'expired' })
       case 'unavailable':
-        reply.header('retry-after', '60')
-        return orderPage(app, reply.code(503), order, { invoicePath, notice: 'unavailable' })
+        request.log.error({ err: page.error, order: order.number }, 'Stripe did not open a payment')
+        // Stripe unreachable or busy: try again soon. Refused (a bad key, an amount it will not take): staff must act.
+        if (page.temporary) {
+          reply.header('retry-after', '60')
+          return orderPage(app, reply.code(503), order, { invoicePath, notice: 'unavailable' })
+        }
+        return orderPage(app, reply.code(502), order, { invoicePath, notice: 'refused' })
     }
   })
 

@@ -39,7 +39,10 @@ export default async function stripeWebhookRoutes(app: FastifyInstance, opts: { 
     }
     const handled = await handleStripeEvent(app.db, event, { baseUrl: siteOrigin(app.config, request) })
     if (!handled.duplicate) {
-      request.log.info({ event: event.id, type: event.type, outcome: handled.outcome }, 'Stripe event handled')
+      const entry = { event: event.id, type: event.type, outcome: handled.outcome }
+      // Money taken that the shop could not apply: staff are emailed, and it stands out in the log too.
+      if (handled.attention) request.log.error(entry, 'a Stripe payment needs attention')
+      else request.log.info(entry, 'Stripe event handled')
       app.wakeMailWorker()
     }
     return reply.header('cache-control', 'no-store').send({ received: true, ...handled })
