@@ -13,6 +13,7 @@ async function tables(db: Db): Promise<string[]> {
 }
 
 const ALL_TABLES = [
+  'activity_log',
   'addresses',
   'audit_log',
   'cart_lines',
@@ -23,6 +24,7 @@ const ALL_TABLES = [
   'discount_codes',
   'discount_uses',
   'images',
+  'order_events',
   'order_lines',
   'orders',
   'outbox_emails',

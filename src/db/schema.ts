@@ -29,6 +29,8 @@ export interface Database {
   orders: OrdersTable
   order_lines: OrderLinesTable
   payment_events: PaymentEventsTable
+  order_events: OrderEventsTable
+  activity_log: ActivityLogTable
   discount_codes: DiscountCodesTable
   discount_uses: DiscountUsesTable
   addresses: AddressesTable
@@ -317,6 +319,32 @@ export interface OrdersTable {
   /** When the unpaid-order job found the payment completed at the provider; its webhook decides from then on. */
   payment_checked_at: string | null
   updated_at: string
+}
+
+/** One thing that happened to an order, for its timeline in the back office. */
+export interface OrderEventsTable {
+  id: Generated<number>
+  order_id: number
+  at: string
+  /** placed, paid, reminded, cancelled, note, payment, … */
+  kind: string
+  /** Who did it; null for the shopper or the shop itself (jobs, webhooks). */
+  actor_user_id: number | null
+  message: string
+}
+
+/** A change made in the back office: who, what, when, and before → after for the fields that matter. */
+export interface ActivityLogTable {
+  id: Generated<number>
+  at: string
+  actor_user_id: number | null
+  /** order.paid, order.cancelled, order.note, product.updated, … */
+  action: string
+  subject_type: string
+  subject_id: number | null
+  summary: string
+  /** JSON object of field → [before, after]. */
+  changes: string | null
 }
 
 /** A webhook event from a payment provider, kept so that one sent again is handled only once. */

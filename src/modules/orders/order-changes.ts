@@ -3,7 +3,9 @@ import { nowIso } from '../../lib/time.js'
 import { enqueueEmail } from '../mail/mail.service.js'
 import { isHostedMethod } from '../payments/payment-methods.js'
 import { getShopSettings } from '../settings/settings.service.js'
+import { invoiceLabel } from './invoice.js'
 import {
+  insertOrderEvent,
   markCancelled,
   markPaidWithInvoice,
   markReminded,
@@ -30,6 +32,8 @@ export async function cancelOrder(
     baseUrl: string
     /** Cancel only while the order is unpaid and keeps no provider payment but this one (unpaid-order jobs, webhooks). */
     unpaid?: UnpaidGuard
+    /** The staff member who cancels it; none for the shop's own jobs and webhooks. */
+    actorUserId?: number | null
   },
 ): Promise<CancelResult> {
   return inTransaction(db, async (trx) => {
@@ -45,6 +49,13 @@ export async function cancelOrder(
     for (const line of await selectOrderLines(trx, order.id)) {
       if (line.variant_id !== null) await returnStock(trx, line.variant_id, line.quantity)
     }
+    await insertOrderEvent(trx, {
+      order_id: order.id,
+      kind: 'cancelled',
+      message: `Cancelled: ${options.reason} The stock is back on sale.`,
+      actor_user_id: options.actorUserId ?? null,
+      at: now,
+    })
     const shop = await getShopSettings(trx)
     const cancelled = { ...order, cancelled_at: now }
     await enqueueEmail(trx, {
@@ -70,9 +81,16 @@ export async function remindToPay(
   options: { cancelOn: Date; baseUrl: string },
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    if (!(await markReminded(trx, orderId, nowIso()))) return false
+    const now = nowIso()
+    if (!(await markReminded(trx, orderId, now))) return false
     const order = await selectOrder(trx, orderId)
     if (!order) return false
+    await insertOrderEvent(trx, {
+      order_id: order.id,
+      kind: 'reminded',
+      message: 'Reminded to pay by bank transfer.',
+      at: now,
+    })
     const shop = await getShopSettings(trx)
     await enqueueEmail(trx, {
       template: 'payment-reminder',
@@ -99,15 +117,31 @@ export type PaidResult = { kind: 'paid' } | { kind: 'refused'; message: string }
  * already paid order is refused. An order paid on the provider's page had no
  * confirmation when it was placed, so this is it.
  */
-export async function markOrderPaid(db: Db, orderId: number, options: { baseUrl: string }): Promise<PaidResult> {
+export async function markOrderPaid(
+  db: Db,
+  orderId: number,
+  options: {
+    baseUrl: string
+    /** The staff member confirming a payment (a bank transfer arrived); none for a provider's webhook. */
+    actorUserId?: number | null
+  },
+): Promise<PaidResult> {
   return inTransaction(db, async (trx) => {
     const order = await selectOrder(trx, orderId)
     if (!order) return { kind: 'missing' } as const
-    if (!(await markPaidWithInvoice(trx, order.id, nowIso()))) {
+    const now = nowIso()
+    if (!(await markPaidWithInvoice(trx, order.id, now))) {
       const why = order.cancelled_at ? 'is cancelled' : 'is already paid'
       return { kind: 'refused', message: `Order #${order.number} ${why}.` } as const
     }
     const paid = (await selectOrder(trx, order.id)) ?? order
+    await insertOrderEvent(trx, {
+      order_id: order.id,
+      kind: 'paid',
+      message: `${options.actorUserId ? 'Marked as paid' : 'Payment confirmed by the payment provider'}; invoice ${invoiceLabel(paid.invoice_number ?? 0)}.`,
+      actor_user_id: options.actorUserId ?? null,
+      at: now,
+    })
     const shop = await getShopSettings(trx)
     const confirming = isHostedMethod(paid.payment_method)
     await enqueueEmail(trx, {

@@ -237,3 +237,34 @@ export async function selectAddressesOfUser(db: Db, userId: number, limit = 5) {
     .limit(limit)
     .execute()
 }
+
+export async function insertOrderEvent(
+  db: Db,
+  event: { order_id: number; kind: string; message: string; actor_user_id?: number | null; at: string },
+): Promise<void> {
+  await db
+    .insertInto('order_events')
+    .values({ actor_user_id: null, ...event })
+    .execute()
+}
+
+/** An order's timeline, oldest first, with who did each thing. */
+export async function selectOrderEvents(db: Db, orderId: number) {
+  return db
+    .selectFrom('order_events')
+    .leftJoin('users', 'users.id', 'order_events.actor_user_id')
+    .select([
+      'order_events.id',
+      'order_events.at',
+      'order_events.kind',
+      'order_events.message',
+      'users.name as actor_name',
+    ])
+    .where('order_events.order_id', '=', orderId)
+    .orderBy('order_events.id')
+    .execute()
+}
+
+export async function selectOrderByNumber(db: Db, number: number) {
+  return db.selectFrom('orders').selectAll().where('number', '=', number).executeTakeFirst()
+}

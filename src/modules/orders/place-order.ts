@@ -7,7 +7,7 @@ import { parseJson } from '../catalogue/catalogue.service.js'
 import { countUse } from '../discounts/discounts.repository.js'
 import { customerKey } from '../discounts/discounts.service.js'
 import { enqueueEmail } from '../mail/mail.service.js'
-import { isHostedMethod, type PaymentMethod } from '../payments/payment-methods.js'
+import { isHostedMethod, PAYMENT_METHOD_LABELS, type PaymentMethod } from '../payments/payment-methods.js'
 import type { Payments } from '../payments/payments.js'
 import type { PricedOrder } from '../pricing/pricing.js'
 import { getShopSettings, type ShopSettings } from '../settings/settings.service.js'
@@ -15,6 +15,7 @@ import { findShippingMethod, priceCheckout } from './checkout.service.js'
 import {
   emptyCart,
   insertOrder,
+  insertOrderEvent,
   insertOrderLines,
   nextOrderNumber,
   saveAddress,
@@ -175,6 +176,12 @@ export async function placeOrder(
           last_used_at: now,
         })
       }
+      await insertOrderEvent(trx, {
+        order_id: order.id,
+        kind: 'placed',
+        message: `Placed by ${order.email}${input.userId === null ? ' (guest)' : ''}, to pay by ${PAYMENT_METHOD_LABELS[details.paymentMethod].toLowerCase()}.`,
+        at: now,
+      })
       await emptyCart(trx, input.cartId)
       if (!isHostedMethod(order.payment_method)) {
         await enqueueEmail(trx, {

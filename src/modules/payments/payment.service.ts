@@ -3,7 +3,7 @@ import { type Db, inTransaction } from '../../db/connection.js'
 import { nowIso } from '../../lib/time.js'
 import { enqueueEmail } from '../mail/mail.service.js'
 import { cancelOrder, markOrderPaid } from '../orders/order-changes.js'
-import { selectOrder } from '../orders/orders.repository.js'
+import { insertOrderEvent, selectOrder } from '../orders/orders.repository.js'
 import type { Order } from '../orders/place-order.js'
 import { getShopSettings } from '../settings/settings.service.js'
 import { HOSTED_UNPAID_MINUTES } from './payment-methods.js'
@@ -83,6 +83,15 @@ export async function handleStripeEvent(
       received_at: nowIso(),
     })
     if (attention && order) await alertShop(trx, order, outcome, options.baseUrl)
+    // Paid and cancelled write their own lines in the order's timeline; anything else Stripe said goes there too.
+    if (order && outcome !== 'paid' && outcome !== 'cancelled') {
+      await insertOrderEvent(trx, {
+        order_id: order.id,
+        kind: 'payment',
+        message: `Stripe: ${event.type}, ${outcome}.`,
+        at: nowIso(),
+      })
+    }
     return { duplicate: false, outcome, attention: attention && order !== null }
   })
 }

@@ -1,30 +1,60 @@
 import type { FastifyInstance } from 'fastify'
 import { requireRole } from '../../plugins/auth.js'
+import activityRoutes from './activity.js'
 import mailboxRoutes from './mailbox.js'
+import orderRoutes from './orders.js'
+import { levelOf, rolesFor } from './permissions.js'
 import securityLogRoutes from './security-log.js'
 
 export interface AdminNavItem {
   href: string
   label: string
-  /** Shown to owners only; the route checks it again. */
+  /** Shown to owners only (the permission table says so); the guard checks it again. */
   ownerOnly?: boolean
 }
 
-/** /admin: staff and owners only, checked once for the whole area. */
+/**
+ * /admin: every route checked against the one permission table
+ * (permissions.ts) before anything else runs; a route missing from the table
+ * stops the app from starting.
+ */
 export default async function adminArea(app: FastifyInstance) {
-  app.addHook('preHandler', requireRole('staff', 'owner'))
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (!levelOf(method, route.url)) {
+        throw new Error(
+          `${method} ${route.url} is not in the back office's permission table (routes/admin/permissions.ts)`,
+        )
+      }
+    }
+  })
+  const guards = { staff: requireRole(...rolesFor('staff')), owner: requireRole(...rolesFor('owner')) }
+  app.addHook('preHandler', (request, reply) => {
+    // Unmatched URLs (404) have no route: the least any page here needs.
+    const level = levelOf(request.method, request.routeOptions.url ?? '') ?? 'staff'
+    return guards[level](request, reply)
+  })
 
+  const item = (href: string, label: string): AdminNavItem => ({
+    href,
+    label,
+    ownerOnly: levelOf('GET', href) === 'owner',
+  })
   const nav: AdminNavItem[] = [
-    { href: '/admin', label: 'Dashboard' },
-    { href: '/admin/security-log', label: 'Security log', ownerOnly: true },
+    item('/admin', 'Dashboard'),
+    item('/admin/orders', 'Orders'),
+    item('/admin/activity', 'Activity'),
+    item('/admin/security-log', 'Security log'),
   ]
   // Without SMTP in development, email stays in the database; staff read it here.
-  if (!app.config.isProduction) nav.push({ href: '/admin/mailbox', label: 'Mailbox' })
+  if (!app.config.isProduction) nav.push(item('/admin/mailbox', 'Mailbox'))
 
   app.get('/admin', async (request, reply) =>
     reply.render('admin/dashboard/index', { title: 'Dashboard', adminNav: nav, user: request.user }),
   )
 
+  await app.register(orderRoutes, { nav })
+  await app.register(activityRoutes, { nav })
   if (!app.config.isProduction) await app.register(mailboxRoutes, { nav })
   await app.register(securityLogRoutes, { nav })
 }

@@ -1,12 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { listAuditEntries } from '../../modules/accounts/audit.repository.js'
-import { requireRole } from '../../plugins/auth.js'
 import type { AdminNavItem } from './index.js'
 
 /** Owners only: the sign-ins, failures and account changes of everyone, newest first. */
 export default async function securityLogRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
-  app.addHook('preHandler', requireRole('owner'))
-
   app.get('/admin/security-log', async (_request, reply) =>
     reply.render('admin/security-log/index', {
       title: 'Security log',

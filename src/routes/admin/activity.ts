@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { validate } from '../../lib/validation.js'
+import { selectActivity, selectActivityActors } from '../../modules/activity/activity.repository.js'
+import { changeRows } from '../../modules/activity/activity.service.js'
+import type { AdminNavItem } from './index.js'
+
+const PER_PAGE = 50
+
+const activityFilter = z.object({
+  actor: z.union([z.literal(''), z.string().regex(/^[1-9]\d{0,9}$/, 'Choose someone from the list')]).default(''),
+  subject: z.enum(['', 'order', 'product', 'category', 'customer', 'discount', 'settings', 'staff']).default(''),
+  before: z.union([z.literal(''), z.string().regex(/^[1-9]\d{0,11}$/)]).default(''),
+})
+
+/** Owners: every change made in the back office — who, what, when, before → after — newest first, filterable. */
+export default async function activityRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+  app.get<{ Querystring: Record<string, string> }>('/admin/activity', async (request, reply) => {
+    const checked = validate(activityFilter, request.query)
+    const filter = checked.ok ? checked.value : activityFilter.parse({})
+    const rows = checked.ok
+      ? await selectActivity(
+          app.db,
+          {
+            actorUserId: filter.actor ? Number(filter.actor) : undefined,
+            subjectType: filter.subject || undefined,
+          },
+          { beforeId: filter.before ? Number(filter.before) : undefined, limit: PER_PAGE + 1 },
+        )
+      : []
+    const entries = rows.slice(0, PER_PAGE).map((row) => ({ ...row, changes: changeRows(row.changes) }))
+    const older = rows.length > PER_PAGE ? entries.at(-1)?.id : undefined
+    const params = (before?: number) =>
+      new URLSearchParams(
+        Object.entries({ actor: filter.actor, subject: filter.subject, before: before ? String(before) : '' }).filter(
+          ([, v]) => v,
+        ),
+      ).toString()
+    return reply.code(checked.ok ? 200 : 422).render('admin/activity/index', {
+      title: 'Activity',
+      adminNav: opts.nav,
+      entries,
+      actors: await selectActivityActors(app.db),
+      values: request.query,
+      errors: checked.ok ? {} : checked.errors,
+      olderHref: older ? `/admin/activity?${params(older)}` : null,
+      newestHref: filter.before ? `/admin/activity?${params()}` : null,
+    })
+  })
+}

@@ -1,0 +1,216 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { buildTestApp, type TestShop } from '../../testing/app.js'
+import { createTestProduct } from '../../testing/catalogue.js'
+import { createUser, signInAs } from '../../testing/factories.js'
+import { htmlErrors } from '../../testing/html.js'
+import { csrfTokenIn, postForm } from '../../testing/http.js'
+import { placeTestOrder } from '../../testing/orders.js'
+
+describe('orders in the back office', () => {
+  let shop: TestShop
+  let cookie: string
+  let variant: number
+
+  beforeEach(async () => {
+    shop = await buildTestApp()
+    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 20 }] })
+    variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    cookie = await signInAs(shop.app, await createUser(shop.db, { role: 'staff', name: 'Sam Staff' }))
+  })
+  afterEach(() => shop.close())
+
+  const get = (url: string) => shop.app.inject({ url, headers: { cookie } })
+  async function post(url: string, fields: Record<string, string> = {}) {
+    const token = csrfTokenIn((await get('/contact')).body)
+    return postForm(shop.app, url, { ...fields, _csrf: token as string }, { cookie })
+  }
+  const order = (number: number) =>
+    shop.db.selectFrom('orders').selectAll().where('number', '=', number).executeTakeFirstOrThrow()
+  const stock = async () =>
+    (await shop.db.selectFrom('variants').select('stock').where('id', '=', variant).executeTakeFirstOrThrow()).stock
+  const emails = (template: string) =>
+    shop.db.selectFrom('outbox_emails').selectAll().where('template', '=', template).execute()
+  const numbersIn = (html: string) => [...html.matchAll(/href="\/admin\/orders\/(\d+)"/g)].map((m) => Number(m[1]))
+
+  it('lists orders newest first and finds them by number, email, name, status and date', async () => {
+    const ada = await placeTestOrder(shop.db, variant, { token: 'a' })
+    const grace = await placeTestOrder(shop.db, variant, {
+      token: 'g',
+      details: { email: 'grace@example.com', name: 'Grace Hopper', paymentMethod: 'pay_on_pickup' },
+    })
+    await shop.db
+      .updateTable('orders')
+      .set({ placed_at: '2026-01-15T10:00:00.000Z' })
+      .where('id', '=', ada.id)
+      .execute()
+
+    const all = await get('/admin/orders')
+    expect(all.statusCode).toBe(200)
+    expect(numbersIn(all.body)).toEqual([grace.number, ada.number])
+    expect(await htmlErrors(all.body)).toEqual([])
+
+    expect(numbersIn((await get(`/admin/orders?q=%23${ada.number}`)).body)).toEqual([ada.number])
+    expect(numbersIn((await get('/admin/orders?q=GRACE@EXAMPLE')).body)).toEqual([grace.number])
+    expect(numbersIn((await get('/admin/orders?q=grace%20h')).body)).toEqual([grace.number])
+    expect(numbersIn((await get('/admin/orders?q=%25')).body)).toEqual([])
+    expect(numbersIn((await get('/admin/orders?from=2026-01-01&to=2026-01-31')).body)).toEqual([ada.number])
+    expect(numbersIn((await get('/admin/orders?from=2030-01-01')).body)).toEqual([])
+
+    await post(`/admin/orders/${ada.number}/payment`)
+    expect(numbersIn((await get('/admin/orders?payment=paid')).body)).toEqual([ada.number])
+    expect(numbersIn((await get('/admin/orders?payment=pending')).body)).toEqual([grace.number])
+  })
+
+  it('answers a bad filter with a message and no list', async () => {
+    await placeTestOrder(shop.db, variant, { token: 'a' })
+    for (const [query, message] of [
+      ['from=2026-02-30', 'Enter a real date, like 2026-12-01'],
+      ['from=yesterday', 'Enter a date like 2026-12-01'],
+      ['from=2026-03-01&to=2026-02-01', 'The end date must not be before the start date'],
+      ['payment=stolen', 'Invalid option'],
+    ] as const) {
+      const response = await get(`/admin/orders?${query}`)
+      expect(response.statusCode, query).toBe(422)
+      expect(response.body).toContain(message.split(':')[0] as string)
+      expect(numbersIn(response.body)).toEqual([])
+    }
+  })
+
+  it('pages through many orders by keyset, without gaps or repeats', async () => {
+    await shop.db.updateTable('variants').set({ stock: 100 }).execute()
+    const placed: number[] = []
+    for (let i = 0; i < 55; i++) placed.push((await placeTestOrder(shop.db, variant, { token: `p${i}` })).number)
+    const first = await get('/admin/orders')
+    const older = /href="(\/admin\/orders\?before=\d+)">Older orders/.exec(first.body)?.[1]
+    expect(older).toBeDefined()
+    const second = await get((older as string).replace(/&amp;/g, '&'))
+    const seen = [...numbersIn(first.body), ...numbersIn(second.body)]
+    expect(seen).toEqual([...placed].reverse())
+    expect(second.body).toContain('Newest orders')
+    expect(second.body).not.toContain('Older orders')
+  }, 20_000)
+
+  it('marks a bank transfer paid: invoice number, email, timeline and activity log', async () => {
+    const placed = await placeTestOrder(shop.db, variant, { token: 'a' })
+    const response = await post(`/admin/orders/${placed.number}/payment`)
+    expect(response.statusCode).toBe(303)
+    expect(await order(placed.number)).toMatchObject({ payment_status: 'paid', invoice_number: 1 })
+    expect(await emails('payment-received')).toHaveLength(1)
+    const page = await get(`/admin/orders/${placed.number}`)
+    expect(page.body).toContain(`Order #${placed.number} is marked as paid, and the customer is emailed.`)
+    expect(page.body).toMatch(
+      /<strong>placed<\/strong>: <span class="timeline-message">Placed by ada@example.com \(guest\)/,
+    )
+    expect(page.body).toMatch(
+      /<strong>paid<\/strong> by Sam Staff: <span class="timeline-message">Marked as paid; invoice INV-000001/,
+    )
+    expect(page.body).not.toContain('Mark as paid')
+    expect(await htmlErrors(page.body)).toEqual([])
+    const [entry] = await shop.db.selectFrom('activity_log').selectAll().execute()
+    expect(entry).toMatchObject({ action: 'order.paid', subject_type: 'order', subject_id: placed.id })
+    expect(JSON.parse(entry?.changes ?? '{}')).toEqual({ payment_status: ['pending', 'paid'] })
+
+    const again = await post(`/admin/orders/${placed.number}/payment`)
+    expect(again.statusCode).toBe(303)
+    expect((await get(`/admin/orders/${placed.number}`)).body).toContain(`Order #${placed.number} is already paid.`)
+    expect(await shop.db.selectFrom('activity_log').select('id').execute()).toHaveLength(1)
+  })
+
+  it('refuses to mark a card order paid by hand', async () => {
+    const placed = await placeTestOrder(shop.db, variant, { token: 'c' })
+    await shop.db.updateTable('orders').set({ payment_method: 'stripe' }).where('id', '=', placed.id).execute()
+    expect((await get(`/admin/orders/${placed.number}`)).body).not.toContain('Mark as paid')
+    await post(`/admin/orders/${placed.number}/payment`)
+    expect((await order(placed.number)).payment_status).toBe('pending')
+    expect((await get(`/admin/orders/${placed.number}`)).body).toContain(
+      'is paid by card: it is marked paid when Stripe confirms',
+    )
+  })
+
+  it('cancels after asking on a page of its own, with a reason the customer is sent', async () => {
+    const placed = await placeTestOrder(shop.db, variant, { token: 'a', quantity: 3 })
+    expect(await stock()).toBe(17)
+    const confirm = await get(`/admin/orders/${placed.number}/cancellation`)
+    expect(confirm.statusCode).toBe(200)
+    expect(confirm.body).toContain(`Cancel order #${placed.number}?`)
+    expect(await htmlErrors(confirm.body)).toEqual([])
+
+    const empty = await post(`/admin/orders/${placed.number}/cancellation`, { reason: ' ' })
+    expect(empty.statusCode).toBe(422)
+    expect(empty.body).toContain('Say why the order is cancelled: the customer is told')
+    expect((await order(placed.number)).cancelled_at).toBeNull()
+
+    const done = await post(`/admin/orders/${placed.number}/cancellation`, { reason: 'The kiln cracked this batch.' })
+    expect(done.headers.location).toBe(`/admin/orders/${placed.number}`)
+    expect((await order(placed.number)).cancelled_at).not.toBeNull()
+    expect(await stock()).toBe(20)
+    const [mail] = await emails('order-cancelled')
+    expect(mail?.text).toContain('The kiln cracked this batch.')
+    const page = await get(`/admin/orders/${placed.number}`)
+    expect(page.body).toMatch(
+      /<strong>cancelled<\/strong> by Sam Staff: <span class="timeline-message">Cancelled: The kiln cracked this batch\./,
+    )
+    expect(page.body).not.toContain('Cancel the order')
+
+    await post(`/admin/orders/${placed.number}/cancellation`, { reason: 'Twice?' })
+    expect((await get(`/admin/orders/${placed.number}`)).body).toContain('is already cancelled')
+    expect(await stock()).toBe(20)
+  })
+
+  it('keeps internal notes on the timeline, refusing an empty or overlong one', async () => {
+    const placed = await placeTestOrder(shop.db, variant, { token: 'a' })
+    const empty = await post(`/admin/orders/${placed.number}/notes`, { note: '   ' })
+    expect(empty.statusCode).toBe(422)
+    expect(empty.body).toContain('Write the note')
+    const long = await post(`/admin/orders/${placed.number}/notes`, { note: 'x'.repeat(2001) })
+    expect(long.statusCode).toBe(422)
+    expect(long.body).toContain('Keep the note to 2,000 characters')
+    const added = await post(`/admin/orders/${placed.number}/notes`, { note: 'Customer rang: <b>gift wrap</b> please' })
+    expect(added.headers.location).toBe(`/admin/orders/${placed.number}#timeline`)
+    const page = await get(`/admin/orders/${placed.number}`)
+    expect(page.body).toContain('Customer rang: &lt;b&gt;gift wrap&lt;/b&gt; please')
+    // Staff only: the customer's own order page never shows notes.
+    expect((await shop.app.inject({ url: `/orders/${placed.access_token}` })).body).not.toContain('gift wrap')
+  })
+
+  it('answers 404 for an order that does not exist, changing nothing', async () => {
+    for (const url of ['/admin/orders/999999', '/admin/orders/abc', '/admin/orders/999999/cancellation']) {
+      expect((await get(url)).statusCode, url).toBe(404)
+    }
+    expect((await post('/admin/orders/999999/payment')).statusCode).toBe(404)
+    expect((await post('/admin/orders/999999/notes', { note: 'hello' })).statusCode).toBe(404)
+    expect((await post('/admin/orders/999999/cancellation', { reason: 'because' })).statusCode).toBe(404)
+    expect(await shop.db.selectFrom('activity_log').select('id').execute()).toEqual([])
+  })
+})
+
+describe('the activity log', () => {
+  it('shows owners who changed what, filterable by person and kind, with before → after', async () => {
+    const shop = await buildTestApp()
+    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 20 }] })
+    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    const staff = await createUser(shop.db, { role: 'staff', name: 'Sam Staff' })
+    const owner = await createUser(shop.db, { role: 'owner', name: 'Olive Owner' })
+    const staffCookie = await signInAs(shop.app, staff)
+    const ownerCookie = await signInAs(shop.app, owner)
+    const placed = await placeTestOrder(shop.db, variant, { token: 'a' })
+    const token = csrfTokenIn((await shop.app.inject({ url: '/contact', headers: { cookie: staffCookie } })).body) ?? ''
+    await postForm(shop.app, `/admin/orders/${placed.number}/payment`, { _csrf: token }, { cookie: staffCookie })
+
+    const page = await shop.app.inject({ url: '/admin/activity', headers: { cookie: ownerCookie } })
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain(`Marked order #${placed.number} as paid`)
+    expect(page.body).toContain('payment status: pending → paid')
+    expect(page.body).toContain('<td>Sam Staff</td>')
+    expect(await htmlErrors(page.body)).toEqual([])
+    const byOwner = await shop.app.inject({
+      url: `/admin/activity?actor=${owner.id}`,
+      headers: { cookie: ownerCookie },
+    })
+    expect(byOwner.body).not.toContain('Marked order')
+    const bad = await shop.app.inject({ url: '/admin/activity?actor=someone', headers: { cookie: ownerCookie } })
+    expect(bad.statusCode).toBe(422)
+    expect(bad.body).toContain('Choose someone from the list')
+    await shop.close()
+  })
+})

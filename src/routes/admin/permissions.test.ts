@@ -1,0 +1,100 @@
+import Fastify from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Role } from '../../db/schema.js'
+import { buildTestApp, type TestShop } from '../../testing/app.js'
+import { createTestProduct } from '../../testing/catalogue.js'
+import { createUser, signInAs } from '../../testing/factories.js'
+import { csrfTokenIn, postForm } from '../../testing/http.js'
+import { placeTestOrder } from '../../testing/orders.js'
+import adminArea from './index.js'
+import { ADMIN_PERMISSIONS, type AdminRoute } from './permissions.js'
+
+type Visitor = 'anonymous' | Role
+
+/** A body each back-office form accepts, so an allowed request does its work. */
+const BODIES: Partial<Record<AdminRoute, Record<string, string>>> = {
+  'POST /admin/orders/:number/cancellation': { reason: 'Testing who may cancel' },
+  'POST /admin/orders/:number/notes': { note: 'Testing who may write notes' },
+}
+
+describe('the back office permission table, route by route', () => {
+  let shop: TestShop
+  const cookies: Partial<Record<Visitor, string>> = {}
+  let number = 0
+
+  beforeAll(async () => {
+    shop = await buildTestApp()
+    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 50 }] })
+    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    number = (await placeTestOrder(shop.db, variant, { token: 'matrix' })).number
+    for (const role of ['customer', 'staff', 'owner'] as const) {
+      cookies[role] = await signInAs(shop.app, await createUser(shop.db, { role }))
+    }
+  })
+  afterAll(() => shop.close())
+
+  async function request(visitor: Visitor, route: AdminRoute) {
+    const [method, pattern] = route.split(' ') as [string, string]
+    const url = pattern.replace(':number', String(number))
+    const cookie = cookies[visitor as Role]
+    if (method === 'GET') return shop.app.inject({ url, headers: cookie ? { cookie } : {} })
+    // A real form token, so a refusal is the permission check's and not the forgery check's.
+    const token = cookie
+      ? csrfTokenIn((await shop.app.inject({ url: '/contact', headers: { cookie } })).body)
+      : undefined
+    return postForm(shop.app, url, { ...BODIES[route], ...(token ? { _csrf: token } : {}) }, cookie ? { cookie } : {})
+  }
+
+  const routes = Object.entries(ADMIN_PERMISSIONS) as [AdminRoute, 'staff' | 'owner'][]
+
+  it.each(routes)('%s (%s and up): anonymous visitors are sent to sign in', async (route) => {
+    const response = await request('anonymous', route)
+    expect(response.statusCode).toBe(303)
+    expect(response.headers.location).toMatch(/^\/login\?next=/)
+  })
+
+  it.each(routes)('%s (%s and up): customers are refused', async (route) => {
+    const response = await request('customer', route)
+    expect(response.statusCode).toBe(403)
+    expect(response.body).toContain('You do not have access to this page.')
+  })
+
+  it.each(routes)('%s (%s and up): staff are let in only where staff may go', async (route, level) => {
+    const response = await request('staff', route)
+    if (level === 'owner') expect(response.statusCode).toBe(403)
+    else expect([200, 303]).toContain(response.statusCode)
+    if (response.statusCode === 303) expect(response.headers.location).not.toMatch(/^\/login/)
+  })
+
+  it.each(routes)('%s (%s and up): owners are let in everywhere', async (route) => {
+    const response = await request('owner', route)
+    expect([200, 303]).toContain(response.statusCode)
+    if (response.statusCode === 303) expect(response.headers.location).not.toMatch(/^\/login/)
+  })
+
+  it('recorded only the changes of those allowed to make them', async () => {
+    const actors = await shop.db
+      .selectFrom('activity_log')
+      .innerJoin('users', 'users.id', 'activity_log.actor_user_id')
+      .select('users.role')
+      .execute()
+    expect(actors.length).toBeGreaterThan(0)
+    expect(actors.every((a) => a.role === 'staff' || a.role === 'owner')).toBe(true)
+  })
+})
+
+describe('a back-office route missing from the permission table', () => {
+  it('stops the app from starting', async () => {
+    const app = Fastify({ logger: false })
+    app.decorate('config', { isProduction: true } as never)
+    const boot = async () => {
+      await app.register(async (scope) => {
+        await adminArea(scope)
+        scope.get('/admin/unlisted', async () => 'open to anyone?')
+      })
+      await app.ready()
+    }
+    await expect(boot()).rejects.toThrow(/GET \/admin\/unlisted is not in the back office's permission table/)
+    await app.close()
+  })
+})

@@ -1,0 +1,39 @@
+import type { Role } from '../../db/schema.js'
+
+/** The least role a back-office route needs: staff (staff and owners) or owner (owners only). */
+export type AdminLevel = 'staff' | 'owner'
+
+/**
+ * Who may use each back-office route, in one table: "METHOD /url pattern" →
+ * the least role. Anonymous visitors are sent to sign in and customers get
+ * 403 everywhere. A route not in this table cannot be registered under the
+ * admin area (boot fails), so nothing is ever open by omission; the tests
+ * walk the table route by route for every role.
+ */
+export const ADMIN_PERMISSIONS = {
+  'GET /admin': 'staff',
+  'GET /admin/orders': 'staff',
+  'GET /admin/orders/:number': 'staff',
+  'POST /admin/orders/:number/payment': 'staff',
+  'GET /admin/orders/:number/cancellation': 'staff',
+  'POST /admin/orders/:number/cancellation': 'staff',
+  'POST /admin/orders/:number/notes': 'staff',
+  'GET /admin/activity': 'owner',
+  'GET /admin/security-log': 'owner',
+  'GET /admin/mailbox': 'staff',
+} as const satisfies Record<string, AdminLevel>
+
+export type AdminRoute = keyof typeof ADMIN_PERMISSIONS
+
+/** The table's key for a request or a route: HEAD is answered by the GET route. */
+export function permissionKey(method: string, url: string): string {
+  return `${method === 'HEAD' ? 'GET' : method} ${url}`
+}
+
+export function levelOf(method: string, url: string): AdminLevel | undefined {
+  return (ADMIN_PERMISSIONS as Record<string, AdminLevel>)[permissionKey(method, url)]
+}
+
+export function rolesFor(level: AdminLevel): Role[] {
+  return level === 'owner' ? ['owner'] : ['staff', 'owner']
+}
