@@ -35,6 +35,44 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('activity_log_actor_idx').on('activity_log').columns(['actor_user_id', 'id']).execute()
   await db.schema.createIndex('activity_log_action_idx').on('activity_log').columns(['action', 'id']).execute()
 
+  // What was sent: each parcel (carrier, tracking number) and how many of each line went in it.
+  await db.schema
+    .createTable('fulfilments')
+    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('order_id', 'integer', (col) => col.notNull().references('orders.id').onDelete('cascade'))
+    .addColumn('carrier', 'varchar(100)', (col) => col.notNull())
+    .addColumn('tracking_number', 'varchar(100)', (col) => col.notNull())
+    .addColumn('created_at', 'varchar(30)', (col) => col.notNull())
+    .addColumn('actor_user_id', 'integer', (col) => col.references('users.id').onDelete('set null'))
+    .execute()
+  await db.schema.createIndex('fulfilments_order_idx').on('fulfilments').column('order_id').execute()
+  await db.schema
+    .createTable('fulfilment_lines')
+    .addColumn('fulfilment_id', 'integer', (col) => col.notNull().references('fulfilments.id').onDelete('cascade'))
+    .addColumn('order_line_id', 'integer', (col) => col.notNull().references('order_lines.id').onDelete('cascade'))
+    .addColumn('quantity', 'integer', (col) => col.notNull().check(sql`quantity > 0`))
+    .addPrimaryKeyConstraint('fulfilment_lines_pk', ['fulfilment_id', 'order_line_id'])
+    .execute()
+  await db.schema.createIndex('fulfilment_lines_line_idx').on('fulfilment_lines').column('order_line_id').execute()
+
+  // Money given back: by the payment provider (Stripe) or by hand (a bank transfer back). A provider
+  // refund is written as pending before the provider is asked, so a crash in between is seen and retried.
+  await db.schema
+    .createTable('refunds')
+    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('order_id', 'integer', (col) => col.notNull().references('orders.id').onDelete('cascade'))
+    .addColumn('amount', 'integer', (col) => col.notNull().check(sql`amount > 0`))
+    .addColumn('reason', 'text', (col) => col.notNull())
+    .addColumn('status', 'varchar(20)', (col) => col.notNull())
+    .addColumn('provider_refund_id', 'varchar(255)')
+    .addColumn('failure', 'text')
+    .addColumn('created_at', 'varchar(30)', (col) => col.notNull())
+    .addColumn('actor_user_id', 'integer', (col) => col.references('users.id').onDelete('set null'))
+    .execute()
+  await db.schema.createIndex('refunds_order_idx').on('refunds').column('order_id').execute()
+  // The provider's own id for a paid card order's payment, which a refund names.
+  await db.schema.alterTable('orders').addColumn('payment_provider_ref', 'varchar(255)').execute()
+
   // The order list: newest first, by status, by name (case-insensitive prefix).
   await db.schema.createIndex('orders_payment_list_idx').on('orders').columns(['payment_status', 'id']).execute()
   await db.schema.createIndex('orders_fulfilment_list_idx').on('orders').columns(['fulfilment_status', 'id']).execute()
@@ -47,6 +85,10 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('orders_placed_idx').execute()
   await db.schema.dropIndex('orders_fulfilment_list_idx').execute()
   await db.schema.dropIndex('orders_payment_list_idx').execute()
+  await db.schema.alterTable('orders').dropColumn('payment_provider_ref').execute()
+  await db.schema.dropTable('refunds').execute()
+  await db.schema.dropTable('fulfilment_lines').execute()
+  await db.schema.dropTable('fulfilments').execute()
   await db.schema.dropTable('activity_log').execute()
   await db.schema.dropTable('order_events').execute()
 }

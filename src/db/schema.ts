@@ -31,6 +31,9 @@ export interface Database {
   payment_events: PaymentEventsTable
   order_events: OrderEventsTable
   activity_log: ActivityLogTable
+  fulfilments: FulfilmentsTable
+  fulfilment_lines: FulfilmentLinesTable
+  refunds: RefundsTable
   discount_codes: DiscountCodesTable
   discount_uses: DiscountUsesTable
   addresses: AddressesTable
@@ -318,7 +321,40 @@ export interface OrdersTable {
   payment_session_expires_at: string | null
   /** When the unpaid-order job found the payment completed at the provider; its webhook decides from then on. */
   payment_checked_at: string | null
+  /** The provider's id for the payment of a paid card order (a Stripe PaymentIntent), which refunds name. */
+  payment_provider_ref: string | null
   updated_at: string
+}
+
+/** A parcel sent for an order. */
+export interface FulfilmentsTable {
+  id: Generated<number>
+  order_id: number
+  carrier: string
+  tracking_number: string
+  created_at: string
+  actor_user_id: number | null
+}
+
+/** How many of an order line went in a parcel. */
+export interface FulfilmentLinesTable {
+  fulfilment_id: number
+  order_line_id: number
+  quantity: number
+}
+
+/** Money given back on an order. */
+export interface RefundsTable {
+  id: Generated<number>
+  order_id: number
+  amount: number
+  reason: string
+  /** pending (the provider is being asked), succeeded, failed. */
+  status: 'pending' | 'succeeded' | 'failed'
+  provider_refund_id: string | null
+  failure: string | null
+  created_at: string
+  actor_user_id: number | null
 }
 
 /** One thing that happened to an order, for its timeline in the back office. */

@@ -19,6 +19,7 @@ export interface FakeSession {
   cancel_url: string
   expires_at: number
   url: string
+  payment_intent: string | null
 }
 
 export interface FakeEvent {
@@ -36,6 +37,8 @@ export interface FakeStripe {
   secretKey: string
   webhookSecret: string
   sessions: Map<string, FakeSession>
+  /** Refunds made, by id: the payment they give back from and how much. */
+  refunds: Map<string, { payment_intent: string; amount: number }>
   /** Every API call the shop made: method, path and idempotency key. */
   calls: { method: string; path: string; idempotencyKey: string | undefined }[]
   /** Events made by payments and expiries, in order; deliver() sends one to the shop. */
@@ -75,6 +78,7 @@ export async function startFakeStripe(
   const webhookSecret = options.webhookSecret ?? `whsec_${randomBytes(16).toString('hex')}`
   const stripe = new Stripe(secretKey)
   const sessions = new Map<string, FakeSession>()
+  const refunds = new Map<string, { payment_intent: string; amount: number }>()
   const byIdempotencyKey = new Map<string, { body: string; sessionId: string }>()
   const events: FakeEvent[] = []
   const calls: FakeStripe['calls'] = []
@@ -97,6 +101,7 @@ export async function startFakeStripe(
     secretKey,
     webhookSecret,
     sessions,
+    refunds,
     calls,
     events,
     autoDeliver: options.autoDeliver ?? true,
@@ -108,6 +113,7 @@ export async function startFakeStripe(
       if (session?.status !== 'open' || !session) throw new Error(`session ${sessionId} is not open`)
       session.status = 'complete'
       session.payment_status = 'paid'
+      session.payment_intent = `pi_test_${randomBytes(12).toString('hex')}`
       return event('checkout.session.completed', session)
     },
     signed(body, options = {}) {
@@ -187,11 +193,39 @@ export async function startFakeStripe(
         cancel_url: form.get('cancel_url') ?? '',
         expires_at: Number(form.get('expires_at') ?? Math.floor(Date.now() / 1000) + 86_400),
         url: `${fake.url}/c/pay/${id}`,
+        payment_intent: null,
       }
       sessions.set(id, session)
       if (key) byIdempotencyKey.set(key, { body, sessionId: id })
       await fake.onCreate?.(session)
       return json(response, 200, session)
+    }
+    if (request.method === 'POST' && path === '/v1/refunds') {
+      const form = new URLSearchParams(body)
+      const key = request.headers['idempotency-key'] as string | undefined
+      const earlier = key ? byIdempotencyKey.get(key) : undefined
+      if (earlier)
+        return json(response, 200, { id: earlier.sessionId, object: 'refund', ...refunds.get(earlier.sessionId) })
+      const intent = form.get('payment_intent') ?? ''
+      const paid = [...sessions.values()].find((s) => s.payment_intent === intent)
+      if (!paid)
+        return json(response, 400, {
+          error: { type: 'invalid_request_error', message: `No such payment_intent: '${intent}'` },
+        })
+      const given = [...refunds.values()].filter((r) => r.payment_intent === intent).reduce((n, r) => n + r.amount, 0)
+      const amount = Number(form.get('amount') ?? paid.amount_total - given)
+      if (amount > paid.amount_total - given) {
+        return json(response, 400, {
+          error: {
+            type: 'invalid_request_error',
+            message: 'Refund amount is greater than unrefunded amount on charge',
+          },
+        })
+      }
+      const id = `re_test_${randomBytes(12).toString('hex')}`
+      refunds.set(id, { payment_intent: intent, amount })
+      if (key) byIdempotencyKey.set(key, { body, sessionId: id })
+      return json(response, 200, { id, object: 'refund', payment_intent: intent, amount, status: 'succeeded' })
     }
     const match = /^\/v1\/checkout\/sessions\/([\w]+)(\/expire)?$/.exec(path)
     const session = match ? sessions.get(match[1] ?? '') : undefined

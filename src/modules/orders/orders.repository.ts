@@ -268,3 +268,108 @@ export async function selectOrderEvents(db: Db, orderId: number) {
 export async function selectOrderByNumber(db: Db, number: number) {
   return db.selectFrom('orders').selectAll().where('number', '=', number).executeTakeFirst()
 }
+
+/** How many of each line of an order have been sent so far. */
+export async function selectSentQuantities(db: Db, orderId: number): Promise<Map<number, number>> {
+  const rows = await db
+    .selectFrom('fulfilment_lines as fl')
+    .innerJoin('fulfilments as f', 'f.id', 'fl.fulfilment_id')
+    .select(['fl.order_line_id', (eb) => eb.fn.sum<number>('fl.quantity').as('sent')])
+    .where('f.order_id', '=', orderId)
+    .groupBy('fl.order_line_id')
+    .execute()
+  return new Map(rows.map((r) => [r.order_line_id, Number(r.sent)]))
+}
+
+export async function insertFulfilment(
+  db: Db,
+  fulfilment: { order_id: number; carrier: string; tracking_number: string; created_at: string; actor_user_id: number },
+  lines: { order_line_id: number; quantity: number }[],
+): Promise<number> {
+  const row = await db.insertInto('fulfilments').values(fulfilment).returning('id').executeTakeFirstOrThrow()
+  await db
+    .insertInto('fulfilment_lines')
+    .values(lines.map((line) => ({ ...line, fulfilment_id: row.id })))
+    .execute()
+  return row.id
+}
+
+/** Moves the fulfilment status on, only while the order is not cancelled. */
+export async function setFulfilmentStatus(
+  db: Db,
+  orderId: number,
+  status: 'partially_fulfilled' | 'fulfilled',
+  now: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('orders')
+    .set({ fulfilment_status: status, updated_at: now })
+    .where('id', '=', orderId)
+    .where('cancelled_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+export async function selectFulfilments(db: Db, orderId: number) {
+  return db.selectFrom('fulfilments').selectAll().where('order_id', '=', orderId).orderBy('id').execute()
+}
+
+export async function selectRefunds(db: Db, orderId: number) {
+  return db.selectFrom('refunds').selectAll().where('order_id', '=', orderId).orderBy('id').execute()
+}
+
+/** The money given back or being given back (failed refunds do not count). */
+export async function sumRefunds(db: Db, orderId: number, statuses: ('pending' | 'succeeded')[]): Promise<number> {
+  const row = await db
+    .selectFrom('refunds')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.lit(0)).as('total'))
+    .where('order_id', '=', orderId)
+    .where('status', 'in', statuses)
+    .executeTakeFirst()
+  return Number(row?.total ?? 0)
+}
+
+export async function insertRefund(
+  db: Db,
+  refund: {
+    order_id: number
+    amount: number
+    reason: string
+    status: 'pending' | 'succeeded'
+    created_at: string
+    actor_user_id: number
+  },
+): Promise<number> {
+  const row = await db.insertInto('refunds').values(refund).returning('id').executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function settleRefund(
+  db: Db,
+  refundId: number,
+  outcome: { status: 'succeeded'; providerRefundId: string } | { status: 'failed'; failure: string },
+): Promise<void> {
+  await db
+    .updateTable('refunds')
+    .set(
+      outcome.status === 'succeeded'
+        ? { status: 'succeeded', provider_refund_id: outcome.providerRefundId }
+        : { status: 'failed', failure: outcome.failure },
+    )
+    .where('id', '=', refundId)
+    .where('status', '=', 'pending')
+    .execute()
+}
+
+export async function setPaymentStatus(
+  db: Db,
+  orderId: number,
+  status: 'paid' | 'partially_refunded' | 'refunded',
+  now: string,
+): Promise<void> {
+  await db.updateTable('orders').set({ payment_status: status, updated_at: now }).where('id', '=', orderId).execute()
+}
+
+export async function setPaymentProviderRef(db: Db, orderId: number, ref: string): Promise<void> {
+  await db.updateTable('orders').set({ payment_provider_ref: ref }).where('id', '=', orderId).execute()
+}

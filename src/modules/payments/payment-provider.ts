@@ -57,6 +57,11 @@ export interface HostedPaymentProvider {
    * (or started a payment that completes later): the webhook then decides.
    */
   close(paymentId: string): Promise<'closed' | 'completed'>
+  /**
+   * Gives back `amount` of a paid order's payment (`paymentRef`, the
+   * provider's id for it). The same `key` again makes no second refund.
+   */
+  refund(paymentRef: string, amount: number, key: string): Promise<{ id: string }>
   /** The smallest total the provider takes, in minor units; below it the method is not offered. */
   readonly minimumAmount: number
 }

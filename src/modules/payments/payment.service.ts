@@ -3,7 +3,7 @@ import { type Db, inTransaction } from '../../db/connection.js'
 import { nowIso } from '../../lib/time.js'
 import { enqueueEmail } from '../mail/mail.service.js'
 import { cancelOrder, markOrderPaid } from '../orders/order-changes.js'
-import { insertOrderEvent, selectOrder } from '../orders/orders.repository.js'
+import { insertOrderEvent, selectOrder, setPaymentProviderRef } from '../orders/orders.repository.js'
 import type { Order } from '../orders/place-order.js'
 import { getShopSettings } from '../settings/settings.service.js'
 import { HOSTED_UNPAID_MINUTES } from './payment-methods.js'
@@ -119,7 +119,12 @@ async function applyStripeEvent(trx: Db, event: Stripe.Event, options: { baseUrl
         )
       }
       const paid = await markOrderPaid(trx, order.id, options)
-      if (paid.kind === 'paid') return { order, outcome: 'paid', attention: false }
+      if (paid.kind === 'paid') {
+        // Refunds name the payment by Stripe's id for it.
+        const intent = typeof session.payment_intent === 'string' ? session.payment_intent : session.payment_intent?.id
+        if (intent) await setPaymentProviderRef(trx, order.id, intent)
+        return { order, outcome: 'paid', attention: false }
+      }
       if (order.payment_status === 'paid') return ignored(order, 'already paid')
       return attention(`paid on Stripe, but ${paid.kind === 'refused' ? paid.message : 'the order is missing'}`)
     }

@@ -99,6 +99,15 @@ export class StripeCheckout implements HostedPaymentProvider {
     }
   }
 
+  async refund(paymentRef: string, amount: number, key: string): Promise<{ id: string }> {
+    try {
+      const refund = await this.client.refunds.create({ payment_intent: paymentRef, amount }, { idempotencyKey: key })
+      return { id: refund.id }
+    } catch (err) {
+      throw providerError(err)
+    }
+  }
+
   /** The event a webhook carries, once the library has checked its signature and age; throws when they do not hold. */
   verifyEvent(body: Buffer, signature: string): Stripe.Event {
     return this.client.webhooks.constructEvent(body, signature, this.config.webhookSecret)

@@ -2,9 +2,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
 import { checkoutShopper, TEST_ADDRESS } from '../../testing/checkout.js'
+import { createUser, signInAs } from '../../testing/factories.js'
 import { type FakeStripe, startFakeStripe } from '../../testing/fake-stripe.js'
 import { htmlErrors } from '../../testing/html.js'
-import { postForm, sessionCookie } from '../../testing/http.js'
+import { csrfTokenIn, postForm, sessionCookie } from '../../testing/http.js'
 import { placeTestOrder } from '../../testing/orders.js'
 import { cancelOrder } from '../orders/order-changes.js'
 import { runOrderJobs } from '../orders/order-jobs.js'
@@ -128,6 +129,46 @@ describe('Stripe Checkout', () => {
     const page = await shop.app.inject({ url: `/orders/${row.access_token}?payment=done` })
     expect(page.body).not.toContain('Stripe is confirming')
     expect(page.body).toContain('Card: paid')
+  })
+
+  it('refunds a card order through Stripe, and records nothing but a failed attempt when Stripe refuses', async () => {
+    const placed = await cardOrder('refund')
+    const event = stripe.pay(await openPayment(placed.access_token))
+    await send(event)
+    const intent = stripe.sessions.get(event.data.object.id)?.payment_intent
+    expect((await order(placed.id)).payment_provider_ref).toBe(intent)
+
+    const staff = await signInAs(shop.app, await createUser(shop.db, { role: 'staff' }))
+    const refund = async (amount: string) => {
+      const token = csrfTokenIn((await shop.app.inject({ url: '/contact', headers: { cookie: staff } })).body) ?? ''
+      return postForm(
+        shop.app,
+        `/admin/orders/${placed.number}/refunds`,
+        { amount, reason: 'Chipped', _csrf: token },
+        { cookie: staff },
+      )
+    }
+    expect((await refund('5.00')).statusCode).toBe(303)
+    expect([...stripe.refunds.values()]).toEqual([{ payment_intent: intent, amount: 500 }])
+    expect(stripe.calls.at(-1)?.idempotencyKey).toMatch(/^shopfront-refund-[0-9a-f]{32}-1$/)
+    expect((await order(placed.id)).payment_status).toBe('partially_refunded')
+
+    stripe.refusing = true
+    await refund('1.00')
+    stripe.refusing = false
+    expect(stripe.refunds.size).toBe(1)
+    const rows = await shop.db.selectFrom('refunds').select(['amount', 'status']).orderBy('id').execute()
+    expect(rows).toEqual([
+      { amount: 500, status: 'succeeded' },
+      { amount: 100, status: 'failed' },
+    ])
+    const page = await shop.app.inject({ url: `/admin/orders/${placed.number}`, headers: { cookie: staff } })
+    expect(page.body).toContain('Stripe refused the refund, so nothing was refunded')
+    expect((await order(placed.id)).payment_status).toBe('partially_refunded')
+
+    // The rest, exactly: refunded in full.
+    expect((await refund(((placed.total - 500) / 100).toFixed(2))).statusCode).toBe(303)
+    expect((await order(placed.id)).payment_status).toBe('refunded')
   })
 
   it('handles an event Stripe sends again only once', async () => {

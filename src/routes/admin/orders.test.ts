@@ -173,6 +173,124 @@ describe('orders in the back office', () => {
     expect((await shop.app.inject({ url: `/orders/${placed.access_token}` })).body).not.toContain('gift wrap')
   })
 
+  it('sends part of an order, then the rest, with the carrier and tracking number in the customer’s email', async () => {
+    await createTestProduct(shop.db, { title: 'Birch Vase', variants: [{ sku: 'VASE', price: 3000, stock: 5 }] })
+    const vase = (await shop.db.selectFrom('variants').select('id').where('sku', '=', 'VASE').executeTakeFirstOrThrow())
+      .id
+    const placed = await placeTestOrder(shop.db, variant, { token: 'a', quantity: 2 })
+    const mugLine = (
+      await shop.db.selectFrom('order_lines').select('id').where('order_id', '=', placed.id).executeTakeFirstOrThrow()
+    ).id
+    // A second order for the vase: its line is not this order's.
+    const other = await placeTestOrder(shop.db, vase, { token: 'b' })
+    const vaseLine = (
+      await shop.db.selectFrom('order_lines').select('id').where('order_id', '=', other.id).executeTakeFirstOrThrow()
+    ).id
+
+    const page = await get(`/admin/orders/${placed.number}`)
+    expect(page.body).toContain('Heather Mug (MUG), 2 of 2 left to send')
+    expect(await htmlErrors(page.body)).toEqual([])
+
+    for (const [fields, message] of [
+      [{ [`line-${mugLine}`]: '3' }, 'Only 2 of Heather Mug are left to send'],
+      [{ [`line-${mugLine}`]: '-1' }, 'Enter how many of Heather Mug to send, as a whole number'],
+      [{ [`line-${mugLine}`]: '0' }, 'Choose at least one item to send'],
+      [{ [`line-${vaseLine}`]: '1' }, 'Choose at least one item to send'],
+      [{ [`line-${mugLine}`]: '1', tracking: 'RM123' }, 'Say which carrier the tracking number is with'],
+    ] as const) {
+      const response = await post(`/admin/orders/${placed.number}/fulfilments`, fields)
+      expect(response.statusCode, message).toBe(422)
+      expect(response.body).toContain(message)
+    }
+    expect(await shop.db.selectFrom('fulfilments').select('id').execute()).toEqual([])
+
+    await post(`/admin/orders/${placed.number}/fulfilments`, {
+      [`line-${mugLine}`]: '1',
+      carrier: 'Royal Mail',
+      tracking: 'RM123456789GB',
+    })
+    expect((await order(placed.number)).fulfilment_status).toBe('partially_fulfilled')
+    const [first] = await emails('order-shipped')
+    expect(first?.subject).toBe(`Part of your order #${placed.number} from Juniper & Pine is on its way`)
+    expect(first?.text).toContain('Tracking number: RM123456789GB')
+    expect(first?.text).toContain('1 × Heather Mug')
+    expect((await get(`/admin/orders/${placed.number}`)).body).toContain('1 of 2 left to send')
+
+    await post(`/admin/orders/${placed.number}/fulfilments`, {
+      [`line-${mugLine}`]: '1',
+      carrier: 'DPD',
+      tracking: 'DPD42',
+    })
+    expect((await order(placed.number)).fulfilment_status).toBe('fulfilled')
+    const shipped = await emails('order-shipped')
+    expect(shipped[1]?.subject).toBe(`Your order #${placed.number} from Juniper & Pine is on its way`)
+    const done = await get(`/admin/orders/${placed.number}`)
+    expect(done.body).not.toContain('Send items')
+    expect(done.body).not.toContain('Cancel the order')
+    expect(done.body).toMatch(
+      /<strong>fulfilled<\/strong> by Sam Staff: <span class="timeline-message">Sent 1 item by DPD, tracking DPD42\./,
+    )
+    // Sent, so it can no longer be cancelled.
+    await post(`/admin/orders/${placed.number}/cancellation`, { reason: 'Too late now' })
+    expect((await order(placed.number)).cancelled_at).toBeNull()
+  })
+
+  it('refunds a paid order by hand, in parts, never more than was paid', async () => {
+    const placed = await placeTestOrder(shop.db, variant, { token: 'a' })
+    expect((await get(`/admin/orders/${placed.number}/refund`)).statusCode).toBe(200)
+    await post(`/admin/orders/${placed.number}/refunds`, { amount: '5', reason: 'Not yet paid' })
+    expect((await get(`/admin/orders/${placed.number}`)).body).toContain('has no payment to refund')
+
+    await post(`/admin/orders/${placed.number}/payment`)
+    const total = (await order(placed.number)).total
+    const form = await get(`/admin/orders/${placed.number}/refund`)
+    expect(form.body).toContain('can still be refunded')
+    expect(await htmlErrors(form.body)).toEqual([])
+    for (const [amount, message] of [
+      ['lots', 'Enter the amount as a number, like 12.50'],
+      ['0', 'Enter the amount as a number, like 12.50'],
+      [((total + 1) / 100).toFixed(2), 'Refund at most £'],
+    ] as const) {
+      const response = await post(`/admin/orders/${placed.number}/refunds`, { amount, reason: 'Chipped' })
+      expect(response.statusCode, amount).toBe(422)
+      expect(response.body).toContain(message)
+    }
+    expect((await post(`/admin/orders/${placed.number}/refunds`, { amount: '5', reason: '' })).statusCode).toBe(422)
+
+    await post(`/admin/orders/${placed.number}/refunds`, { amount: '5.00', reason: 'Chipped handle' })
+    expect((await order(placed.number)).payment_status).toBe('partially_refunded')
+    await post(`/admin/orders/${placed.number}/refunds`, {
+      amount: ((total - 500) / 100).toFixed(2),
+      reason: 'Returned',
+    })
+    expect((await order(placed.number)).payment_status).toBe('refunded')
+    const page = await get(`/admin/orders/${placed.number}`)
+    expect(page.body).toContain('Refunded £5.00 (given back by hand): Chipped handle')
+    expect(page.body).not.toContain('Refund…')
+    const log = await shop.db
+      .selectFrom('activity_log')
+      .select(['action', 'changes'])
+      .where('action', '=', 'order.refunded')
+      .execute()
+    expect(log.map((l) => JSON.parse(l.changes ?? '{}').payment_status)).toEqual([
+      ['paid', 'partially_refunded'],
+      ['partially_refunded', 'refunded'],
+    ])
+  })
+
+  it('prints a packing slip of what is left to send, and the invoice once paid', async () => {
+    const placed = await placeTestOrder(shop.db, variant, { token: 'a', quantity: 2 })
+    const slip = await get(`/admin/orders/${placed.number}/packing-slip.pdf`)
+    expect(slip.statusCode).toBe(200)
+    expect(slip.headers['content-type']).toBe('application/pdf')
+    expect(slip.rawPayload.subarray(0, 5).toString()).toBe('%PDF-')
+    expect((await get(`/admin/orders/${placed.number}/invoice.pdf`)).statusCode).toBe(404)
+    await post(`/admin/orders/${placed.number}/payment`)
+    const invoice = await get(`/admin/orders/${placed.number}/invoice.pdf`)
+    expect(invoice.statusCode).toBe(200)
+    expect(invoice.headers['content-disposition']).toContain('invoice-INV-000001.pdf')
+  })
+
   it('answers 404 for an order that does not exist, changing nothing', async () => {
     for (const url of ['/admin/orders/999999', '/admin/orders/abc', '/admin/orders/999999/cancellation']) {
       expect((await get(url)).statusCode, url).toBe(404)

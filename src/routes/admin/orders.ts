@@ -2,15 +2,30 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { formatMoney } from '../../lib/money.js'
 import { validate } from '../../lib/validation.js'
 import { countryName } from '../../modules/orders/checkout.service.js'
-import { cancellationInput, orderNoteInput } from '../../modules/orders/order-admin.forms.js'
+import { fulfilOrder, linesToSend } from '../../modules/orders/fulfilment.js'
+import { invoiceLabel, renderPackingSlipPdf } from '../../modules/orders/invoice.js'
+import {
+  cancellationInput,
+  fulfilmentInput,
+  lineQuantities,
+  orderNoteInput,
+  refundInput,
+} from '../../modules/orders/order-admin.forms.js'
 import { addOrderNote, cancelByStaff, markPaidByStaff } from '../../modules/orders/order-admin.service.js'
 import { listOrders, orderListFilter } from '../../modules/orders/order-list.js'
-import { selectOrderByNumber, selectOrderEvents } from '../../modules/orders/orders.repository.js'
+import {
+  selectFulfilments,
+  selectOrderByNumber,
+  selectOrderEvents,
+  selectRefunds,
+} from '../../modules/orders/orders.repository.js'
 import { orderSummary } from '../../modules/orders/place-order.js'
+import { refundable, refundOrder } from '../../modules/orders/refunds.js'
 import { isHostedMethod, PAYMENT_METHOD_LABELS } from '../../modules/payments/payment-methods.js'
 import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { signedInUser } from '../../plugins/auth.js'
 import { siteOrigin } from '../../plugins/csrf.js'
+import { sendInvoice } from '../shop/orders.js'
 import type { AdminNavItem } from './index.js'
 
 type NumberParams = { Params: { number: string } }
@@ -54,13 +69,20 @@ export default async function orderRoutes(app: FastifyInstance, opts: { nav: Adm
     const order = await selectOrderByNumber(app.db, number)
     if (!order) return reply.callNotFound()
     const shop = await getShopSettings(app.db)
+    const toSend = await linesToSend(app.db, order.id)
+    const paidFor = order.payment_status === 'paid' || order.payment_status === 'partially_refunded'
     return reply.render('admin/orders/show', {
       title: `Order #${order.number}`,
       adminNav: opts.nav,
       ...(await orderSummary(app.db, order, shop)),
       events: await selectOrderEvents(app.db, order.id),
+      fulfilments: await selectFulfilments(app.db, order.id),
+      refunds: await selectRefunds(app.db, order.id),
+      toSend: order.cancelled_at ? [] : toSend.filter((line) => line.left > 0),
+      canRefund: paidFor && (await refundable(app.db, order)) > 0,
       countryName: (code: string) => countryName(code, shop.locale),
       paymentLabels: PAYMENT_METHOD_LABELS,
+      invoiceLabel,
       canMarkPaid: order.payment_status === 'pending' && !order.cancelled_at && !isHostedMethod(order.payment_method),
       canCancel: !order.cancelled_at && order.fulfilment_status === 'unfulfilled',
       errors: {},
@@ -83,6 +105,101 @@ export default async function orderRoutes(app: FastifyInstance, opts: { nav: Adm
     request.flash('success', `Order #${number} is marked as paid, and the customer is emailed.`)
     return reply.redirect(`/admin/orders/${number}`, 303)
   })
+
+  app.post<NumberParams>('/admin/orders/:number/fulfilments', async (request, reply) => {
+    const number = numberOf(request)
+    const order = await selectOrderByNumber(app.db, number)
+    if (!order) return reply.callNotFound()
+    const parcel = validate(fulfilmentInput, request.body)
+    const quantities = lineQuantities(request.body, await linesToSend(app.db, order.id))
+    const errors = { ...(quantities.ok ? {} : quantities.errors), ...(parcel.ok ? {} : parcel.errors) }
+    if (!parcel.ok || !quantities.ok) return orderPage(reply.code(422), number, { values: request.body ?? {}, errors })
+    const result = await fulfilOrder(
+      app.db,
+      number,
+      signedInUser(request),
+      { ...parcel.value, quantities: quantities.quantities },
+      siteOrigin(app.config, request),
+    )
+    if (result.kind === 'missing') return reply.callNotFound()
+    if (result.kind === 'invalid')
+      return orderPage(reply.code(422), number, { values: request.body ?? {}, errors: result.errors })
+    if (result.kind === 'refused') {
+      request.flash('error', result.message)
+      return reply.redirect(`/admin/orders/${number}`, 303)
+    }
+    app.wakeMailWorker()
+    request.flash(
+      'success',
+      `${result.status === 'fulfilled' ? 'Order' : 'Part of order'} #${number} is sent, and the customer is emailed.`,
+    )
+    return reply.redirect(`/admin/orders/${number}`, 303)
+  })
+
+  /** The refund form is its own page: it is the confirmation, and says how much is left to give back. */
+  async function refundPage(reply: FastifyReply, number: number, extra: Record<string, unknown> = {}) {
+    const order = await selectOrderByNumber(app.db, number)
+    if (!order) return reply.callNotFound()
+    return reply.render('admin/orders/refund', {
+      title: `Refund order #${order.number}`,
+      adminNav: opts.nav,
+      order,
+      left: await refundable(app.db, order),
+      money: await money(),
+      byStripe: isHostedMethod(order.payment_method),
+      values: {},
+      errors: {},
+      ...extra,
+    })
+  }
+
+  app.get<NumberParams>('/admin/orders/:number/refund', async (request, reply) => refundPage(reply, numberOf(request)))
+
+  app.post<NumberParams>('/admin/orders/:number/refunds', async (request, reply) => {
+    const number = numberOf(request)
+    const checked = validate(refundInput, request.body)
+    if (!checked.ok) return refundPage(reply.code(422), number, { values: request.body ?? {}, errors: checked.errors })
+    const result = await refundOrder(
+      app.db,
+      app.payments,
+      number,
+      signedInUser(request),
+      checked.value,
+      siteOrigin(app.config, request),
+    )
+    if (result.kind === 'missing') return reply.callNotFound()
+    if (result.kind === 'invalid')
+      return refundPage(reply.code(422), number, { values: request.body ?? {}, errors: result.errors })
+    if (result.kind === 'refused') {
+      request.flash('error', result.message)
+      return reply.redirect(`/admin/orders/${number}`, 303)
+    }
+    const format = await money()
+    const order = await selectOrderByNumber(app.db, number)
+    request.flash('success', `Refunded ${format(result.amount, order?.currency ?? 'GBP')} of order #${number}.`)
+    return reply.redirect(`/admin/orders/${number}`, 303)
+  })
+
+  app.get<NumberParams>('/admin/orders/:number/packing-slip.pdf', async (request, reply) => {
+    const order = await selectOrderByNumber(app.db, numberOf(request))
+    if (!order) return reply.callNotFound()
+    const shop = await getShopSettings(app.db)
+    const pdf = await renderPackingSlipPdf(
+      await orderSummary(app.db, order, shop),
+      shop,
+      (code) => countryName(code, shop.locale),
+      await linesToSend(app.db, order.id),
+    )
+    return reply
+      .type('application/pdf')
+      .header('cache-control', 'private, no-store')
+      .header('content-disposition', `inline; filename="packing-slip-${order.number}.pdf"`)
+      .send(pdf)
+  })
+
+  app.get<NumberParams>('/admin/orders/:number/invoice.pdf', async (request, reply) =>
+    sendInvoice(app, reply, await selectOrderByNumber(app.db, numberOf(request))),
+  )
 
   /** Cancelling is confirmed on a page of its own: no script needed to ask "are you sure?". */
   async function cancellationPage(reply: FastifyReply, number: number, extra: Record<string, unknown> = {}) {

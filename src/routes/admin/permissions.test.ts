@@ -15,6 +15,9 @@ type Visitor = 'anonymous' | Role
 const BODIES: Partial<Record<AdminRoute, Record<string, string>>> = {
   'POST /admin/orders/:number/cancellation': { reason: 'Testing who may cancel' },
   'POST /admin/orders/:number/notes': { note: 'Testing who may write notes' },
+  // The first line of the first order of a fresh shop.
+  'POST /admin/orders/:number/fulfilments': { 'line-1': '1', carrier: 'Royal Mail', tracking: 'AB123' },
+  'POST /admin/orders/:number/refunds': { amount: '1.00', reason: 'Testing who may refund' },
 }
 
 describe('the back office permission table, route by route', () => {

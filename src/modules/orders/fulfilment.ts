@@ -1,0 +1,113 @@
+import { type Db, inTransaction } from '../../db/connection.js'
+import { nowIso } from '../../lib/time.js'
+import { logActivity } from '../activity/activity.service.js'
+import { enqueueEmail } from '../mail/mail.service.js'
+import { getShopSettings } from '../settings/settings.service.js'
+import type { Actor } from './order-admin.service.js'
+import {
+  insertFulfilment,
+  insertOrderEvent,
+  selectOrderByNumber,
+  selectOrderLines,
+  selectSentQuantities,
+  setFulfilmentStatus,
+} from './orders.repository.js'
+import { orderSummary } from './place-order.js'
+
+export type FulfilResult =
+  | { kind: 'fulfilled'; status: 'partially_fulfilled' | 'fulfilled' }
+  | { kind: 'invalid'; errors: Record<string, string> }
+  | { kind: 'refused'; message: string }
+  | { kind: 'missing' }
+
+/** Each line of an order with how many are left to send. */
+export async function linesToSend(db: Db, orderId: number) {
+  const [lines, sent] = await Promise.all([selectOrderLines(db, orderId), selectSentQuantities(db, orderId)])
+  return lines.map((line) => ({
+    ...line,
+    sent: sent.get(line.id) ?? 0,
+    left: line.quantity - (sent.get(line.id) ?? 0),
+  }))
+}
+
+/**
+ * Staff send some or all of an order: the parcel is recorded with its
+ * carrier and tracking number, the order becomes partially fulfilled or
+ * fulfilled, and the customer gets the "shipped" email with what is in it —
+ * one transaction. More than is left of a line, or a cancelled order, is refused.
+ */
+export async function fulfilOrder(
+  db: Db,
+  number: number,
+  actor: Actor,
+  parcel: { carrier: string; tracking: string; quantities: Map<number, number> },
+  baseUrl: string,
+): Promise<FulfilResult> {
+  return inTransaction(db, async (trx) => {
+    const order = await selectOrderByNumber(trx, number)
+    if (!order) return { kind: 'missing' } as const
+    if (order.cancelled_at)
+      return { kind: 'refused', message: `Order #${order.number} is cancelled, so nothing can be sent.` }
+    const lines = await linesToSend(trx, order.id)
+    const errors: Record<string, string> = {}
+    for (const [lineId, quantity] of parcel.quantities) {
+      const line = lines.find((l) => l.id === lineId)
+      if (!line) errors.lines = 'Choose items of this order'
+      else if (quantity > line.left) errors[`line-${lineId}`] = `Only ${line.left} of ${line.title} are left to send`
+    }
+    if (Object.keys(errors).length) return { kind: 'invalid', errors }
+
+    const now = nowIso()
+    const sent = [...parcel.quantities].map(([order_line_id, quantity]) => ({ order_line_id, quantity }))
+    await insertFulfilment(
+      trx,
+      {
+        order_id: order.id,
+        carrier: parcel.carrier,
+        tracking_number: parcel.tracking,
+        created_at: now,
+        actor_user_id: actor.id,
+      },
+      sent,
+    )
+    const allSent = lines.every((line) => line.left - (parcel.quantities.get(line.id) ?? 0) === 0)
+    const status = allSent ? 'fulfilled' : 'partially_fulfilled'
+    await setFulfilmentStatus(trx, order.id, status, now)
+    const items = lines
+      .filter((line) => parcel.quantities.has(line.id))
+      .map((line) => ({ title: line.title, sku: line.sku, quantity: parcel.quantities.get(line.id) ?? 0 }))
+    const count = items.reduce((n, item) => n + item.quantity, 0)
+    const how = parcel.carrier ? ` by ${parcel.carrier}${parcel.tracking ? `, tracking ${parcel.tracking}` : ''}` : ''
+    await insertOrderEvent(trx, {
+      order_id: order.id,
+      kind: 'fulfilled',
+      message: `Sent ${count} ${count === 1 ? 'item' : 'items'}${how}.`,
+      actor_user_id: actor.id,
+      at: now,
+    })
+    await logActivity(trx, {
+      actorUserId: actor.id,
+      action: 'order.fulfilled',
+      subject: { type: 'order', id: order.id },
+      summary: `Sent ${count} ${count === 1 ? 'item' : 'items'} of order #${order.number}${how}`,
+      changes: { fulfilment_status: [order.fulfilment_status, status] },
+    })
+    const shop = await getShopSettings(trx)
+    await enqueueEmail(trx, {
+      template: 'order-shipped',
+      to: order.email,
+      subject: `${allSent ? 'Your order' : 'Part of your order'} #${order.number} from ${shop.shopName} is on its way`,
+      data: {
+        ...(await orderSummary(trx, { ...order, fulfilment_status: status }, shop)),
+        items,
+        carrier: parcel.carrier,
+        tracking: parcel.tracking,
+        complete: allSent,
+        orderPath: `/orders/${order.access_token}`,
+      },
+      shop,
+      baseUrl,
+    })
+    return { kind: 'fulfilled', status } as const
+  })
+}
