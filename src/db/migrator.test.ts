@@ -43,6 +43,7 @@ const ALL_TABLES = [
   'products_fts_vocab',
   'recovery_codes',
   'refunds',
+  'sales_daily',
   'sessions',
   'settings',
   'sign_in_failures',

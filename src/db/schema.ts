@@ -34,6 +34,7 @@ export interface Database {
   fulfilments: FulfilmentsTable
   fulfilment_lines: FulfilmentLinesTable
   refunds: RefundsTable
+  sales_daily: SalesDailyTable
   discount_codes: DiscountCodesTable
   discount_uses: DiscountUsesTable
   addresses: AddressesTable
@@ -324,6 +325,14 @@ export interface OrdersTable {
   /** The provider's id for the payment of a paid card order (a Stripe PaymentIntent), which refunds name. */
   payment_provider_ref: string | null
   updated_at: string
+}
+
+/** Orders placed (less those cancelled) and their value, per UTC day; kept by triggers on orders. */
+export interface SalesDailyTable {
+  /** YYYY-MM-DD */
+  day: string
+  orders: number
+  sales: number
 }
 
 /** A parcel sent for an order. */

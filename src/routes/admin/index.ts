@@ -1,4 +1,7 @@
 import type { FastifyInstance } from 'fastify'
+import { formatMoney } from '../../lib/money.js'
+import { chartBars, dashboard, LOW_STOCK } from '../../modules/dashboard/dashboard.service.js'
+import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { requireRole } from '../../plugins/auth.js'
 import activityRoutes from './activity.js'
 import mailboxRoutes from './mailbox.js'
@@ -49,9 +52,19 @@ export default async function adminArea(app: FastifyInstance) {
   // Without SMTP in development, email stays in the database; staff read it here.
   if (!app.config.isProduction) nav.push(item('/admin/mailbox', 'Mailbox'))
 
-  app.get('/admin', async (request, reply) =>
-    reply.render('admin/dashboard/index', { title: 'Dashboard', adminNav: nav, user: request.user }),
-  )
+  app.get('/admin', async (request, reply) => {
+    const figures = await dashboard(app.db)
+    const shop = await getShopSettings(app.db)
+    return reply.render('admin/dashboard/index', {
+      title: 'Dashboard',
+      adminNav: nav,
+      user: request.user,
+      ...figures,
+      bars: chartBars(figures.series),
+      lowStockAt: LOW_STOCK,
+      money: (minor: number) => formatMoney(minor, shop.currency, shop.locale),
+    })
+  })
 
   await app.register(orderRoutes, { nav })
   await app.register(activityRoutes, { nav })

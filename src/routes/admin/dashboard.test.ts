@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { cancelOrder } from '../../modules/orders/order-changes.js'
+import { buildTestApp, type TestShop } from '../../testing/app.js'
+import { createTestProduct } from '../../testing/catalogue.js'
+import { createUser, signInAs } from '../../testing/factories.js'
+import { htmlErrors } from '../../testing/html.js'
+import { placeTestOrder } from '../../testing/orders.js'
+
+describe('the dashboard', () => {
+  let shop: TestShop
+  let cookie: string
+  beforeEach(async () => {
+    shop = await buildTestApp()
+    cookie = await signInAs(shop.app, await createUser(shop.db, { role: 'staff' }))
+  })
+  afterEach(() => shop.close())
+
+  it('adds up today, 7 and 30 days from the daily summary, less cancelled orders, and lists what needs doing', async () => {
+    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1000, stock: 8 }] })
+    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    const today = await placeTestOrder(shop.db, variant, { token: 't' })
+    const pickup = await placeTestOrder(shop.db, variant, { token: 'p', details: { paymentMethod: 'pay_on_pickup' } })
+    const cancelled = await placeTestOrder(shop.db, variant, { token: 'c' })
+    const old = await placeTestOrder(shop.db, variant, { token: 'o' })
+    await cancelOrder(shop.db, cancelled.id, { reason: 'test', baseUrl: 'http://localhost' })
+    // An order from ten days ago, placed then: the summary is kept by day of placing.
+    const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000).toISOString()
+    await shop.db.deleteFrom('sales_daily').execute()
+    await shop.db.updateTable('orders').set({ placed_at: tenDaysAgo }).where('id', '=', old.id).execute()
+    await shop.db
+      .insertInto('sales_daily')
+      .expression((eb) =>
+        eb
+          .selectFrom('orders')
+          .select([
+            (e) => e.fn<string>('substr', ['placed_at', e.lit(1), e.lit(10)]).as('day'),
+            (e) => e.fn.countAll<number>().as('orders'),
+            (e) => e.fn.sum<number>('total').as('sales'),
+          ])
+          .where('cancelled_at', 'is', null)
+          .groupBy('day'),
+      )
+      .execute()
+
+    const page = await shop.app.inject({ url: '/admin', headers: { cookie } })
+    expect(page.statusCode).toBe(200)
+    const each = today.total
+    expect(pickup.total).toBe(each)
+    const money = (minor: number) => `£${(minor / 100).toFixed(2)}`
+    expect(page.body).toMatch(
+      new RegExp(`<dt>Today</dt><dd>${money(2 * each).replace('.', '\\.')} <span class="muted">2 orders`),
+    )
+    expect(page.body).toMatch(
+      new RegExp(`<dt>Last 30 days</dt><dd>${money(3 * each).replace('.', '\\.')} <span class="muted">3 orders`),
+    )
+    expect(page.body).toContain('<dt>Waiting for payment</dt><dd><a href="/admin/orders?payment=pending">3</a>')
+    // Pay on collection is ready to go unpaid; bank transfers wait for the money.
+    expect(page.body).toContain('<dt>Ready to send</dt><dd><a href="/admin/orders?fulfilment=unfulfilled">1</a>')
+    expect(page.body).toContain('Heather Mug (MUG): 5 left')
+    expect(page.body.match(/<rect /g)).toHaveLength(30)
+    expect(page.body).toContain(`href="/admin/orders/${old.number}"`)
+    expect(await htmlErrors(page.body)).toEqual([])
+  })
+
+  it('keeps the daily summary in step with orders as they are placed and cancelled', async () => {
+    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1000, stock: 9 }] })
+    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    const first = await placeTestOrder(shop.db, variant, { token: 'a' })
+    const second = await placeTestOrder(shop.db, variant, { token: 'b', quantity: 2 })
+    const day = first.placed_at.slice(0, 10)
+    const summary = () => shop.db.selectFrom('sales_daily').selectAll().where('day', '=', day).executeTakeFirst()
+    expect(await summary()).toEqual({ day, orders: 2, sales: first.total + second.total })
+    await cancelOrder(shop.db, second.id, { reason: 'test', baseUrl: 'http://localhost' })
+    await cancelOrder(shop.db, second.id, { reason: 'again', baseUrl: 'http://localhost' })
+    expect(await summary()).toEqual({ day, orders: 1, sales: first.total })
+  })
+})
