@@ -4,6 +4,7 @@ import { chartBars, dashboard, LOW_STOCK } from '../../modules/dashboard/dashboa
 import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { requireRole } from '../../plugins/auth.js'
 import activityRoutes from './activity.js'
+import customerRoutes from './customers.js'
 import mailboxRoutes from './mailbox.js'
 import orderRoutes from './orders.js'
 import { levelOf, rolesFor } from './permissions.js'
@@ -46,6 +47,7 @@ export default async function adminArea(app: FastifyInstance) {
   const nav: AdminNavItem[] = [
     item('/admin', 'Dashboard'),
     item('/admin/orders', 'Orders'),
+    item('/admin/customers', 'Customers'),
     item('/admin/activity', 'Activity'),
     item('/admin/security-log', 'Security log'),
   ]
@@ -67,6 +69,7 @@ export default async function adminArea(app: FastifyInstance) {
   })
 
   await app.register(orderRoutes, { nav })
+  await app.register(customerRoutes, { nav })
   await app.register(activityRoutes, { nav })
   if (!app.config.isProduction) await app.register(mailboxRoutes, { nav })
   await app.register(securityLogRoutes, { nav })

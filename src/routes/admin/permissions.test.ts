@@ -24,12 +24,15 @@ describe('the back office permission table, route by route', () => {
   let shop: TestShop
   const cookies: Partial<Record<Visitor, string>> = {}
   let number = 0
+  /** A customer account the routes act on (not the one signed in as a customer). */
+  let target = 0
 
   beforeAll(async () => {
     shop = await buildTestApp()
     await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 50 }] })
     const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
     number = (await placeTestOrder(shop.db, variant, { token: 'matrix' })).number
+    target = (await createUser(shop.db, { role: 'customer' })).id
     for (const role of ['customer', 'staff', 'owner'] as const) {
       cookies[role] = await signInAs(shop.app, await createUser(shop.db, { role }))
     }
@@ -38,7 +41,7 @@ describe('the back office permission table, route by route', () => {
 
   async function request(visitor: Visitor, route: AdminRoute) {
     const [method, pattern] = route.split(' ') as [string, string]
-    const url = pattern.replace(':number', String(number))
+    const url = pattern.replace(':number', String(number)).replace(':id', String(target))
     const cookie = cookies[visitor as Role]
     if (method === 'GET') return shop.app.inject({ url, headers: cookie ? { cookie } : {} })
     // A real form token, so a refusal is the permission check's and not the forgery check's.

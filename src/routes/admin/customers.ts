@@ -1,0 +1,84 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { formatMoney } from '../../lib/money.js'
+import { validate } from '../../lib/validation.js'
+import { customerPage, listCustomers, setCustomerAccess } from '../../modules/customers/customers.service.js'
+import { getShopSettings } from '../../modules/settings/settings.service.js'
+import { signedInUser } from '../../plugins/auth.js'
+import type { AdminNavItem } from './index.js'
+
+type IdParams = { Params: { id: string } }
+
+const customerFilter = z.object({
+  q: z.string().trim().max(100, 'Search for at most 100 characters').default(''),
+  before: z.union([z.literal(''), z.string().regex(/^[1-9]\d{0,11}$/)]).default(''),
+})
+
+/** Customers: the list and search, a customer's orders and what they spent, disabling an account (confirmed first). */
+export default async function customerRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+  const idOf = (request: FastifyRequest<IdParams>) =>
+    /^[1-9]\d{0,9}$/.test(request.params.id) ? Number(request.params.id) : 0
+  const money = async () => {
+    const shop = await getShopSettings(app.db)
+    return (minor: number) => formatMoney(minor, shop.currency, shop.locale)
+  }
+
+  app.get<{ Querystring: Record<string, string> }>('/admin/customers', async (request, reply) => {
+    const checked = validate(customerFilter, request.query)
+    const filter = checked.ok ? checked.value : customerFilter.parse({})
+    const { customers, olderThan } = checked.ok
+      ? await listCustomers(app.db, { q: filter.q, before: filter.before ? Number(filter.before) : null })
+      : { customers: [], olderThan: null }
+    const href = (before?: number) =>
+      `/admin/customers?${new URLSearchParams(Object.entries({ q: filter.q, before: before ? String(before) : '' }).filter(([, v]) => v))}`
+    return reply.code(checked.ok ? 200 : 422).render('admin/customers/index', {
+      title: 'Customers',
+      adminNav: opts.nav,
+      customers,
+      values: request.query,
+      errors: checked.ok ? {} : checked.errors,
+      olderHref: olderThan ? href(olderThan) : null,
+      newestHref: filter.before ? href() : null,
+    })
+  })
+
+  app.get<IdParams>('/admin/customers/:id', async (request, reply) => {
+    const found = await customerPage(app.db, idOf(request))
+    if (!found) return reply.callNotFound()
+    return reply.render('admin/customers/show', {
+      title: found.customer.name,
+      adminNav: opts.nav,
+      ...found,
+      money: await money(),
+    })
+  })
+
+  async function confirmPage(reply: FastifyReply, id: number) {
+    const found = await customerPage(app.db, id)
+    if (!found) return reply.callNotFound()
+    return reply.render('admin/customers/disable', {
+      title: `Disable ${found.customer.name}`,
+      adminNav: opts.nav,
+      ...found,
+    })
+  }
+
+  app.get<IdParams>('/admin/customers/:id/disablement', async (request, reply) => confirmPage(reply, idOf(request)))
+
+  const change = (enabled: boolean) => async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
+    const id = idOf(request)
+    const result = await setCustomerAccess(app.db, id, signedInUser(request), enabled)
+    if (result.kind === 'missing') return reply.callNotFound()
+    request.flash(
+      result.kind === 'refused' ? 'error' : 'success',
+      result.kind === 'refused'
+        ? result.message
+        : enabled
+          ? 'The account is enabled: they can sign in again.'
+          : 'The account is disabled and signed out everywhere.',
+    )
+    return reply.redirect(`/admin/customers/${id}`, 303)
+  }
+  app.post<IdParams>('/admin/customers/:id/disablement', change(false))
+  app.post<IdParams>('/admin/customers/:id/enablement', change(true))
+}
