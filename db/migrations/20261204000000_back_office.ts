@@ -101,12 +101,15 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('orders_fulfilment_list_idx').on('orders').columns(['fulfilment_status', 'id']).execute()
   await db.schema.createIndex('orders_placed_idx').on('orders').column('placed_at').execute()
   await sql`CREATE INDEX orders_name_idx ON orders (name COLLATE NOCASE)`.execute(db)
+  // The outbox page: sent or failed, newest first.
+  await db.schema.createIndex('outbox_emails_status_idx').on('outbox_emails').columns(['status', 'id']).execute()
   // The customer list: by role, newest first, and found by the start of a name.
   await db.schema.createIndex('users_role_list_idx').on('users').columns(['role', 'id']).execute()
   await sql`CREATE INDEX users_name_idx ON users (name COLLATE NOCASE)`.execute(db)
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('outbox_emails_status_idx').execute()
   await db.schema.dropIndex('users_name_idx').execute()
   await db.schema.dropIndex('users_role_list_idx').execute()
   await db.schema.dropIndex('orders_name_idx').execute()

@@ -69,3 +69,18 @@ export async function markFailedAttempt(
 export async function listEmails(db: Db, limit: number): Promise<OutboxEmail[]> {
   return db.selectFrom('outbox_emails').selectAll().orderBy('id', 'desc').limit(limit).execute()
 }
+
+/** The outbox newest first, of one status or all, `limit` older than `beforeId` (keyset paging). */
+export async function selectOutbox(
+  db: Db,
+  options: { status?: OutboxEmail['status']; beforeId?: number; limit: number },
+): Promise<OutboxEmail[]> {
+  let query = db.selectFrom('outbox_emails').selectAll()
+  if (options.status) query = query.where('status', '=', options.status)
+  if (options.beforeId) query = query.where('id', '<', options.beforeId)
+  return query.orderBy('id', 'desc').limit(options.limit).execute()
+}
+
+export async function selectEmail(db: Db, id: number): Promise<OutboxEmail | undefined> {
+  return db.selectFrom('outbox_emails').selectAll().where('id', '=', id).executeTakeFirst()
+}

@@ -1,11 +1,12 @@
 import { Eta } from 'eta'
-import type { Db } from '../../db/connection.js'
+import { type Db, inTransaction } from '../../db/connection.js'
 import type { OutboxEmail } from '../../db/schema.js'
 import { viewsDir } from '../../lib/paths.js'
 import { nowIso } from '../../lib/time.js'
 import { createEta } from '../../plugins/views.js'
+import { logActivity } from '../activity/activity.service.js'
 import type { ShopSettings } from '../settings/settings.service.js'
-import { insertEmail } from './mail.repository.js'
+import { insertEmail, selectEmail } from './mail.repository.js'
 
 // Emails are rare; compiling their templates each time keeps edits visible without a restart.
 const htmlTemplates = createEta(false)
@@ -52,4 +53,40 @@ export async function enqueueEmail(db: Db, request: EmailRequest): Promise<Outbo
     next_attempt_at: now,
     created_at: now,
   })
+}
+
+/**
+ * Sends an email from the outbox again, exactly as it was written, as a new
+ * outbox entry (the old one keeps its own history). Staff use it when a
+ * customer did not get a message, or after a failed delivery.
+ */
+export async function resendEmail(db: Db, id: number, actor: { id: number }): Promise<OutboxEmail | null> {
+  return inTransaction(db, async (trx) => {
+    const email = await selectEmail(trx, id)
+    if (!email) return null
+    const now = nowIso()
+    const copy = await insertEmail(trx, {
+      template: email.template,
+      to_address: email.to_address,
+      reply_to: email.reply_to,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      status: 'pending',
+      next_attempt_at: now,
+      created_at: now,
+    })
+    await logActivity(trx, {
+      actorUserId: actor.id,
+      action: 'email.resent',
+      subject: { type: 'email', id: email.id },
+      summary: `Sent “${email.subject}” to ${email.to_address} again`,
+    })
+    return copy
+  })
+}
+
+/** An email's text for a page: the signature line is "-- " by convention, and trailing spaces mean nothing there. */
+export function textForPage(text: string): string {
+  return text.replace(/[ \t]+$/gm, '')
 }

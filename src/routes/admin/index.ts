@@ -7,6 +7,7 @@ import activityRoutes from './activity.js'
 import customerRoutes from './customers.js'
 import mailboxRoutes from './mailbox.js'
 import orderRoutes from './orders.js'
+import outboxRoutes from './outbox.js'
 import { levelOf, rolesFor } from './permissions.js'
 import securityLogRoutes from './security-log.js'
 
@@ -48,6 +49,7 @@ export default async function adminArea(app: FastifyInstance) {
     item('/admin', 'Dashboard'),
     item('/admin/orders', 'Orders'),
     item('/admin/customers', 'Customers'),
+    item('/admin/outbox', 'Outbox'),
     item('/admin/activity', 'Activity'),
     item('/admin/security-log', 'Security log'),
   ]
@@ -70,6 +72,7 @@ export default async function adminArea(app: FastifyInstance) {
 
   await app.register(orderRoutes, { nav })
   await app.register(customerRoutes, { nav })
+  await app.register(outboxRoutes, { nav })
   await app.register(activityRoutes, { nav })
   if (!app.config.isProduction) await app.register(mailboxRoutes, { nav })
   await app.register(securityLogRoutes, { nav })

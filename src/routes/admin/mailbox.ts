@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { listEmails } from '../../modules/mail/mail.repository.js'
+import { textForPage } from '../../modules/mail/mail.service.js'
 import type { AdminNavItem } from './index.js'
 
 /** Development only: the emails the shop has written, newest first, with their links made clickable. */
@@ -7,8 +8,7 @@ export default async function mailboxRoutes(app: FastifyInstance, opts: { nav: A
   app.get('/admin/mailbox', async (_request, reply) => {
     const emails = (await listEmails(app.db, 50)).map((email) => ({
       ...email,
-      // The signature line is "-- " by convention; trailing spaces mean nothing on a page.
-      text: email.text.replace(/[ \t]+$/gm, ''),
+      text: textForPage(email.text),
       links: [...new Set(email.text.match(/https?:\/\/[^\s<>"]+/g) ?? [])],
     }))
     return reply.render('admin/mailbox/index', { title: 'Mailbox', adminNav: opts.nav, emails })

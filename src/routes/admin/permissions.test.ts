@@ -33,6 +33,7 @@ describe('the back office permission table, route by route', () => {
     const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
     number = (await placeTestOrder(shop.db, variant, { token: 'matrix' })).number
     target = (await createUser(shop.db, { role: 'customer' })).id
+    // The order's confirmation is the first email in the outbox: :id is 1 there too.
     for (const role of ['customer', 'staff', 'owner'] as const) {
       cookies[role] = await signInAs(shop.app, await createUser(shop.db, { role }))
     }

@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { validate } from '../../lib/validation.js'
+import { selectEmail, selectOutbox } from '../../modules/mail/mail.repository.js'
+import { resendEmail, textForPage } from '../../modules/mail/mail.service.js'
+import { signedInUser } from '../../plugins/auth.js'
+import type { AdminNavItem } from './index.js'
+
+const PER_PAGE = 50
+type IdParams = { Params: { id: string } }
+
+const outboxFilter = z.object({
+  status: z.enum(['', 'pending', 'sending', 'sent', 'failed']).default(''),
+  before: z.union([z.literal(''), z.string().regex(/^[1-9]\d{0,11}$/)]).default(''),
+})
+
+/** The outbox: every email the shop has written, sent or failed, each readable and sendable again. */
+export default async function outboxRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+  const idOf = (request: FastifyRequest<IdParams>) =>
+    /^[1-9]\d{0,11}$/.test(request.params.id) ? Number(request.params.id) : 0
+
+  app.get<{ Querystring: Record<string, string> }>('/admin/outbox', async (request, reply) => {
+    const checked = validate(outboxFilter, request.query)
+    const filter = checked.ok ? checked.value : outboxFilter.parse({})
+    const rows = checked.ok
+      ? await selectOutbox(app.db, {
+          status: filter.status || undefined,
+          beforeId: filter.before ? Number(filter.before) : undefined,
+          limit: PER_PAGE + 1,
+        })
+      : []
+    const emails = rows.slice(0, PER_PAGE)
+    const older = rows.length > PER_PAGE ? emails.at(-1)?.id : undefined
+    const href = (before?: number) =>
+      `/admin/outbox?${new URLSearchParams(Object.entries({ status: filter.status, before: before ? String(before) : '' }).filter(([, v]) => v))}`
+    return reply.code(checked.ok ? 200 : 422).render('admin/outbox/index', {
+      title: 'Outbox',
+      adminNav: opts.nav,
+      emails,
+      values: request.query,
+      errors: checked.ok ? {} : checked.errors,
+      olderHref: older ? href(older) : null,
+      newestHref: filter.before ? href() : null,
+    })
+  })
+
+  app.get<IdParams>('/admin/outbox/:id', async (request, reply) => {
+    const email = await selectEmail(app.db, idOf(request))
+    if (!email) return reply.callNotFound()
+    return reply.render('admin/outbox/show', {
+      title: email.subject,
+      adminNav: opts.nav,
+      email: { ...email, text: textForPage(email.text) },
+    })
+  })
+
+  app.post<IdParams>('/admin/outbox/:id/resend', async (request, reply) => {
+    const copy = await resendEmail(app.db, idOf(request), signedInUser(request))
+    if (!copy) return reply.callNotFound()
+    app.wakeMailWorker()
+    request.flash('success', `The email is in the outbox again, to ${copy.to_address}.`)
+    return reply.redirect(`/admin/outbox/${copy.id}`, 303)
+  })
+}
