@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely'
+import type { Insertable, Updateable } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { DiscountCodesTable } from '../../db/schema.js'
 
@@ -34,4 +34,28 @@ export async function countUse(db: Db, discountId: number, orderId: number, cust
     .values({ discount_id: discountId, order_id: orderId, customer_key: customerKey, created_at: now })
     .execute()
   return true
+}
+
+export async function selectDiscounts(db: Db) {
+  return db.selectFrom('discount_codes').selectAll().orderBy('id', 'desc').limit(500).execute()
+}
+
+export async function selectDiscount(db: Db, id: number) {
+  return db.selectFrom('discount_codes').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function updateDiscountCode(db: Db, id: number, changes: Updateable<DiscountCodesTable>): Promise<void> {
+  await db.updateTable('discount_codes').set(changes).where('id', '=', id).execute()
+}
+
+/** The orders a code was used on, newest first. */
+export async function selectDiscountUses(db: Db, discountId: number, limit: number) {
+  return db
+    .selectFrom('discount_uses as u')
+    .innerJoin('orders as o', 'o.id', 'u.order_id')
+    .select(['o.number', 'o.email', 'o.discount_total', 'o.currency', 'u.created_at'])
+    .where('u.discount_id', '=', discountId)
+    .orderBy('u.id', 'desc')
+    .limit(limit)
+    .execute()
 }

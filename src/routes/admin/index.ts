@@ -5,6 +5,7 @@ import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { requireRole } from '../../plugins/auth.js'
 import activityRoutes from './activity.js'
 import customerRoutes from './customers.js'
+import discountRoutes from './discounts.js'
 import mailboxRoutes from './mailbox.js'
 import orderRoutes from './orders.js'
 import outboxRoutes from './outbox.js'
@@ -49,6 +50,7 @@ export default async function adminArea(app: FastifyInstance) {
     item('/admin', 'Dashboard'),
     item('/admin/orders', 'Orders'),
     item('/admin/customers', 'Customers'),
+    item('/admin/discounts', 'Discount codes'),
     item('/admin/outbox', 'Outbox'),
     item('/admin/activity', 'Activity'),
     item('/admin/security-log', 'Security log'),
@@ -72,6 +74,7 @@ export default async function adminArea(app: FastifyInstance) {
 
   await app.register(orderRoutes, { nav })
   await app.register(customerRoutes, { nav })
+  await app.register(discountRoutes, { nav })
   await app.register(outboxRoutes, { nav })
   await app.register(activityRoutes, { nav })
   if (!app.config.isProduction) await app.register(mailboxRoutes, { nav })

@@ -12,12 +12,15 @@ import { ADMIN_PERMISSIONS, type AdminRoute } from './permissions.js'
 type Visitor = 'anonymous' | Role
 
 /** A body each back-office form accepts, so an allowed request does its work. */
-const BODIES: Partial<Record<AdminRoute, Record<string, string>>> = {
+const BODIES: Partial<Record<AdminRoute, Record<string, string> | ((visitor: Visitor) => Record<string, string>)>> = {
   'POST /admin/orders/:number/cancellation': { reason: 'Testing who may cancel' },
   'POST /admin/orders/:number/notes': { note: 'Testing who may write notes' },
   // The first line of the first order of a fresh shop.
   'POST /admin/orders/:number/fulfilments': { 'line-1': '1', carrier: 'Royal Mail', tracking: 'AB123' },
   'POST /admin/orders/:number/refunds': { amount: '1.00', reason: 'Testing who may refund' },
+  // Codes are unique: each visitor makes their own.
+  'POST /admin/discounts': (visitor) => ({ code: `MATRIX-${visitor}`, kind: 'percentage', value: '10' }),
+  'POST /admin/discounts/:id': (visitor) => ({ code: `MATRIX-1-${visitor}`, kind: 'percentage', value: '15' }),
 }
 
 describe('the back office permission table, route by route', () => {
@@ -33,7 +36,6 @@ describe('the back office permission table, route by route', () => {
     const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
     number = (await placeTestOrder(shop.db, variant, { token: 'matrix' })).number
     target = (await createUser(shop.db, { role: 'customer' })).id
-    // The order's confirmation is the first email in the outbox: :id is 1 there too.
     for (const role of ['customer', 'staff', 'owner'] as const) {
       cookies[role] = await signInAs(shop.app, await createUser(shop.db, { role }))
     }
@@ -42,14 +44,18 @@ describe('the back office permission table, route by route', () => {
 
   async function request(visitor: Visitor, route: AdminRoute) {
     const [method, pattern] = route.split(' ') as [string, string]
-    const url = pattern.replace(':number', String(number)).replace(':id', String(target))
+    // :id is a customer, a discount code (the demo shop's first) or an email (the order's confirmation).
+    const id = pattern.startsWith('/admin/customers') ? target : 1
+    const url = pattern.replace(':number', String(number)).replace(':id', String(id))
     const cookie = cookies[visitor as Role]
     if (method === 'GET') return shop.app.inject({ url, headers: cookie ? { cookie } : {} })
     // A real form token, so a refusal is the permission check's and not the forgery check's.
     const token = cookie
       ? csrfTokenIn((await shop.app.inject({ url: '/contact', headers: { cookie } })).body)
       : undefined
-    return postForm(shop.app, url, { ...BODIES[route], ...(token ? { _csrf: token } : {}) }, cookie ? { cookie } : {})
+    const body = BODIES[route]
+    const fields = typeof body === 'function' ? body(visitor) : body
+    return postForm(shop.app, url, { ...fields, ...(token ? { _csrf: token } : {}) }, cookie ? { cookie } : {})
   }
 
   const routes = Object.entries(ADMIN_PERMISSIONS) as [AdminRoute, 'staff' | 'owner'][]
