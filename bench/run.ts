@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --products 1000,100000 [--duration 5] [--rounds 3]`
+ * `npm run bench -- --products 1000,100000 [--orders 1000000] [--duration 5] [--rounds 3]`
  *
  * Seeds (or reuses) one database per catalogue size, starts the built production
  * server and a hello-world Fastify pinned to CPU 0, drives both with wrk pinned
@@ -20,6 +20,8 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { gzipSync } from 'node:zlib'
 import Database from 'better-sqlite3'
+import { hashPassword } from '../src/modules/accounts/password.js'
+import { currentTotpCode, generateTotpSecret } from '../src/modules/accounts/totp.js'
 
 // ---- What is measured (edit here) -------------------------------------------
 
@@ -27,13 +29,18 @@ import Database from 'better-sqlite3'
 const FILTERED_LISTING_PATH = '/products?in_stock=1&sort=price_asc'
 
 /** The pages, in table order. `product` and `search` are built from the catalogue in the database. */
-const PAGES = ['home', 'listing', 'filtered', 'product', 'search', 'sitemap'] as const
+const SHOP_PAGES = ['home', 'listing', 'filtered', 'product', 'search', 'sitemap'] as const
+/** The back office, measured signed in as staff when there are orders (--orders): `admin-order` and `admin-search` come from the orders. */
+const ADMIN_PAGES = ['dashboard', 'admin-orders', 'admin-search', 'admin-order'] as const
+const PAGES = [...SHOP_PAGES, ...ADMIN_PAGES] as const
 type PageName = (typeof PAGES)[number]
 const FIXED_PATHS: Partial<Record<PageName, string>> = {
   home: '/',
   listing: '/products',
   filtered: FILTERED_LISTING_PATH,
   sitemap: '/sitemap.xml',
+  dashboard: '/admin',
+  'admin-orders': '/admin/orders',
 }
 
 const DEFAULT_CONNECTIONS = [50, 10]
@@ -52,14 +59,17 @@ const dataDir = join(root, 'bench', '.data')
 
 // ---- Command line -------------------------------------------------------------
 
-const USAGE = `Usage: npm run bench -- [--products 1000[,100000]] [--duration 5] [--rounds 3]
-                       [--pages home,listing,filtered,product,search,sitemap,/any/path]
+const USAGE = `Usage: npm run bench -- [--products 1000[,100000]] [--orders 1000000] [--duration 5] [--rounds 3]
+                       [--pages home,listing,filtered,product,search,sitemap,dashboard,admin-orders,admin-search,admin-order,/any/path]
                        [--connections 50,10] [--gzip] [--page-cache on|off]
 
   --products     catalogue sizes, comma-separated (default 1000); one table per size
+  --orders       orders to seed as well (default 0); with orders, the back-office pages are measured too,
+                 signed in as a staff member (the seed takes under 5 minutes for 1,000,000)
   --duration     seconds per wrk burst (default 5)
   --rounds       rounds per page and connection count; each is a hello burst then a page burst (default 3)
-  --pages        page names, or literal paths starting with /, to measure (default: all six)
+  --pages        page names, or literal paths starting with /, to measure (default: the six shop pages,
+                 and the four back-office pages when there are orders)
   --connections  wrk connection counts, comma-separated (default 50,10)
   --gzip         send Accept-Encoding: gzip, as browsers do (default: no compression)
   --page-cache   on (default, as in production): anonymous pages are served from memory after their
@@ -69,6 +79,7 @@ class UsageError extends Error {}
 
 interface Options {
   sizes: number[]
+  orders: number
   duration: number
   rounds: number
   pages: string[]
@@ -84,9 +95,10 @@ function parseOptions(argv: string[]): Options {
     allowPositionals: false,
     options: {
       products: { type: 'string', default: '1000' },
+      orders: { type: 'string', default: '0' },
       duration: { type: 'string', default: '5' },
       rounds: { type: 'string', default: '3' },
-      pages: { type: 'string', default: PAGES.join(',') },
+      pages: { type: 'string' },
       connections: { type: 'string', default: DEFAULT_CONNECTIONS.join(',') },
       gzip: { type: 'boolean', default: false },
       'page-cache': { type: 'string', default: 'on' },
@@ -104,7 +116,8 @@ function parseOptions(argv: string[]): Options {
         throw new UsageError(`--${name} takes whole numbers of at least ${min}, comma-separated (got "${raw}")`)
       return Number(text)
     })
-  const pages = values.pages.split(',').map((p) => p.trim())
+  const [orders] = list('orders', values.orders, 0)
+  const pages = (values.pages ?? (orders ? PAGES : SHOP_PAGES).join(',')).split(',').map((p) => p.trim())
   for (const page of pages) {
     if (!page.startsWith('/') && !(PAGES as readonly string[]).includes(page))
       throw new UsageError(`--pages: unknown page "${page}"; use ${PAGES.join(', ')} or a path starting with /`)
@@ -115,6 +128,7 @@ function parseOptions(argv: string[]): Options {
   const [rounds] = list('rounds', values.rounds, 1)
   return {
     sizes: [...new Set(list('products', values.products, 0))].sort((a, b) => a - b),
+    orders: orders ?? 0,
     duration: duration ?? 5,
     rounds: rounds ?? 3,
     pages,
@@ -248,6 +262,77 @@ function get(url: string, headers: Record<string, string> = {}): Promise<Fetched
   })
 }
 
+/** Sends a form as a browser does (urlencoded, this site's Origin); answers with status, headers and body. */
+function postForm(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Fetched> {
+  const body = new URLSearchParams(fields).toString()
+  return new Promise((done, fail) => {
+    const request = http.request(
+      url,
+      {
+        method: 'POST',
+        timeout: 30_000,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': String(Buffer.byteLength(body)),
+          origin: new URL(url).origin,
+          ...headers,
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = []
+        response.on('data', (chunk: Buffer) => chunks.push(chunk))
+        response.on('end', () =>
+          done({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+        )
+        response.on('error', fail)
+      },
+    )
+    request.on('timeout', () => request.destroy(new Error(`POST ${url} timed out`)))
+    request.on('error', fail)
+    request.end(body)
+  })
+}
+
+const sidOf = (response: Fetched) => /\bsid=[^;]+/.exec([response.headers['set-cookie'] ?? []].flat().join('\n'))?.[0]
+
+/**
+ * A staff member's session for the back-office pages: a staff account with
+ * two-factor sign-in is added to the database, then signs in through the
+ * real forms, code and all. Returns the Cookie header value.
+ */
+async function staffCookie(origin: string, file: string): Promise<string> {
+  const email = `bench-${randomBytes(4).toString('hex')}@example.com`
+  const password = randomBytes(12).toString('base64url')
+  const secret = generateTotpSecret()
+  const now = new Date().toISOString()
+  const db = new Database(file)
+  try {
+    db.prepare(
+      `insert into users (email, name, password_hash, role, email_verified_at, totp_secret, totp_enabled_at, created_at, updated_at)
+       values (?, 'Bench Staff', ?, 'staff', ?, ?, ?, ?, ?)`,
+    ).run(email, await hashPassword(password, { ln: 10, r: 8, p: 1 }), now, secret, now, now, now)
+  } finally {
+    db.close()
+  }
+  const first = await postForm(`${origin}/login`, { email, password })
+  let cookie = sidOf(first)
+  if (first.status !== 303 || !cookie) throw new Error(`the bench's staff sign-in answered HTTP ${first.status}`)
+  if (first.headers.location === '/login/two-factor') {
+    const page = await get(`${origin}/login/two-factor`, { cookie })
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.body.toString('utf8'))?.[1] ?? ''
+    const second = await postForm(
+      `${origin}/login/two-factor`,
+      { code: currentTotpCode(secret, Date.now()), _csrf: token },
+      { cookie },
+    )
+    cookie = sidOf(second) ?? cookie
+    if (second.status !== 303) throw new Error(`the bench's two-factor step answered HTTP ${second.status}`)
+  }
+  const admin = await get(`${origin}/admin`, { cookie })
+  if (admin.status !== 200) throw new Error(`signed in as staff, /admin answered HTTP ${admin.status}`)
+  return cookie
+}
+
 async function waitUntilReady(url: string, child: ChildProcess, logFile: string, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
@@ -274,6 +359,11 @@ function tail(file: string, lines = 20): string {
 
 interface Catalogue {
   products: number
+  orders: number
+  /** Random order numbers, for the order-page burst. */
+  orderNumbers: number[]
+  /** The start of a customer's email address that several orders share, for the order search. */
+  orderSearch: string | null
   slugs: string[]
   /** The product page measured for size: the first active product by id, the same every run. */
   sampleSlug: string | null
@@ -284,7 +374,16 @@ function readCatalogue(file: string): Catalogue {
   const db = new Database(file, { readonly: true, fileMustExist: true })
   try {
     const table = db.prepare("select 1 from sqlite_master where type = 'table' and name = 'products'").get()
-    if (!table) return { products: 0, slugs: [], sampleSlug: null, searchWord: null }
+    if (!table)
+      return {
+        products: 0,
+        orders: 0,
+        orderNumbers: [],
+        orderSearch: null,
+        slugs: [],
+        sampleSlug: null,
+        searchWord: null,
+      }
     const { n } = db.prepare('select count(*) as n from products').get() as { n: number }
     const slugs = (
       db.prepare("select slug from products where status = 'active' order by random() limit ?").all(PRODUCT_SAMPLE) as {
@@ -294,7 +393,26 @@ function readCatalogue(file: string): Catalogue {
     const first = db.prepare("select slug, title from products where status = 'active' order by id limit 1").get() as
       | { slug: string; title: string }
       | undefined
-    return { products: n, slugs, sampleSlug: first?.slug ?? null, searchWord: first ? searchWordOf(first.title) : null }
+    const orders = (db.prepare('select count(*) as n from orders').get() as { n: number }).n
+    const orderNumbers = orders
+      ? (
+          db
+            .prepare('select number from orders where id in (select abs(random()) % ? + 1 from orders limit ?)')
+            .all(orders, PRODUCT_SAMPLE) as { number: number }[]
+        ).map((row) => row.number)
+      : []
+    const someone = db.prepare('select email from orders where id = ?').get(Math.ceil(orders / 2)) as
+      | { email: string }
+      | undefined
+    return {
+      products: n,
+      orders,
+      orderNumbers,
+      orderSearch: someone ? (someone.email.split('@')[0] ?? null) : null,
+      slugs,
+      sampleSlug: first?.slug ?? null,
+      searchWord: first ? searchWordOf(first.title) : null,
+    }
   } finally {
     db.close()
   }
@@ -308,6 +426,8 @@ function searchWordOf(title: string): string | null {
 }
 
 let productsOptionKnown: boolean | undefined
+/** How long each database took to seed in this run (absent when reused). */
+const seedSeconds = new Map<string, number>()
 
 /**
  * Whether the seed CLI takes --products yet. Its parser is strict, so an unknown
@@ -322,14 +442,16 @@ async function seedTakesProducts(env: NodeJS.ProcessEnv): Promise<boolean> {
   return productsOptionKnown
 }
 
-async function prepareDatabase(size: number): Promise<{ file: string; mediaDir: string }> {
-  const file = join(dataDir, `shop-${size}.sqlite`)
+async function prepareDatabase(size: number, orders: number): Promise<{ file: string; mediaDir: string }> {
+  const file = join(dataDir, orders ? `shop-${size}-${orders}.sqlite` : `shop-${size}.sqlite`)
   const mediaDir = join(dataDir, `media-${size}`)
   mkdirSync(mediaDir, { recursive: true })
   if (existsSync(file)) {
-    const { products } = readCatalogue(file)
-    if (products >= size) {
-      log(`Reusing ${relative(root, file)} (${products.toLocaleString('en')} products).`)
+    const found = readCatalogue(file)
+    if (found.products >= size && found.orders >= orders) {
+      log(
+        `Reusing ${relative(root, file)} (${found.products.toLocaleString('en')} products, ${found.orders.toLocaleString('en')} orders).`,
+      )
       return { file, mediaDir }
     }
   }
@@ -343,12 +465,16 @@ async function prepareDatabase(size: number): Promise<{ file: string; mediaDir: 
   }
   const args = ['tsx', 'src/cli/seed.ts']
   if (await seedTakesProducts(env)) args.push('--products', String(size))
+  if (orders) args.push('--orders', String(orders))
   log(`Seeding ${relative(root, file)}: npx ${args.join(' ')}`)
   const started = Date.now()
   const code = await runAttached('npx', args, env)
   if (code !== 0) throw new Error(`seeding ${relative(root, file)} failed (exit code ${code})`)
-  const { products } = readCatalogue(file)
-  log(`  seeded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${products.toLocaleString('en')} products`)
+  const { products, orders: seeded } = readCatalogue(file)
+  seedSeconds.set(file, (Date.now() - started) / 1000)
+  log(
+    `  seeded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${products.toLocaleString('en')} products, ${seeded.toLocaleString('en')} orders`,
+  )
   if (products < size)
     log(`  ⚠ ${products.toLocaleString('en')} products, fewer than the ${size.toLocaleString('en')} asked for`)
   return { file, mediaDir }
@@ -447,11 +573,14 @@ function parseWrk(output: string): WrkResult {
 interface Burst {
   url: string
   script?: string
+  /** Extra request headers (the staff session cookie for back-office pages). */
+  headers?: string[]
 }
 
 async function wrk(burst: Burst, connections: number, seconds: number, gzip: boolean): Promise<WrkResult> {
   const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '--timeout', '10s']
   if (gzip) args.push('-H', 'Accept-Encoding: gzip')
+  for (const header of burst.headers ?? []) args.push('-H', header)
   if (burst.script) args.push('-s', burst.script)
   args.push(burst.url)
   const [command, full] = pinned(CLIENT_CPU, [WRK, ...args])
@@ -460,12 +589,12 @@ async function wrk(burst: Burst, connections: number, seconds: number, gzip: boo
   return parseWrk(result.stdout)
 }
 
-function writePathsScript(size: number, paths: string[]): string {
-  const file = join(dataDir, `paths-${size}.lua`)
+function writePathsScript(name: string, paths: string[]): string {
+  const file = join(dataDir, `paths-${name}.lua`)
   const quoted = paths.map((p) => `  ${JSON.stringify(p)},`).join('\n')
   writeFileSync(
     file,
-    `-- Generated by bench/run.ts: each request asks for one of ${paths.length} random active products.
+    `-- Generated by bench/run.ts: each request asks for one of ${paths.length} random pages.
 local paths = {
 ${quoted}
 }
@@ -487,29 +616,63 @@ interface Target {
   burst?: Burst
   /** One URL to ask once before measuring, for its status. */
   probe?: string
+  /** Headers for the probe (the staff session cookie). */
+  headers?: Record<string, string>
   skip?: string
 }
 
-function targetsFor(options: Options, size: number, origin: string, catalogue: Catalogue): Target[] {
+function targetsFor(
+  options: Options,
+  size: number,
+  origin: string,
+  catalogue: Catalogue,
+  staff: string | null,
+): Target[] {
   return options.pages.map((page): Target => {
-    if (page.startsWith('/')) return { name: page, shown: page, burst: { url: origin + page }, probe: origin + page }
+    const admin = (ADMIN_PAGES as readonly string[]).includes(page) || page.startsWith('/admin')
+    if (admin && !staff) return { name: page, shown: FIXED_PATHS[page as PageName] ?? page, skip: 'no staff session' }
+    // Back-office pages are asked for as a signed-in staff member.
+    const headers = admin && staff ? { cookie: staff } : undefined
+    const burst = (url: string, script?: string): Burst => ({
+      url,
+      ...(script ? { script } : {}),
+      ...(headers ? { headers: [`Cookie: ${headers.cookie}`] } : {}),
+    })
+    const plain = (path: string, shown = path): Target => ({
+      name: page,
+      shown,
+      burst: burst(origin + path),
+      probe: origin + path,
+      ...(headers ? { headers } : {}),
+    })
+    const random = (paths: string[], shown: string, script: string): Target => ({
+      name: page,
+      shown,
+      burst: burst(`${origin}/`, writePathsScript(script, paths)),
+      probe: origin + (paths[0] ?? '/'),
+      ...(headers ? { headers } : {}),
+    })
+    if (page.startsWith('/')) return plain(page)
     const fixed = FIXED_PATHS[page as PageName]
-    if (fixed) return { name: page, shown: fixed, burst: { url: origin + fixed }, probe: origin + fixed }
+    if (fixed) return plain(fixed)
     if (page === 'product') {
       if (catalogue.slugs.length === 0) return { name: page, shown: '/products/…', skip: 'no active products' }
       const paths = catalogue.slugs.map((slug) => `/products/${encodeURIComponent(slug)}`)
-      return {
-        name: page,
-        shown: `/products/… (${paths.length.toLocaleString('en')} random)`,
-        burst: { url: `${origin}/`, script: writePathsScript(size, paths) },
-        probe: origin + (paths[0] ?? '/'),
-      }
+      return random(paths, `/products/… (${paths.length.toLocaleString('en')} random)`, `products-${size}`)
+    }
+    if (page === 'admin-order') {
+      if (catalogue.orderNumbers.length === 0) return { name: page, shown: '/admin/orders/…', skip: 'no orders' }
+      const paths = catalogue.orderNumbers.map((n) => `/admin/orders/${n}`)
+      return random(paths, `/admin/orders/… (${paths.length.toLocaleString('en')} random)`, `orders-${size}`)
+    }
+    if (page === 'admin-search') {
+      if (!catalogue.orderSearch) return { name: page, shown: '/admin/orders?q=…', skip: 'no orders' }
+      return plain(`/admin/orders?q=${encodeURIComponent(catalogue.orderSearch)}`)
     }
     // search
     if (!catalogue.searchWord)
       return { name: page, shown: '/search?q=…', skip: 'no active products to take a word from' }
-    const path = `/search?q=${encodeURIComponent(catalogue.searchWord)}`
-    return { name: page, shown: path, burst: { url: origin + path }, probe: origin + path }
+    return plain(`/search?q=${encodeURIComponent(catalogue.searchWord)}`)
   })
 }
 
@@ -550,7 +713,7 @@ async function measure(
     let status: number | undefined
     if (target.probe) {
       try {
-        status = (await get(target.probe)).status
+        status = (await get(target.probe, target.headers)).status
       } catch (err) {
         log(`  ${label(target)}: ${(err as Error).message}`)
       }
@@ -821,7 +984,7 @@ async function main() {
   log(`About ${Math.ceil(minutes)} min of measuring after seeding and building.`)
 
   const databases = new Map<number, { file: string; mediaDir: string }>()
-  for (const size of options.sizes) databases.set(size, await prepareDatabase(size))
+  for (const size of options.sizes) databases.set(size, await prepareDatabase(size, options.orders))
 
   log('Building: npm run -s build')
   if ((await runAttached('npm', ['run', '-s', 'build'], process.env)) !== 0) throw new Error('npm run build failed')
@@ -840,7 +1003,16 @@ async function main() {
     const shop = await startShop(size, db.file, db.mediaDir, options.pageCache)
     try {
       const helloRates = new Map<number, number[]>()
-      const rows = await measure(targetsFor(options, size, shop.origin, catalogue), helloBurst, options, helloRates)
+      const wantsStaff = options.pages.some(
+        (p) => (ADMIN_PAGES as readonly string[]).includes(p) || p.startsWith('/admin'),
+      )
+      const staff = wantsStaff ? await staffCookie(shop.origin, db.file) : null
+      const rows = await measure(
+        targetsFor(options, size, shop.origin, catalogue, staff),
+        helloBurst,
+        options,
+        helloRates,
+      )
       results.set(size, rows)
       const baseline = options.connections
         .map((c) => `${fmtInt(median(helloRates.get(c) ?? []))} req/s at ${c} connections`)
@@ -853,7 +1025,10 @@ async function main() {
         [
           `## ${size.toLocaleString('en')} products`,
           '',
-          `Catalogue: ${catalogue.products.toLocaleString('en')} products in the database${catalogue.searchWord ? `; search word “${catalogue.searchWord}”` : ''}. ` +
+          `Catalogue: ${catalogue.products.toLocaleString('en')} products and ${catalogue.orders.toLocaleString('en')} orders in the database` +
+            `${seedSeconds.has(db.file) ? ` (seeded in ${(seedSeconds.get(db.file) ?? 0).toFixed(1)} s)` : ''}` +
+            `${catalogue.searchWord ? `; search word “${catalogue.searchWord}”` : ''}` +
+            `${catalogue.orderSearch ? `; order search “${catalogue.orderSearch}”` : ''}. ` +
             `Hello-world baseline (median): ${baseline || '—'}.`,
           '',
           table(rows),

@@ -96,6 +96,35 @@ export async function up(db: Kysely<any>): Promise<void> {
       SELECT substr(placed_at, 1, 10), count(*), sum(total) FROM orders WHERE cancelled_at IS NULL GROUP BY 1`.execute(db)
   }
 
+  // The dashboard's "waiting" figures, kept by triggers: each change to an order moves a count by
+  // (matches now) - (matched before), so reading them never counts orders.
+  await db.schema
+    .createTable('order_counts')
+    .addColumn('name', 'varchar(40)', (col) => col.primaryKey())
+    .addColumn('n', 'integer', (col) => col.notNull().defaultTo(0))
+    .execute()
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
+    const counted = (row: 'new' | 'old') => ({
+      awaiting_payment: `(${row}.payment_status = 'pending' AND ${row}.cancelled_at IS NULL)`,
+      to_send: `(${row}.fulfilment_status IN ('unfulfilled', 'partially_fulfilled') AND ${row}.cancelled_at IS NULL
+        AND (${row}.payment_status = 'paid' OR ${row}.payment_method = 'pay_on_pickup'))`,
+    })
+    for (const [name, condition] of Object.entries(counted('new'))) {
+      await sql`INSERT INTO order_counts (name, n) SELECT ${name}, count(*) FROM orders new WHERE ${sql.raw(condition)}`.execute(db)
+    }
+    const change = (plus: 'new' | null, minus: 'old' | null) =>
+      Object.keys(counted('new'))
+        .map((name) => {
+          const up = plus ? counted(plus)[name as 'to_send'] : '0'
+          const down = minus ? counted(minus)[name as 'to_send'] : '0'
+          return `UPDATE order_counts SET n = n + ${up} - ${down} WHERE name = '${name}';`
+        })
+        .join('\n')
+    await sql.raw(`CREATE TRIGGER orders_counts_insert AFTER INSERT ON orders BEGIN ${change('new', null)} END`).execute(db)
+    await sql.raw(`CREATE TRIGGER orders_counts_update AFTER UPDATE ON orders BEGIN ${change('new', 'old')} END`).execute(db)
+    await sql.raw(`CREATE TRIGGER orders_counts_delete AFTER DELETE ON orders BEGIN ${change(null, 'old')} END`).execute(db)
+  }
+
   // The order list: newest first, by status, by name (case-insensitive prefix).
   await db.schema.createIndex('orders_payment_list_idx').on('orders').columns(['payment_status', 'id']).execute()
   await db.schema.createIndex('orders_fulfilment_list_idx').on('orders').columns(['fulfilment_status', 'id']).execute()
@@ -119,6 +148,8 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TRIGGER IF EXISTS orders_sales_insert`.execute(db)
   await sql`DROP TRIGGER IF EXISTS orders_sales_cancel`.execute(db)
   await db.schema.dropIndex('variants_low_stock_idx').execute()
+  for (const event of ['insert', 'update', 'delete']) await sql.raw(`DROP TRIGGER IF EXISTS orders_counts_${event}`).execute(db)
+  await db.schema.dropTable('order_counts').execute()
   await db.schema.dropTable('sales_daily').execute()
   await db.schema.alterTable('orders').dropColumn('payment_provider_ref').execute()
   await db.schema.dropTable('refunds').execute()

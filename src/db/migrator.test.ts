@@ -26,6 +26,7 @@ const ALL_TABLES = [
   'fulfilment_lines',
   'fulfilments',
   'images',
+  'order_counts',
   'order_events',
   'order_lines',
   'orders',

@@ -35,6 +35,7 @@ export interface Database {
   fulfilment_lines: FulfilmentLinesTable
   refunds: RefundsTable
   sales_daily: SalesDailyTable
+  order_counts: OrderCountsTable
   discount_codes: DiscountCodesTable
   discount_uses: DiscountUsesTable
   addresses: AddressesTable
@@ -333,6 +334,12 @@ export interface SalesDailyTable {
   day: string
   orders: number
   sales: number
+}
+
+/** Running counts of orders in a state (awaiting_payment, to_send); kept by triggers on orders. */
+export interface OrderCountsTable {
+  name: string
+  n: number
 }
 
 /** A parcel sent for an order. */

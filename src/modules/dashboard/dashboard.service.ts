@@ -5,8 +5,8 @@ const DAY_MS = 86_400_000
 export const LOW_STOCK = 5
 
 /**
- * The dashboard's figures, each from an index or the daily summary (never a
- * scan of all orders): sales and order counts for today and the last 7 and
+ * The dashboard's figures, each from an index or a summary kept by triggers
+ * (never a count of all orders): sales and order counts for today and the last 7 and
  * 30 days, orders waiting for payment or to be sent, low-stock variants,
  * the newest orders, and the 30 days for the chart.
  */
@@ -24,21 +24,8 @@ export async function dashboard(db: Db, now = new Date()) {
       sales: 0,
     })
 
-  const [awaitingPayment, toSend, lowStock, recent] = await Promise.all([
-    db
-      .selectFrom('orders')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('payment_status', '=', 'pending')
-      .where('cancelled_at', 'is', null)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('orders')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('fulfilment_status', 'in', ['unfulfilled', 'partially_fulfilled'])
-      .where('cancelled_at', 'is', null)
-      // Paid, or paid on collection: ready to go.
-      .where((eb) => eb.or([eb('payment_status', '=', 'paid'), eb('payment_method', '=', 'pay_on_pickup')]))
-      .executeTakeFirstOrThrow(),
+  const [counts, lowStock, recent] = await Promise.all([
+    db.selectFrom('order_counts').select(['name', 'n']).execute(),
     db
       .selectFrom('variants as v')
       .innerJoin('products as p', 'p.id', 'v.product_id')
@@ -70,8 +57,8 @@ export async function dashboard(db: Db, now = new Date()) {
     today: total(1),
     week: total(7),
     month: total(30),
-    awaitingPayment: Number(awaitingPayment.n),
-    toSend: Number(toSend.n),
+    awaitingPayment: counts.find((c) => c.name === 'awaiting_payment')?.n ?? 0,
+    toSend: counts.find((c) => c.name === 'to_send')?.n ?? 0,
     lowStock,
     recent,
     series,

@@ -34,9 +34,12 @@ describe('demo data', () => {
 })
 
 describe('parseSeedArgs', () => {
-  it('gives every size its default and reads --products', () => {
-    expect(parseSeedArgs([])).toEqual({ products: 60 })
-    expect(parseSeedArgs(['--products', '100000'])).toEqual({ products: 100000 })
+  it('gives every size its default and reads --products and --orders', () => {
+    expect(parseSeedArgs([])).toEqual({ products: 60, orders: 0 })
+    expect(parseSeedArgs(['--products', '100000', '--orders', '1000000'])).toEqual({
+      products: 100000,
+      orders: 1000000,
+    })
     expect(() => parseSeedArgs(['--products', 'many'])).toThrow(/--products takes a whole number from 0 to 1,000,000/)
   })
   it('names an option no seeder declares, and the options there are', () => {

@@ -9,6 +9,7 @@ import { insertDiscountCode, selectDiscountByCode } from '../discounts/discounts
 import { saveAddress } from '../orders/orders.repository.js'
 import { isUnconfigured, type ShopSettings, setMissingShopSettings } from '../settings/settings.service.js'
 import { catalogueSeeder } from './catalogue.seed.js'
+import { ordersSeeder } from './orders.seed.js'
 
 /** A size option a seeder takes on the command line, such as --products 100000. */
 export interface SeedOption {
@@ -152,7 +153,7 @@ const discountsSeeder: Seeder = {
 }
 
 /** Every module's demo data, in the order they depend on each other. */
-export const seeders: Seeder[] = [settingsSeeder, accountsSeeder, catalogueSeeder, discountsSeeder]
+export const seeders: Seeder[] = [settingsSeeder, accountsSeeder, catalogueSeeder, discountsSeeder, ordersSeeder]
 
 export async function seedDemo(db: Db, context: Partial<SeedContext> & { mediaDir: string }): Promise<void> {
   const full: SeedContext = { sizes: {}, progress: silentProgress, scrypt: RECOMMENDED_SCRYPT, ...context }

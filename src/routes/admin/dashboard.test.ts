@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { cancelOrder } from '../../modules/orders/order-changes.js'
+import { cancelOrder, markOrderPaid } from '../../modules/orders/order-changes.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
 import { createUser, signInAs } from '../../testing/factories.js'
@@ -73,5 +73,40 @@ describe('the dashboard', () => {
     await cancelOrder(shop.db, second.id, { reason: 'test', baseUrl: 'http://localhost' })
     await cancelOrder(shop.db, second.id, { reason: 'again', baseUrl: 'http://localhost' })
     expect(await summary()).toEqual({ day, orders: 1, sales: first.total })
+  })
+
+  it('keeps the waiting counts equal to counting the orders, through payment, sending and cancelling', async () => {
+    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1000, stock: 20 }] })
+    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    const counted = async () => {
+      const stored = await shop.db.selectFrom('order_counts').select(['name', 'n']).orderBy('name').execute()
+      const orders = await shop.db.selectFrom('orders').selectAll().execute()
+      const awaiting = orders.filter((o) => o.payment_status === 'pending' && !o.cancelled_at).length
+      const toSend = orders.filter(
+        (o) =>
+          ['unfulfilled', 'partially_fulfilled'].includes(o.fulfilment_status) &&
+          !o.cancelled_at &&
+          (o.payment_status === 'paid' || o.payment_method === 'pay_on_pickup'),
+      ).length
+      expect(stored).toEqual([
+        { name: 'awaiting_payment', n: awaiting },
+        { name: 'to_send', n: toSend },
+      ])
+      return { awaiting, toSend }
+    }
+    const a = await placeTestOrder(shop.db, variant, { token: 'a' })
+    await placeTestOrder(shop.db, variant, { token: 'b', details: { paymentMethod: 'pay_on_pickup' } })
+    const c = await placeTestOrder(shop.db, variant, { token: 'c' })
+    expect(await counted()).toEqual({ awaiting: 3, toSend: 1 })
+    await markOrderPaid(shop.db, a.id, { baseUrl: 'http://localhost' })
+    expect(await counted()).toEqual({ awaiting: 2, toSend: 2 })
+    await shop.db.updateTable('orders').set({ fulfilment_status: 'fulfilled' }).where('id', '=', a.id).execute()
+    await cancelOrder(shop.db, c.id, { reason: 'test', baseUrl: 'http://localhost' })
+    expect(await counted()).toEqual({ awaiting: 1, toSend: 1 })
+    await shop.db.deleteFrom('order_events').execute()
+    await shop.db.deleteFrom('order_lines').execute()
+    await shop.db.deleteFrom('discount_uses').execute()
+    await shop.db.deleteFrom('orders').execute()
+    expect(await counted()).toEqual({ awaiting: 0, toSend: 0 })
   })
 })
