@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { paginate } from './pagination.js'
+import { keysetLinks, keysetPage, paginate } from './pagination.js'
 
 const href = (n: number) => (n === 1 ? '/things' : `/things?page=${n}`)
 
@@ -24,5 +24,24 @@ describe('paginate', () => {
 
   it('counts an empty listing as one page', () => {
     expect(paginate({ page: 1, perPage: 10, total: 0, href })).toMatchObject({ totalPages: 1, prev: null, next: null })
+  })
+})
+
+describe('keyset pages', () => {
+  it('shows a page of rows and continues below the last one when there are more', () => {
+    const rows = [{ id: 9 }, { id: 7 }, { id: 4 }]
+    expect(keysetPage(rows, 2)).toEqual({ items: [{ id: 9 }, { id: 7 }], olderThan: 7 })
+    expect(keysetPage(rows, 3)).toEqual({ items: rows, olderThan: null })
+  })
+
+  it('links to older rows and back to the newest, keeping only the filters that are set', () => {
+    expect(keysetLinks('/admin/orders', { q: 'ada', payment: '' }, 7, '')).toEqual({
+      olderHref: '/admin/orders?q=ada&before=7',
+      newestHref: null,
+    })
+    expect(keysetLinks('/admin/orders', { q: '' }, null, '12')).toEqual({
+      olderHref: null,
+      newestHref: '/admin/orders',
+    })
   })
 })

@@ -45,3 +45,31 @@ export function paginate(options: {
     items,
   }
 }
+
+/**
+ * A newest-first page fetched by keyset (`perPage + 1` rows with ids below a
+ * cursor): the rows to show, and the id to continue below when there are more.
+ */
+export function keysetPage<T extends { id: number }>(
+  rows: T[],
+  perPage: number,
+): { items: T[]; olderThan: number | null } {
+  const items = rows.slice(0, perPage)
+  return { items, olderThan: rows.length > perPage ? (items.at(-1)?.id ?? null) : null }
+}
+
+/** The links of a keyset list, keeping its filters: to older rows, and back to the newest once paged. */
+export function keysetLinks(
+  path: string,
+  filters: Record<string, string>,
+  olderThan: number | null | undefined,
+  before: string,
+): { olderHref: string | null; newestHref: string | null } {
+  const href = (cursor?: number) => {
+    const query = new URLSearchParams(
+      Object.entries({ ...filters, before: cursor ? String(cursor) : '' }).filter(([, value]) => value),
+    ).toString()
+    return query ? `${path}?${query}` : path
+  }
+  return { olderHref: olderThan ? href(olderThan) : null, newestHref: before ? href() : null }
+}

@@ -1,5 +1,6 @@
-import { sql } from 'kysely'
 import { type Db, inTransaction } from '../../db/connection.js'
+import { startsWith } from '../../db/prefix-search.js'
+import { keysetPage } from '../../lib/pagination.js'
 import { nowIso } from '../../lib/time.js'
 import { updateUser } from '../accounts/users.repository.js'
 import { logActivity } from '../activity/activity.service.js'
@@ -30,23 +31,14 @@ export async function listCustomers(db: Db, options: { q: string; before: number
     ])
     .where('u.role', '=', 'customer')
   const q = options.q.trim()
-  if (q) {
-    const lower = q.toLowerCase()
-    const prefix = `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    query = query.where((eb) =>
-      eb.or([
-        eb.and([eb('u.email', '>=', lower), eb('u.email', '<', `${lower}\uffff`)]),
-        sql<boolean>`u.name like ${prefix} escape '\\'`,
-      ]),
-    )
-  }
+  if (q) query = query.where(startsWith(q, { email: 'u.email', name: 'u.name' }))
   if (options.before) query = query.where('u.id', '<', options.before)
   const rows = await query
     .orderBy('u.id', 'desc')
     .limit(CUSTOMERS_PER_PAGE + 1)
     .execute()
-  const customers = rows.slice(0, CUSTOMERS_PER_PAGE)
-  return { customers, olderThan: rows.length > CUSTOMERS_PER_PAGE ? (customers.at(-1)?.id ?? null) : null }
+  const page = keysetPage(rows, CUSTOMERS_PER_PAGE)
+  return { customers: page.items, olderThan: page.olderThan }
 }
 
 /** A customer with their orders (newest first) and what they have spent: paid orders, less refunds. */

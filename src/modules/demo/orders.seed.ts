@@ -1,5 +1,4 @@
 import { sql } from 'kysely'
-import type { Db } from '../../db/connection.js'
 import type { Seeder } from './demo.seed.js'
 
 /** Orders made per transaction: large enough to be quick, small enough to show progress. */

@@ -1,7 +1,7 @@
-import { type ExpressionBuilder, sql } from 'kysely'
 import { z } from 'zod'
 import type { Db } from '../../db/connection.js'
-import type { Database } from '../../db/schema.js'
+import { startsWith } from '../../db/prefix-search.js'
+import { keysetPage } from '../../lib/pagination.js'
 
 const date = z
   .string()
@@ -66,25 +66,16 @@ export async function listOrders(db: Db, filter: OrderListFilter) {
   if (range.max !== null) query = query.where('id', '<=', range.max)
   const q = filter.q
   const number = /^#?\s*(\d{1,9})$/.exec(q)?.[1]
-  // Emails are kept in lower case: a prefix is a range of the (binary) email index.
-  const emailPrefix = (eb: ExpressionBuilder<Database, 'orders'>) => {
-    const lower = q.toLowerCase()
-    return eb.and([eb('email', '>=', lower), eb('email', '<', `${lower}\uffff`)])
-  }
   if (number) query = query.where('number', '=', Number(number))
-  else if (q.includes('@')) query = query.where(emailPrefix)
-  else if (q) {
-    // A name prefix, any case, through the NOCASE name index; % and _ are only themselves.
-    const prefix = `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    query = query.where((eb) => eb.or([sql<boolean>`name like ${prefix} escape '\\'`, emailPrefix(eb)]))
-  }
+  else if (q)
+    query = query.where(startsWith(q, q.includes('@') ? { email: 'email' } : { email: 'email', name: 'name' }))
   if (filter.before) query = query.where('id', '<', Number(filter.before))
   const rows = await query
     .orderBy('id', 'desc')
     .limit(ORDERS_PER_PAGE + 1)
     .execute()
-  const orders = rows.slice(0, ORDERS_PER_PAGE)
-  return { orders, olderThan: rows.length > ORDERS_PER_PAGE ? (orders.at(-1)?.id ?? null) : null }
+  const page = keysetPage(rows, ORDERS_PER_PAGE)
+  return { orders: page.items, olderThan: page.olderThan }
 }
 
 /** The ids of the orders placed from `from` to `to` (whole UTC days), through the placed_at index. */

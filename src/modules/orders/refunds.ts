@@ -42,7 +42,6 @@ export async function refundOrder(
   number: number,
   actor: Actor,
   input: { amount: string; reason: string },
-  baseUrl: string,
 ): Promise<RefundResult> {
   const claimed = await inTransaction(db, async (trx) => {
     const order = await selectOrderByNumber(trx, number)

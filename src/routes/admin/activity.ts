@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { keysetLinks, keysetPage } from '../../lib/pagination.js'
 import { validate } from '../../lib/validation.js'
 import { selectActivity, selectActivityActors } from '../../modules/activity/activity.repository.js'
 import { changeRows } from '../../modules/activity/activity.service.js'
@@ -28,14 +29,8 @@ export default async function activityRoutes(app: FastifyInstance, opts: { nav: 
           { beforeId: filter.before ? Number(filter.before) : undefined, limit: PER_PAGE + 1 },
         )
       : []
-    const entries = rows.slice(0, PER_PAGE).map((row) => ({ ...row, changes: changeRows(row.changes) }))
-    const older = rows.length > PER_PAGE ? entries.at(-1)?.id : undefined
-    const params = (before?: number) =>
-      new URLSearchParams(
-        Object.entries({ actor: filter.actor, subject: filter.subject, before: before ? String(before) : '' }).filter(
-          ([, v]) => v,
-        ),
-      ).toString()
+    const { items, olderThan } = keysetPage(rows, PER_PAGE)
+    const entries = items.map((row) => ({ ...row, changes: changeRows(row.changes) }))
     return reply.code(checked.ok ? 200 : 422).render('admin/activity/index', {
       title: 'Activity',
       adminNav: opts.nav,
@@ -43,8 +38,7 @@ export default async function activityRoutes(app: FastifyInstance, opts: { nav: 
       actors: await selectActivityActors(app.db),
       values: request.query,
       errors: checked.ok ? {} : checked.errors,
-      olderHref: older ? `/admin/activity?${params(older)}` : null,
-      newestHref: filter.before ? `/admin/activity?${params()}` : null,
+      ...keysetLinks('/admin/activity', { actor: filter.actor, subject: filter.subject }, olderThan, filter.before),
     })
   })
 }

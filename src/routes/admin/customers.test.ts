@@ -1,25 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type StaffSession, staffSession } from '../../testing/admin.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
 import { createUser, signInAs } from '../../testing/factories.js'
 import { htmlErrors } from '../../testing/html.js'
-import { csrfTokenIn, postForm } from '../../testing/http.js'
 import { placeTestOrder } from '../../testing/orders.js'
 
 describe('customers in the back office', () => {
   let shop: TestShop
-  let cookie: string
+  let staff: StaffSession
   beforeEach(async () => {
     shop = await buildTestApp()
-    cookie = await signInAs(shop.app, await createUser(shop.db, { role: 'staff', name: 'Sam Staff' }))
+    staff = await staffSession(shop, { name: 'Sam Staff' })
   })
   afterEach(() => shop.close())
 
-  const get = (url: string) => shop.app.inject({ url, headers: { cookie } })
-  async function post(url: string) {
-    const token = csrfTokenIn((await get('/contact')).body) ?? ''
-    return postForm(shop.app, url, { _csrf: token }, { cookie })
-  }
+  const get = (url: string) => staff.get(url)
+  const post = (url: string, fields: Record<string, string> = {}) => staff.post(url, fields)
   const idsIn = (html: string) => [...html.matchAll(/href="\/admin\/customers\/(\d+)"/g)].map((m) => Number(m[1]))
 
   it('lists customers newest first (never staff) and finds them by the start of an email or name', async () => {

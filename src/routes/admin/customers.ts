@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { formatMoney } from '../../lib/money.js'
+import { keysetLinks } from '../../lib/pagination.js'
 import { validate } from '../../lib/validation.js'
 import { customerPage, listCustomers, setCustomerAccess } from '../../modules/customers/customers.service.js'
 import { getShopSettings } from '../../modules/settings/settings.service.js'
@@ -29,16 +30,13 @@ export default async function customerRoutes(app: FastifyInstance, opts: { nav: 
     const { customers, olderThan } = checked.ok
       ? await listCustomers(app.db, { q: filter.q, before: filter.before ? Number(filter.before) : null })
       : { customers: [], olderThan: null }
-    const href = (before?: number) =>
-      `/admin/customers?${new URLSearchParams(Object.entries({ q: filter.q, before: before ? String(before) : '' }).filter(([, v]) => v))}`
     return reply.code(checked.ok ? 200 : 422).render('admin/customers/index', {
       title: 'Customers',
       adminNav: opts.nav,
       customers,
       values: request.query,
       errors: checked.ok ? {} : checked.errors,
-      olderHref: olderThan ? href(olderThan) : null,
-      newestHref: filter.before ? href() : null,
+      ...keysetLinks('/admin/customers', { q: filter.q }, olderThan, filter.before),
     })
   })
 

@@ -1,23 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type StaffSession, staffSession } from '../../testing/admin.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { createUser, signInAs } from '../../testing/factories.js'
 import { htmlErrors } from '../../testing/html.js'
-import { csrfTokenIn, postForm } from '../../testing/http.js'
 
 describe('discount codes in the back office', () => {
   let shop: TestShop
-  let cookie: string
+  let staff: StaffSession
   beforeEach(async () => {
     shop = await buildTestApp()
-    cookie = await signInAs(shop.app, await createUser(shop.db, { role: 'staff' }))
+    staff = await staffSession(shop)
   })
   afterEach(() => shop.close())
 
-  const get = (url: string) => shop.app.inject({ url, headers: { cookie } })
-  async function post(url: string, fields: Record<string, string> = {}) {
-    const token = csrfTokenIn((await get('/contact')).body) ?? ''
-    return postForm(shop.app, url, { ...fields, _csrf: token }, { cookie })
-  }
+  const get = (url: string) => staff.get(url)
+  const post = (url: string, fields: Record<string, string> = {}) => staff.post(url, fields)
   const byCode = (code: string) =>
     shop.db.selectFrom('discount_codes').selectAll().where('code', '=', code).executeTakeFirst()
   const valid = {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type StaffSession, staffSession } from '../../testing/admin.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
 import { createUser, signInAs } from '../../testing/factories.js'
@@ -8,22 +9,19 @@ import { placeTestOrder } from '../../testing/orders.js'
 
 describe('orders in the back office', () => {
   let shop: TestShop
-  let cookie: string
+  let staff: StaffSession
   let variant: number
 
   beforeEach(async () => {
     shop = await buildTestApp()
     await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 20 }] })
     variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
-    cookie = await signInAs(shop.app, await createUser(shop.db, { role: 'staff', name: 'Sam Staff' }))
+    staff = await staffSession(shop, { name: 'Sam Staff' })
   })
   afterEach(() => shop.close())
 
-  const get = (url: string) => shop.app.inject({ url, headers: { cookie } })
-  async function post(url: string, fields: Record<string, string> = {}) {
-    const token = csrfTokenIn((await get('/contact')).body)
-    return postForm(shop.app, url, { ...fields, _csrf: token as string }, { cookie })
-  }
+  const get = (url: string) => staff.get(url)
+  const post = (url: string, fields: Record<string, string> = {}) => staff.post(url, fields)
   const order = (number: number) =>
     shop.db.selectFrom('orders').selectAll().where('number', '=', number).executeTakeFirstOrThrow()
   const stock = async () =>

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { formatMoney } from '../../lib/money.js'
+import { keysetLinks } from '../../lib/pagination.js'
 import { validate } from '../../lib/validation.js'
 import { countryName } from '../../modules/orders/checkout.service.js'
 import { fulfilOrder, linesToSend } from '../../modules/orders/fulfilment.js'
@@ -47,10 +48,6 @@ export default async function orderRoutes(app: FastifyInstance, opts: { nav: Adm
     const checked = validate(orderListFilter, request.query)
     const filter = checked.ok ? checked.value : orderListFilter.parse({})
     const { orders, olderThan } = checked.ok ? await listOrders(app.db, filter) : { orders: [], olderThan: null }
-    const query = (extra: Record<string, string>) =>
-      new URLSearchParams(
-        Object.entries({ ...request.query, ...extra }).filter(([, value]) => typeof value === 'string' && value !== ''),
-      ).toString()
     return reply.code(checked.ok ? 200 : 422).render('admin/orders/index', {
       title: 'Orders',
       adminNav: opts.nav,
@@ -59,8 +56,12 @@ export default async function orderRoutes(app: FastifyInstance, opts: { nav: Adm
       orders,
       money: await money(),
       paymentLabels: PAYMENT_METHOD_LABELS,
-      olderHref: olderThan ? `/admin/orders?${query({ before: String(olderThan) })}` : null,
-      newestHref: filter.before ? `/admin/orders?${query({ before: '' })}` : null,
+      ...keysetLinks(
+        '/admin/orders',
+        { q: filter.q, payment: filter.payment, fulfilment: filter.fulfilment, from: filter.from, to: filter.to },
+        olderThan,
+        filter.before,
+      ),
     })
   })
 
@@ -159,14 +160,7 @@ export default async function orderRoutes(app: FastifyInstance, opts: { nav: Adm
     const number = numberOf(request)
     const checked = validate(refundInput, request.body)
     if (!checked.ok) return refundPage(reply.code(422), number, { values: request.body ?? {}, errors: checked.errors })
-    const result = await refundOrder(
-      app.db,
-      app.payments,
-      number,
-      signedInUser(request),
-      checked.value,
-      siteOrigin(app.config, request),
-    )
+    const result = await refundOrder(app.db, app.payments, number, signedInUser(request), checked.value)
     if (result.kind === 'missing') return reply.callNotFound()
     if (result.kind === 'invalid')
       return refundPage(reply.code(422), number, { values: request.body ?? {}, errors: result.errors })

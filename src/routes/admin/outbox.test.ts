@@ -1,21 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { enqueueEmail } from '../../modules/mail/mail.service.js'
 import { getShopSettings } from '../../modules/settings/settings.service.js'
+import { type StaffSession, staffSession } from '../../testing/admin.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { createUser, signInAs } from '../../testing/factories.js'
 import { htmlErrors } from '../../testing/html.js'
-import { csrfTokenIn, postForm } from '../../testing/http.js'
 
 describe('the outbox in the back office', () => {
   let shop: TestShop
-  let cookie: string
+  let staff: StaffSession
   beforeEach(async () => {
     shop = await buildTestApp()
-    cookie = await signInAs(shop.app, await createUser(shop.db, { role: 'staff' }))
+    staff = await staffSession(shop)
   })
   afterEach(() => shop.close())
 
-  const get = (url: string) => shop.app.inject({ url, headers: { cookie } })
+  const get = (url: string) => staff.get(url)
+  const post = (url: string, fields: Record<string, string> = {}) => staff.post(url, fields)
 
   it('lists sent and failed emails, shows one, and sends it again as a new entry', async () => {
     const shop_ = await getShopSettings(shop.db)
@@ -52,8 +52,7 @@ describe('the outbox in the back office', () => {
     const page = await get(`/admin/outbox/${failed.id}`)
     expect(page.body).toContain('A message')
     expect(await htmlErrors(page.body)).toEqual([])
-    const token = csrfTokenIn(page.body) ?? ''
-    const resent = await postForm(shop.app, `/admin/outbox/${failed.id}/resend`, { _csrf: token }, { cookie })
+    const resent = await post(`/admin/outbox/${failed.id}/resend`)
     expect(resent.statusCode).toBe(303)
     const rows = await shop.db
       .selectFrom('outbox_emails')
@@ -66,6 +65,6 @@ describe('the outbox in the back office', () => {
     expect(rows[1]?.status).toBe('failed')
     expect(resent.headers.location).toBe(`/admin/outbox/${rows[2]?.id}`)
     expect((await get('/admin/outbox/999')).statusCode).toBe(404)
-    expect((await postForm(shop.app, '/admin/outbox/999/resend', { _csrf: token }, { cookie })).statusCode).toBe(404)
+    expect((await post('/admin/outbox/999/resend')).statusCode).toBe(404)
   })
 })

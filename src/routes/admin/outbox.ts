@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
+import { keysetLinks, keysetPage } from '../../lib/pagination.js'
 import { validate } from '../../lib/validation.js'
 import { selectEmail, selectOutbox } from '../../modules/mail/mail.repository.js'
 import { resendEmail, textForPage } from '../../modules/mail/mail.service.js'
@@ -29,18 +30,14 @@ export default async function outboxRoutes(app: FastifyInstance, opts: { nav: Ad
           limit: PER_PAGE + 1,
         })
       : []
-    const emails = rows.slice(0, PER_PAGE)
-    const older = rows.length > PER_PAGE ? emails.at(-1)?.id : undefined
-    const href = (before?: number) =>
-      `/admin/outbox?${new URLSearchParams(Object.entries({ status: filter.status, before: before ? String(before) : '' }).filter(([, v]) => v))}`
+    const { items: emails, olderThan } = keysetPage(rows, PER_PAGE)
     return reply.code(checked.ok ? 200 : 422).render('admin/outbox/index', {
       title: 'Outbox',
       adminNav: opts.nav,
       emails,
       values: request.query,
       errors: checked.ok ? {} : checked.errors,
-      olderHref: older ? href(older) : null,
-      newestHref: filter.before ? href() : null,
+      ...keysetLinks('/admin/outbox', { status: filter.status }, olderThan, filter.before),
     })
   })
 
