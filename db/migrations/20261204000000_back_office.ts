@@ -125,6 +125,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     await sql.raw(`CREATE TRIGGER orders_counts_delete AFTER DELETE ON orders BEGIN ${change(null, 'old')} END`).execute(db)
   }
 
+  // Why stock is what it is: every change to a counted variant's stock (a sale, a cancellation, an
+  // adjustment by staff, an import) is a row, with the stock after it.
+  await db.schema
+    .createTable('stock_movements')
+    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('variant_id', 'integer', (col) => col.notNull().references('variants.id').onDelete('cascade'))
+    .addColumn('change', 'integer', (col) => col.notNull())
+    .addColumn('stock_after', 'integer', (col) => col.notNull())
+    .addColumn('reason', 'varchar(20)', (col) => col.notNull())
+    .addColumn('note', 'text', (col) => col.notNull().defaultTo(''))
+    .addColumn('order_id', 'integer', (col) => col.references('orders.id').onDelete('set null'))
+    .addColumn('actor_user_id', 'integer', (col) => col.references('users.id').onDelete('set null'))
+    .addColumn('created_at', 'varchar(30)', (col) => col.notNull())
+    .execute()
+  await db.schema.createIndex('stock_movements_variant_idx').on('stock_movements').columns(['variant_id', 'id']).execute()
+
   // The order list: newest first, by status, by name (case-insensitive prefix).
   await db.schema.createIndex('orders_payment_list_idx').on('orders').columns(['payment_status', 'id']).execute()
   await db.schema.createIndex('orders_fulfilment_list_idx').on('orders').columns(['fulfilment_status', 'id']).execute()
@@ -151,6 +167,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const event of ['insert', 'update', 'delete']) await sql.raw(`DROP TRIGGER IF EXISTS orders_counts_${event}`).execute(db)
   await db.schema.dropTable('order_counts').execute()
   await db.schema.dropTable('sales_daily').execute()
+  await db.schema.dropTable('stock_movements').execute()
   await db.schema.alterTable('orders').dropColumn('payment_provider_ref').execute()
   await db.schema.dropTable('refunds').execute()
   await db.schema.dropTable('fulfilment_lines').execute()

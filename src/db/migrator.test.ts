@@ -48,6 +48,7 @@ const ALL_TABLES = [
   'sessions',
   'settings',
   'sign_in_failures',
+  'stock_movements',
   'user_tokens',
   'users',
   'variant_option_values',

@@ -36,6 +36,7 @@ export interface Database {
   refunds: RefundsTable
   sales_daily: SalesDailyTable
   order_counts: OrderCountsTable
+  stock_movements: StockMovementsTable
   discount_codes: DiscountCodesTable
   discount_uses: DiscountUsesTable
   addresses: AddressesTable
@@ -340,6 +341,19 @@ export interface SalesDailyTable {
 export interface OrderCountsTable {
   name: string
   n: number
+}
+
+/** One change to a counted variant's stock, and the stock after it. */
+export interface StockMovementsTable {
+  id: Generated<number>
+  variant_id: number
+  change: number
+  stock_after: number
+  reason: 'sale' | 'cancellation' | 'adjustment' | 'import'
+  note: Generated<string>
+  order_id: number | null
+  actor_user_id: number | null
+  created_at: string
 }
 
 /** A parcel sent for an order. */

@@ -3,6 +3,7 @@ import { nowIso } from '../../lib/time.js'
 import { enqueueEmail } from '../mail/mail.service.js'
 import { isHostedMethod } from '../payments/payment-methods.js'
 import { getShopSettings } from '../settings/settings.service.js'
+import { recordStockMovement } from '../stock/stock.service.js'
 import { invoiceLabel } from './invoice.js'
 import {
   insertOrderEvent,
@@ -47,7 +48,15 @@ export async function cancelOrder(
       return { kind: 'refused', message: `Order #${order.number} ${why}, so it cannot be cancelled.` } as const
     }
     for (const line of await selectOrderLines(trx, order.id)) {
-      if (line.variant_id !== null) await returnStock(trx, line.variant_id, line.quantity)
+      if (line.variant_id === null) continue
+      await returnStock(trx, line.variant_id, line.quantity)
+      await recordStockMovement(trx, {
+        variantId: line.variant_id,
+        change: line.quantity,
+        reason: 'cancellation',
+        orderId: order.id,
+        actorUserId: options.actorUserId ?? null,
+      })
     }
     await insertOrderEvent(trx, {
       order_id: order.id,

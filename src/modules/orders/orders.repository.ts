@@ -130,13 +130,13 @@ export async function returnStock(db: Db, variantId: number, quantity: number): 
     .execute()
 }
 
-/** Marks an order cancelled unless it already is or has been sent; true when this call cancelled it. */
 /** What must still hold for a cancellation that is only right for an unpaid order. */
 export interface UnpaidGuard {
   /** The provider payment the canceller has closed (null: it saw none); another one opened since stops it. */
   paymentSessionId: string | null
 }
 
+/** Marks an order cancelled unless it already is or has been sent (or, guarded, paid meanwhile); true when this call cancelled it. */
 export async function markCancelled(db: Db, orderId: number, now: string, unpaid?: UnpaidGuard): Promise<boolean> {
   let query = db
     .updateTable('orders')

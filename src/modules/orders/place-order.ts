@@ -11,6 +11,7 @@ import { isHostedMethod, PAYMENT_METHOD_LABELS, type PaymentMethod } from '../pa
 import type { Payments } from '../payments/payments.js'
 import type { PricedOrder } from '../pricing/pricing.js'
 import { getShopSettings, type ShopSettings } from '../settings/settings.service.js'
+import { recordStockMovement } from '../stock/stock.service.js'
 import { findShippingMethod, priceCheckout } from './checkout.service.js'
 import {
   emptyCart,
@@ -157,6 +158,14 @@ export async function placeOrder(
           }
         }),
       )
+      for (const line of lines) {
+        await recordStockMovement(trx, {
+          variantId: line.variant_id,
+          change: -line.quantity,
+          reason: 'sale',
+          orderId: order.id,
+        })
+      }
       if (discount) {
         const key = discount.applied.customerKey ?? customerKey(null, details.email) ?? ''
         if (!(await countUse(trx, discount.applied.id, order.id, key, now)))

@@ -11,6 +11,7 @@ import orderRoutes from './orders.js'
 import outboxRoutes from './outbox.js'
 import { levelOf, rolesFor } from './permissions.js'
 import securityLogRoutes from './security-log.js'
+import stockRoutes from './stock.js'
 
 export interface AdminNavItem {
   href: string
@@ -75,6 +76,7 @@ export default async function adminArea(app: FastifyInstance) {
   await app.register(orderRoutes, { nav })
   await app.register(customerRoutes, { nav })
   await app.register(discountRoutes, { nav })
+  await app.register(stockRoutes, { nav })
   await app.register(outboxRoutes, { nav })
   await app.register(activityRoutes, { nav })
   if (!app.config.isProduction) await app.register(mailboxRoutes, { nav })

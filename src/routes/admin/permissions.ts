@@ -28,6 +28,8 @@ export const ADMIN_PERMISSIONS = {
   'GET /admin/customers/:id/disablement': 'staff',
   'POST /admin/customers/:id/disablement': 'staff',
   'POST /admin/customers/:id/enablement': 'staff',
+  'GET /admin/variants/:id': 'staff',
+  'POST /admin/variants/:id/stock-adjustments': 'staff',
   'GET /admin/discounts': 'staff',
   'GET /admin/discounts/new': 'staff',
   'POST /admin/discounts': 'staff',

@@ -1,0 +1,40 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { validate } from '../../lib/validation.js'
+import { stockAdjustmentInput } from '../../modules/stock/stock.forms.js'
+import { adjustStock, stockLedger, variantForStock } from '../../modules/stock/stock.service.js'
+import { signedInUser } from '../../plugins/auth.js'
+import type { AdminNavItem } from './index.js'
+
+type IdParams = { Params: { id: string } }
+
+/** A variant's stock: what there is, every change that made it so (the ledger), and an adjustment with a reason. */
+export default async function stockRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+  const idOf = (request: FastifyRequest<IdParams>) =>
+    /^[1-9]\d{0,9}$/.test(request.params.id) ? Number(request.params.id) : 0
+
+  async function page(reply: FastifyReply, id: number, extra: Record<string, unknown> = {}) {
+    const variant = await variantForStock(app.db, id)
+    if (!variant) return reply.callNotFound()
+    return reply.render('admin/stock/show', {
+      title: `Stock of ${variant.title} (${variant.sku})`,
+      adminNav: opts.nav,
+      variant,
+      ledger: await stockLedger(app.db, id),
+      values: {},
+      errors: {},
+      ...extra,
+    })
+  }
+
+  app.get<IdParams>('/admin/variants/:id', async (request, reply) => page(reply, idOf(request)))
+
+  app.post<IdParams>('/admin/variants/:id/stock-adjustments', async (request, reply) => {
+    const id = idOf(request)
+    const checked = validate(stockAdjustmentInput, request.body)
+    const result = checked.ok ? await adjustStock(app.db, id, signedInUser(request), checked.value) : checked
+    if ('errors' in result) return page(reply.code(422), id, { values: request.body ?? {}, errors: result.errors })
+    if (result.kind === 'missing') return reply.callNotFound()
+    request.flash('success', `The stock is now ${result.stock}.`)
+    return reply.redirect(`/admin/variants/${id}`, 303)
+  })
+}
