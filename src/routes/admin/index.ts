@@ -4,6 +4,7 @@ import { chartBars, dashboard, LOW_STOCK } from '../../modules/dashboard/dashboa
 import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { requireRole } from '../../plugins/auth.js'
 import activityRoutes from './activity.js'
+import categoryRoutes from './categories.js'
 import customerRoutes from './customers.js'
 import discountRoutes from './discounts.js'
 import mailboxRoutes from './mailbox.js'
@@ -51,6 +52,7 @@ export default async function adminArea(app: FastifyInstance) {
     item('/admin', 'Dashboard'),
     item('/admin/orders', 'Orders'),
     item('/admin/customers', 'Customers'),
+    item('/admin/categories', 'Categories'),
     item('/admin/discounts', 'Discount codes'),
     item('/admin/outbox', 'Outbox'),
     item('/admin/activity', 'Activity'),
@@ -75,6 +77,7 @@ export default async function adminArea(app: FastifyInstance) {
 
   await app.register(orderRoutes, { nav })
   await app.register(customerRoutes, { nav })
+  await app.register(categoryRoutes, { nav })
   await app.register(discountRoutes, { nav })
   await app.register(stockRoutes, { nav })
   await app.register(outboxRoutes, { nav })

@@ -19,6 +19,9 @@ const BODIES: Partial<Record<AdminRoute, Record<string, string> | ((visitor: Vis
   'POST /admin/orders/:number/fulfilments': { 'line-1': '1', carrier: 'Royal Mail', tracking: 'AB123' },
   'POST /admin/orders/:number/refunds': { amount: '1.00', reason: 'Testing who may refund' },
   'POST /admin/variants/:id/stock-adjustments': { change: '1', note: 'Testing who may adjust' },
+  'POST /admin/categories': (visitor) => ({ name: `Matrix ${visitor}` }),
+  'POST /admin/categories/:id': (visitor) => ({ name: `Renamed by ${visitor}`, slug: `renamed-${visitor}` }),
+  'POST /admin/categories/:id/position': { direction: 'down' },
   // Codes are unique: each visitor makes their own.
   'POST /admin/discounts': (visitor) => ({ code: `MATRIX-${visitor}`, kind: 'percentage', value: '10' }),
   'POST /admin/discounts/:id': (visitor) => ({ code: `MATRIX-1-${visitor}`, kind: 'percentage', value: '15' }),
