@@ -116,7 +116,7 @@ export interface UsersTable {
   updated_at: string
 }
 
-export type TokenPurpose = 'verify_email' | 'reset_password' | 'change_email' | 'setup_owner'
+export type TokenPurpose = 'verify_email' | 'reset_password' | 'change_email' | 'setup_owner' | 'staff_invite'
 
 export interface UserTokensTable {
   id: Generated<number>

@@ -13,6 +13,7 @@ import { viewsPlugin } from '../plugins/views.js'
 import accountArea from './account/index.js'
 import adminArea from './admin/index.js'
 import confirmEmailRoutes from './auth/confirm-email.js'
+import invitationRoutes from './auth/invitation.js'
 import loginRoutes from './auth/login.js'
 import logoutRoutes from './auth/logout.js'
 import passwordResetRoutes from './auth/password-reset.js'
@@ -60,6 +61,7 @@ export default async function htmlArea(app: FastifyInstance, opts: { config: Con
   await app.register(passwordResetRoutes)
   await app.register(confirmEmailRoutes)
   await app.register(setupRoutes)
+  await app.register(invitationRoutes)
   await app.register(accountArea)
   await app.register(adminArea)
 }

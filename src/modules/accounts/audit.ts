@@ -24,6 +24,7 @@ export type AuditAction =
   | 'account_disabled'
   | 'account_deleted'
   | 'owner_created'
+  | 'staff_joined'
 
 /** Who did what to whom, when and from where. Never a password, token or code. */
 export async function audit(

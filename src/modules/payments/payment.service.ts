@@ -161,7 +161,7 @@ async function orderOfSession(db: Db, session: Stripe.Checkout.Session): Promise
   const id = Number(session.metadata?.order_id)
   if (!Number.isSafeInteger(id)) return null
   const order = await selectOrder(db, id)
-  if (!order || order.payment_method !== 'stripe') return null
+  if (order?.payment_method !== 'stripe') return null
   return session.metadata?.order_reference === paymentReference(order) ? order : null
 }
 

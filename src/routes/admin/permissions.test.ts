@@ -20,6 +20,8 @@ const BODIES: Partial<Record<AdminRoute, Record<string, string> | ((visitor: Vis
   'POST /admin/orders/:number/refunds': { amount: '1.00', reason: 'Testing who may refund' },
   'POST /admin/variants/:id/stock-adjustments': { change: '1', note: 'Testing who may adjust' },
   'POST /admin/categories': (visitor) => ({ name: `Matrix ${visitor}` }),
+  'POST /admin/staff/invitations': (visitor) => ({ email: `matrix-${visitor}@example.com`, role: 'staff' }),
+  'POST /admin/staff/:id/role': { role: 'owner' },
   'POST /admin/categories/:id': (visitor) => ({ name: `Renamed by ${visitor}`, slug: `renamed-${visitor}` }),
   'POST /admin/categories/:id/position': { direction: 'down' },
   // Codes are unique: each visitor makes their own.
@@ -33,6 +35,8 @@ describe('the back office permission table, route by route', () => {
   let number = 0
   /** A customer account the routes act on (not the one signed in as a customer). */
   let target = 0
+  /** A member of staff the staff routes act on (not one signed in). */
+  let colleague = 0
 
   beforeAll(async () => {
     shop = await buildTestApp()
@@ -40,6 +44,7 @@ describe('the back office permission table, route by route', () => {
     const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
     number = (await placeTestOrder(shop.db, variant, { token: 'matrix' })).number
     target = (await createUser(shop.db, { role: 'customer' })).id
+    colleague = (await createUser(shop.db, { role: 'staff' })).id
     for (const role of ['customer', 'staff', 'owner'] as const) {
       cookies[role] = await signInAs(shop.app, await createUser(shop.db, { role }))
     }
@@ -48,8 +53,8 @@ describe('the back office permission table, route by route', () => {
 
   async function request(visitor: Visitor, route: AdminRoute) {
     const [method, pattern] = route.split(' ') as [string, string]
-    // :id is a customer, a discount code (the demo shop's first) or an email (the order's confirmation).
-    const id = pattern.startsWith('/admin/customers') ? target : 1
+    // :id is a customer, a colleague, a discount code (the demo shop's first) or an email (the order's confirmation).
+    const id = pattern.startsWith('/admin/customers') ? target : pattern.startsWith('/admin/staff') ? colleague : 1
     const url = pattern.replace(':number', String(number)).replace(':id', String(id))
     const cookie = cookies[visitor as Role]
     if (method === 'GET') return shop.app.inject({ url, headers: cookie ? { cookie } : {} })

@@ -47,6 +47,11 @@ export const ADMIN_PERMISSIONS = {
   'GET /admin/outbox/:id': 'staff',
   'POST /admin/outbox/:id/resend': 'staff',
   'GET /admin/activity': 'owner',
+  'GET /admin/staff': 'owner',
+  'POST /admin/staff/invitations': 'owner',
+  'POST /admin/staff/:id/role': 'owner',
+  'GET /admin/staff/:id/removal': 'owner',
+  'POST /admin/staff/:id/removal': 'owner',
   'GET /admin/security-log': 'owner',
   'GET /admin/mailbox': 'staff',
 } as const satisfies Record<string, AdminLevel>
