@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { VersionedCache } from '../../db/change-counters.js'
-import type { Db } from '../../db/connection.js'
+import { type Db, inTransaction } from '../../db/connection.js'
 import { nowIso } from '../../lib/time.js'
+import { type Changes, logActivity } from '../activity/activity.service.js'
 import { PAYMENT_METHODS } from '../payments/payment-methods.js'
 import { countSettings, insertMissingSettings, selectSettings, upsertSettings } from './settings.repository.js'
 
@@ -124,4 +125,39 @@ function safeJson(value: string): unknown {
   } catch {
     return undefined
   }
+}
+
+/**
+ * The owner saves settings: only the values that changed are written, and
+ * the activity log keeps each before → after, in one transaction. Every page
+ * sees them at once (the settings counter).
+ */
+export async function saveShopSettings(
+  db: Db,
+  actor: { id: number },
+  values: Partial<ShopSettings>,
+): Promise<string[]> {
+  return inTransaction(db, async (trx) => {
+    const current = await loadShopSettings(trx)
+    const changed = Object.entries(values).filter(
+      ([key, value]) => JSON.stringify(current[key as Key]) !== JSON.stringify(value),
+    )
+    if (changed.length === 0) return []
+    await updateShopSettings(trx, Object.fromEntries(changed) as Partial<ShopSettings>)
+    await logActivity(trx, {
+      actorUserId: actor.id,
+      action: 'settings.updated',
+      subject: { type: 'settings', id: null },
+      summary: `Changed the shop’s settings: ${changed.map(([key]) => key).join(', ')}`,
+      changes: Object.fromEntries(
+        changed.map(([key, value]) => [key, [show(current[key as Key]), show(value)]]),
+      ) as Changes,
+    })
+    return changed.map(([key]) => key)
+  })
+}
+
+/** A setting as the activity log shows it. */
+function show(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : value
 }

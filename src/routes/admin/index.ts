@@ -12,6 +12,7 @@ import orderRoutes from './orders.js'
 import outboxRoutes from './outbox.js'
 import { levelOf, rolesFor } from './permissions.js'
 import securityLogRoutes from './security-log.js'
+import settingsRoutes from './settings.js'
 import staffRoutes from './staff.js'
 import stockRoutes from './stock.js'
 
@@ -57,6 +58,7 @@ export default async function adminArea(app: FastifyInstance) {
     item('/admin/discounts', 'Discount codes'),
     item('/admin/outbox', 'Outbox'),
     item('/admin/activity', 'Activity'),
+    item('/admin/settings', 'Settings'),
     item('/admin/staff', 'Staff'),
     item('/admin/security-log', 'Security log'),
   ]
@@ -84,6 +86,7 @@ export default async function adminArea(app: FastifyInstance) {
   await app.register(stockRoutes, { nav })
   await app.register(outboxRoutes, { nav })
   await app.register(activityRoutes, { nav })
+  await app.register(settingsRoutes, { nav })
   await app.register(staffRoutes, { nav })
   if (!app.config.isProduction) await app.register(mailboxRoutes, { nav })
   await app.register(securityLogRoutes, { nav })

@@ -22,6 +22,16 @@ const BODIES: Partial<Record<AdminRoute, Record<string, string> | ((visitor: Vis
   'POST /admin/categories': (visitor) => ({ name: `Matrix ${visitor}` }),
   'POST /admin/staff/invitations': (visitor) => ({ email: `matrix-${visitor}@example.com`, role: 'staff' }),
   'POST /admin/staff/:id/role': { role: 'owner' },
+  'POST /admin/settings': {
+    shopName: 'Matrix',
+    currency: 'GBP',
+    locale: 'en-GB',
+    country: 'GB',
+    pricesIncludeTax: 'yes',
+    paymentMethods: 'pay_on_pickup',
+    bankTransferReminderDays: '3',
+    bankTransferCancelDays: '7',
+  },
   'POST /admin/categories/:id': (visitor) => ({ name: `Renamed by ${visitor}`, slug: `renamed-${visitor}` }),
   'POST /admin/categories/:id/position': { direction: 'down' },
   // Codes are unique: each visitor makes their own.

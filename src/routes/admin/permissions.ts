@@ -47,6 +47,8 @@ export const ADMIN_PERMISSIONS = {
   'GET /admin/outbox/:id': 'staff',
   'POST /admin/outbox/:id/resend': 'staff',
   'GET /admin/activity': 'owner',
+  'GET /admin/settings': 'owner',
+  'POST /admin/settings': 'owner',
   'GET /admin/staff': 'owner',
   'POST /admin/staff/invitations': 'owner',
   'POST /admin/staff/:id/role': 'owner',

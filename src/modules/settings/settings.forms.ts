@@ -1,0 +1,104 @@
+import { z } from 'zod'
+import { PAYMENT_METHODS } from '../payments/payment-methods.js'
+
+const text = (max: number, label: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Keep ${label} to ${max.toLocaleString('en')} characters`)
+    .default('')
+
+const days = (label: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d{1,2}$/, `${label} is a whole number of days`)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= max, `${label} is from 1 to ${max} days`)
+
+const knownCurrency = (code: string) => {
+  try {
+    return Intl.supportedValuesOf('currency').includes(code)
+  } catch {
+    return /^[A-Z]{3}$/.test(code)
+  }
+}
+
+/**
+ * The owner's settings form: the shop, selling, payments and the home page
+ * and search texts. Tax rates and shipping zones have pages of their own.
+ */
+export const settingsInput = z
+  .object({
+    shopName: z
+      .string({ error: 'Enter the shop’s name' })
+      .trim()
+      .min(1, 'Enter the shop’s name')
+      .max(80, 'Keep the name to 80 characters'),
+    tagline: text(160, 'the tagline'),
+    contactEmail: text(254, 'the address').refine((v) => v === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), {
+      message: 'Enter an email address like hello@example.com, or leave it empty',
+    }),
+    contactPhone: text(40, 'the phone number'),
+    address: text(400, 'the address'),
+    currency: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine((v) => /^[A-Z]{3}$/.test(v) && knownCurrency(v), 'Enter a currency code, like GBP or EUR'),
+    locale: z
+      .string()
+      .trim()
+      .refine((v) => {
+        try {
+          return Intl.getCanonicalLocales(v).length === 1
+        } catch {
+          return false
+        }
+      }, 'Enter a language and region, like en-GB'),
+    country: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine(
+        (v) =>
+          /^[A-Z]{2}$/.test(v) &&
+          // ZZ is the "unknown region" code, which has a name of its own.
+          v !== 'ZZ' &&
+          new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' }).of(v) !== undefined,
+        {
+          message: 'Enter a two-letter country code, like GB',
+        },
+      ),
+    pricesIncludeTax: z.enum(['yes', 'no'], { error: 'Say whether prices include tax' }).transform((v) => v === 'yes'),
+    paymentMethods: z
+      .union([z.string(), z.array(z.string())])
+      .default([])
+      .transform((v) => (Array.isArray(v) ? v : [v]))
+      .pipe(z.array(z.enum(PAYMENT_METHODS, { error: 'Choose from the ways to pay listed' })))
+      .refine((v) => v.length > 0, 'Offer at least one way to pay')
+      // Always in the shop's own order, whatever order the form sent.
+      .transform((v) => PAYMENT_METHODS.filter((m) => v.includes(m))),
+    bankDetails: text(500, 'the bank details'),
+    bankTransferReminderDays: days('The reminder', 60),
+    bankTransferCancelDays: days('The cancellation', 90),
+    metaDescription: text(300, 'the description'),
+    homeHeading: text(120, 'the heading'),
+    homeIntro: text(2000, 'the introduction'),
+  })
+  .superRefine((v, ctx) => {
+    if (v.paymentMethods.includes('bank_transfer') && !v.bankDetails)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bankDetails'],
+        message: 'Give the bank details: customers who pay by transfer need them',
+      })
+    if (v.bankTransferCancelDays <= v.bankTransferReminderDays)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bankTransferCancelDays'],
+        message: 'Cancel after the reminder: more days than it',
+      })
+  })
+
+export type SettingsFields = z.output<typeof settingsInput>

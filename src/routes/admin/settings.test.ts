@@ -1,0 +1,92 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { getShopSettings } from '../../modules/settings/settings.service.js'
+import { type StaffSession, staffSession } from '../../testing/admin.js'
+import { buildTestApp, type TestShop } from '../../testing/app.js'
+import { htmlErrors } from '../../testing/html.js'
+import { csrfTokenIn, SAME_ORIGIN } from '../../testing/http.js'
+
+describe('settings in the back office', () => {
+  let shop: TestShop
+  let owner: StaffSession
+  beforeEach(async () => {
+    shop = await buildTestApp()
+    owner = await staffSession(shop, { role: 'owner' })
+  })
+  afterEach(() => shop.close())
+
+  /** Sends the settings form as the page fills it, with `changes`; several values of a field are sent as a browser does. */
+  async function save(changes: Record<string, string | string[]>) {
+    const s = await getShopSettings(shop.db)
+    const fields: Record<string, string | string[]> = {
+      shopName: s.shopName,
+      tagline: s.tagline,
+      contactEmail: s.contactEmail,
+      contactPhone: s.contactPhone,
+      address: s.address,
+      currency: s.currency,
+      locale: s.locale,
+      country: s.country,
+      pricesIncludeTax: s.pricesIncludeTax ? 'yes' : 'no',
+      paymentMethods: s.paymentMethods,
+      bankDetails: s.bankDetails,
+      bankTransferReminderDays: String(s.bankTransferReminderDays),
+      bankTransferCancelDays: String(s.bankTransferCancelDays),
+      metaDescription: s.metaDescription,
+      homeHeading: s.homeHeading,
+      homeIntro: s.homeIntro,
+      ...changes,
+      _csrf: csrfTokenIn((await owner.get('/contact')).body) ?? '',
+    }
+    const body = new URLSearchParams()
+    for (const [key, value] of Object.entries(fields)) for (const v of [value].flat()) body.append(key, v)
+    return shop.app.inject({
+      method: 'POST',
+      url: '/admin/settings',
+      payload: body.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: SAME_ORIGIN, cookie: owner.cookie },
+    })
+  }
+
+  it('shows the settings and saves the changed ones, which the shop uses at once', async () => {
+    const page = await owner.get('/admin/settings')
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('value="Juniper &amp; Pine"')
+    expect(await htmlErrors(page.body)).toEqual([])
+    const saved = await save({ shopName: 'Juniper & Pine Bristol', paymentMethods: ['pay_on_pickup', 'bank_transfer'] })
+    expect(saved.statusCode).toBe(303)
+    const after = await getShopSettings(shop.db)
+    expect(after.shopName).toBe('Juniper & Pine Bristol')
+    // Kept in the shop's own order whatever order the form sent.
+    expect(after.paymentMethods).toEqual(['bank_transfer', 'pay_on_pickup'])
+    expect((await shop.app.inject({ url: '/' })).body).toContain('Juniper &amp; Pine Bristol')
+    const [entry] = await shop.db
+      .selectFrom('activity_log')
+      .select(['summary', 'changes'])
+      .where('action', '=', 'settings.updated')
+      .execute()
+    expect(entry?.summary).toBe('Changed the shop’s settings: shopName, paymentMethods')
+    expect(JSON.parse(entry?.changes ?? '{}').shopName).toEqual(['Juniper & Pine', 'Juniper & Pine Bristol'])
+    expect((await save({})).statusCode).toBe(303)
+    expect(
+      await shop.db.selectFrom('activity_log').select('id').where('action', '=', 'settings.updated').execute(),
+    ).toHaveLength(1)
+  })
+
+  it('answers each mistake with its message and changes nothing', async () => {
+    for (const [changes, message] of [
+      [{ shopName: '' }, 'Enter the shop’s name'],
+      [{ currency: 'XYZ' }, 'Enter a currency code, like GBP or EUR'],
+      [{ country: 'ZZ' }, 'Enter a two-letter country code, like GB'],
+      [{ contactEmail: 'nope' }, 'Enter an email address like hello@example.com'],
+      [{ paymentMethods: [] }, 'Offer at least one way to pay'],
+      [{ paymentMethods: ['bank_transfer'], bankDetails: '' }, 'Give the bank details'],
+      [{ bankTransferReminderDays: '7', bankTransferCancelDays: '5' }, 'Cancel after the reminder'],
+      [{ pricesIncludeTax: 'maybe' }, 'Say whether prices include tax'],
+    ] as const) {
+      const response = await save(changes as Record<string, string | string[]>)
+      expect(response.statusCode, message).toBe(422)
+      expect(response.body).toContain(message)
+    }
+    expect(await shop.db.selectFrom('activity_log').select('id').execute()).toEqual([])
+  })
+})
