@@ -11,8 +11,15 @@ import { newPassword } from './accounts.forms.js'
 import type { RequestContext } from './accounts.service.js'
 import { audit } from './audit.js'
 import { hashPassword } from './password.js'
-import { consumeToken, issueToken, peekToken } from './tokens.js'
-import { countUsersWithRole, findUserByEmail, findUserById, insertUser, updateUser } from './users.repository.js'
+import { consumeToken, issueToken, peekToken, selectOpenTokens } from './tokens.js'
+import {
+  countUsersWithRole,
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  selectStaffMembers,
+  updateUser,
+} from './users.repository.js'
 
 /** An invitation link works for a week. */
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60_000
@@ -38,21 +45,7 @@ interface InvitationData {
 
 /** The staff and owners, and the invitations still open. */
 export async function staffPage(db: Db) {
-  const people = await db
-    .selectFrom('users')
-    .select(['id', 'name', 'email', 'role', 'totp_enabled_at', 'last_sign_in_at'])
-    .where('role', 'in', ['staff', 'owner'])
-    .orderBy('role', 'desc')
-    .orderBy('name')
-    .execute()
-  const open = await db
-    .selectFrom('user_tokens')
-    .select(['id', 'data', 'expires_at'])
-    .where('purpose', '=', 'staff_invite')
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', nowIso())
-    .orderBy('id', 'desc')
-    .execute()
+  const [people, open] = await Promise.all([selectStaffMembers(db), selectOpenTokens(db, 'staff_invite')])
   const invitations = open.map((row) => ({
     ...(JSON.parse(row.data ?? '{}') as InvitationData),
     expires_at: row.expires_at,

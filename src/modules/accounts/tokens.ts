@@ -74,3 +74,15 @@ export async function revokeUnownedTokens(db: Db, purpose: TokenPurpose): Promis
     .where('used_at', 'is', null)
     .execute()
 }
+
+/** The links of a purpose still open (not used, not expired), newest first. */
+export async function selectOpenTokens(db: Db, purpose: TokenPurpose) {
+  return db
+    .selectFrom('user_tokens')
+    .select(['id', 'data', 'expires_at'])
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', new Date().toISOString())
+    .orderBy('id', 'desc')
+    .execute()
+}

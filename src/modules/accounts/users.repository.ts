@@ -30,3 +30,14 @@ export async function countUsersWithRole(db: Db, role: User['role']): Promise<nu
 export async function deleteUser(db: Db, id: number): Promise<void> {
   await db.deleteFrom('users').where('id', '=', id).execute()
 }
+
+/** Staff and owners, owners first, by name. */
+export async function selectStaffMembers(db: Db) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'name', 'email', 'role', 'totp_enabled_at', 'last_sign_in_at'])
+    .where('role', 'in', ['staff', 'owner'])
+    .orderBy('role', 'desc')
+    .orderBy('name')
+    .execute()
+}

@@ -1,6 +1,6 @@
-import { type ExpressionBuilder, type Insertable, sql } from 'kysely'
+import { type ExpressionBuilder, type Insertable, sql, type Updateable } from 'kysely'
 import type { Db } from '../../db/connection.js'
-import type { Database, NewCategory, NewProduct, NewVariant, ProductUpdate } from '../../db/schema.js'
+import type { CategoriesTable, Database, NewCategory, NewProduct, NewVariant, ProductUpdate } from '../../db/schema.js'
 
 export type ListingSort = 'newest' | 'price_asc' | 'price_desc' | 'name'
 
@@ -192,6 +192,44 @@ export async function selectProductImages(db: Db, productId: number) {
 export async function insertCategory(db: Db, category: NewCategory) {
   const row = await db.insertInto('categories').values(category).returning('id').executeTakeFirstOrThrow()
   return row.id
+}
+
+export async function selectCategoryById(db: Db, id: number) {
+  return db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** Every category's parent, to walk a branch. */
+export async function selectCategoryParents(db: Db) {
+  return db.selectFrom('categories').select(['id', 'parent_id']).execute()
+}
+
+export async function selectCategoryIdBySlug(db: Db, slug: string): Promise<number | undefined> {
+  return (await db.selectFrom('categories').select('id').where('slug', '=', slug).executeTakeFirst())?.id
+}
+
+/** The last position among a parent's children (-1 when it has none). */
+export async function selectLastCategoryPosition(db: Db, parentId: number | null): Promise<number> {
+  const row = await db
+    .selectFrom('categories')
+    .select((eb) => eb.fn.coalesce(eb.fn.max('position'), eb.lit(-1)).as('p'))
+    .where('parent_id', parentId === null ? 'is' : '=', parentId)
+    .executeTakeFirstOrThrow()
+  return Number(row.p)
+}
+
+/** A parent's children in the shop's order. */
+export async function selectCategorySiblings(db: Db, parentId: number | null) {
+  return db
+    .selectFrom('categories')
+    .select(['id', 'name', 'position'])
+    .where('parent_id', parentId === null ? 'is' : '=', parentId)
+    .orderBy('position')
+    .orderBy('name')
+    .execute()
+}
+
+export async function updateCategoryRow(db: Db, id: number, changes: Updateable<CategoriesTable>): Promise<void> {
+  await db.updateTable('categories').set(changes).where('id', '=', id).execute()
 }
 
 export async function insertProduct(db: Db, product: NewProduct) {

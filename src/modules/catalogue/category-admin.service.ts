@@ -2,6 +2,15 @@ import { type Db, inTransaction } from '../../db/connection.js'
 import { nowIso } from '../../lib/time.js'
 import { type Changes, logActivity } from '../activity/activity.service.js'
 import type { Actor } from '../orders/order-admin.service.js'
+import {
+  insertCategory,
+  selectCategoryById,
+  selectCategoryIdBySlug,
+  selectCategoryParents,
+  selectCategorySiblings,
+  selectLastCategoryPosition,
+  updateCategoryRow,
+} from './catalogue.repository.js'
 import { slugify } from './catalogue.service.js'
 import type { CategoryFields } from './category.forms.js'
 
@@ -15,13 +24,9 @@ const invalid = (field: string, message: string): CategorySaveResult => ({
   errors: { [field]: message },
 })
 
-async function selectCategory(db: Db, id: number) {
-  return db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst()
-}
-
 /** The categories below `id` (its children, theirs, …), to keep a category out of its own branch. */
 async function descendantsOf(db: Db, id: number): Promise<Set<number>> {
-  const all = await db.selectFrom('categories').select(['id', 'parent_id']).execute()
+  const all = await selectCategoryParents(db)
   const found = new Set<number>()
   const walk = (parent: number) => {
     for (const c of all) {
@@ -36,8 +41,8 @@ async function descendantsOf(db: Db, id: number): Promise<Set<number>> {
 }
 
 async function slugClash(db: Db, slug: string, exceptId: number | null) {
-  const row = await db.selectFrom('categories').select('id').where('slug', '=', slug).executeTakeFirst()
-  return row !== undefined && row.id !== exceptId
+  const id = await selectCategoryIdBySlug(db, slug)
+  return id !== undefined && id !== exceptId
 }
 
 /** Creates a category at the end of its parent's list. */
@@ -46,17 +51,9 @@ export async function createCategory(db: Db, fields: CategoryFields, actor: Acto
     const slug = fields.slug || slugify(fields.name)
     if (!slug) return invalid('slug', 'Give it a web address of letters or digits')
     if (await slugClash(trx, slug, null)) return invalid('slug', 'Another category has that web address')
-    const last = await trx
-      .selectFrom('categories')
-      .select((eb) => eb.fn.coalesce(eb.fn.max('position'), eb.lit(-1)).as('p'))
-      .where('parent_id', fields.parent_id === null ? 'is' : '=', fields.parent_id)
-      .executeTakeFirstOrThrow()
+    const position = (await selectLastCategoryPosition(trx, fields.parent_id)) + 1
     const now = nowIso()
-    const row = await trx
-      .insertInto('categories')
-      .values({ ...fields, slug, position: Number(last.p) + 1, created_at: now, updated_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    const row = { id: await insertCategory(trx, { ...fields, slug, position, created_at: now, updated_at: now }) }
     await logActivity(trx, {
       actorUserId: actor.id,
       action: 'category.created',
@@ -75,7 +72,7 @@ export async function updateCategory(
   actor: Actor,
 ): Promise<CategorySaveResult> {
   return inTransaction(db, async (trx): Promise<CategorySaveResult> => {
-    const before = await selectCategory(trx, id)
+    const before = await selectCategoryById(trx, id)
     if (!before) return { kind: 'missing' } as const
     const slug = fields.slug || slugify(fields.name)
     if (!slug) return invalid('slug', 'Give it a web address of letters or digits')
@@ -96,11 +93,7 @@ export async function updateCategory(
       if (old !== value) changes[field] = [old, value]
     }
     if (Object.keys(changes).length === 0) return { kind: 'saved', id } as const
-    await trx
-      .updateTable('categories')
-      .set({ ...after, updated_at: nowIso() })
-      .where('id', '=', id)
-      .execute()
+    await updateCategoryRow(trx, id, { ...after, updated_at: nowIso() })
     await logActivity(trx, {
       actorUserId: actor.id,
       action: 'category.updated',
@@ -120,15 +113,9 @@ export async function moveCategory(
   actor: Actor,
 ): Promise<CategorySaveResult> {
   return inTransaction(db, async (trx): Promise<CategorySaveResult> => {
-    const category = await selectCategory(trx, id)
+    const category = await selectCategoryById(trx, id)
     if (!category) return { kind: 'missing' } as const
-    const siblings = await trx
-      .selectFrom('categories')
-      .select(['id', 'name', 'position'])
-      .where('parent_id', category.parent_id === null ? 'is' : '=', category.parent_id)
-      .orderBy('position')
-      .orderBy('name')
-      .execute()
+    const siblings = await selectCategorySiblings(trx, category.parent_id)
     const at = siblings.findIndex((s) => s.id === id)
     const to = direction === 'up' ? at - 1 : at + 1
     const other = siblings[to]
@@ -139,7 +126,7 @@ export async function moveCategory(
     order.splice(to, 0, id)
     const now = nowIso()
     for (const [position, siblingId] of order.entries()) {
-      await trx.updateTable('categories').set({ position, updated_at: now }).where('id', '=', siblingId).execute()
+      await updateCategoryRow(trx, siblingId, { position, updated_at: now })
     }
     await logActivity(trx, {
       actorUserId: actor.id,

@@ -1,11 +1,11 @@
 import { type Db, inTransaction } from '../../db/connection.js'
-import { startsWith } from '../../db/prefix-search.js'
 import { keysetPage } from '../../lib/pagination.js'
 import { nowIso } from '../../lib/time.js'
 import { updateUser } from '../accounts/users.repository.js'
 import { logActivity } from '../activity/activity.service.js'
 import type { Actor } from '../orders/order-admin.service.js'
 import { deleteUserSessions } from '../sessions/session.repository.js'
+import { selectCustomer, selectCustomerOrders, selectCustomers, sumCustomerPayments } from './customers.repository.js'
 
 export const CUSTOMERS_PER_PAGE = 50
 
@@ -14,63 +14,16 @@ export const CUSTOMERS_PER_PAGE = 50
  * the start of an email address or a name. Each with their order count.
  */
 export async function listCustomers(db: Db, options: { q: string; before: number | null }) {
-  let query = db
-    .selectFrom('users as u')
-    .select([
-      'u.id',
-      'u.name',
-      'u.email',
-      'u.created_at',
-      'u.disabled_at',
-      (eb) =>
-        eb
-          .selectFrom('orders')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('orders.user_id', '=', 'u.id')
-          .as('orders'),
-    ])
-    .where('u.role', '=', 'customer')
-  const q = options.q.trim()
-  if (q) query = query.where(startsWith(q, { email: 'u.email', name: 'u.name' }))
-  if (options.before) query = query.where('u.id', '<', options.before)
-  const rows = await query
-    .orderBy('u.id', 'desc')
-    .limit(CUSTOMERS_PER_PAGE + 1)
-    .execute()
-  const page = keysetPage(rows, CUSTOMERS_PER_PAGE)
+  const page = keysetPage(await selectCustomers(db, { ...options, limit: CUSTOMERS_PER_PAGE + 1 }), CUSTOMERS_PER_PAGE)
   return { customers: page.items, olderThan: page.olderThan }
 }
 
 /** A customer with their orders (newest first) and what they have spent: paid orders, less refunds. */
 export async function customerPage(db: Db, userId: number) {
-  const customer = await db
-    .selectFrom('users')
-    .select(['id', 'name', 'email', 'email_verified_at', 'disabled_at', 'created_at', 'last_sign_in_at'])
-    .where('id', '=', userId)
-    .where('role', '=', 'customer')
-    .executeTakeFirst()
+  const customer = await selectCustomer(db, userId)
   if (!customer) return null
-  const orders = await db
-    .selectFrom('orders')
-    .select(['id', 'number', 'placed_at', 'total', 'currency', 'payment_status', 'fulfilment_status', 'cancelled_at'])
-    .where('user_id', '=', userId)
-    .orderBy('id', 'desc')
-    .limit(100)
-    .execute()
-  const spent = await db
-    .selectFrom('orders')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('total'), eb.lit(0)).as('paid'))
-    .where('user_id', '=', userId)
-    .where('payment_status', '!=', 'pending')
-    .executeTakeFirstOrThrow()
-  const refunded = await db
-    .selectFrom('refunds')
-    .innerJoin('orders', 'orders.id', 'refunds.order_id')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('refunds.amount'), eb.lit(0)).as('amount'))
-    .where('orders.user_id', '=', userId)
-    .where('refunds.status', '=', 'succeeded')
-    .executeTakeFirstOrThrow()
-  return { customer, orders, spent: Number(spent.paid) - Number(refunded.amount) }
+  const [orders, payments] = await Promise.all([selectCustomerOrders(db, userId, 100), sumCustomerPayments(db, userId)])
+  return { customer, orders, spent: payments.paid - payments.refunded }
 }
 
 export type AccessResult = { kind: 'done' } | { kind: 'missing' } | { kind: 'refused'; message: string }

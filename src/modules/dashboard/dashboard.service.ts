@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js'
+import { selectLowStock, selectNewestOrders, selectOrderCounts, selectSalesSince } from './dashboard.repository.js'
 
 const DAY_MS = 86_400_000
 /** A variant that counts its stock is low at this many or fewer. */
@@ -12,7 +13,7 @@ export const LOW_STOCK = 5
  */
 export async function dashboard(db: Db, now = new Date()) {
   const day = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY_MS).toISOString().slice(0, 10)
-  const days = await db.selectFrom('sales_daily').selectAll().where('day', '>=', day(29)).execute()
+  const days = await selectSalesSince(db, day(29))
   const byDay = new Map(days.map((d) => [d.day, d]))
   const series = Array.from({ length: 30 }, (_, i) => {
     const d = day(29 - i)
@@ -25,33 +26,9 @@ export async function dashboard(db: Db, now = new Date()) {
     })
 
   const [counts, lowStock, recent] = await Promise.all([
-    db.selectFrom('order_counts').select(['name', 'n']).execute(),
-    db
-      .selectFrom('variants as v')
-      .innerJoin('products as p', 'p.id', 'v.product_id')
-      .select(['v.id', 'v.sku', 'v.stock', 'p.id as product_id', 'p.title'])
-      .where('v.track_stock', '=', 1)
-      .where('v.stock', '<=', LOW_STOCK)
-      .where('p.status', '=', 'active')
-      .orderBy('v.stock')
-      .orderBy('v.id')
-      .limit(10)
-      .execute(),
-    db
-      .selectFrom('orders')
-      .select([
-        'number',
-        'placed_at',
-        'name',
-        'total',
-        'currency',
-        'payment_status',
-        'fulfilment_status',
-        'cancelled_at',
-      ])
-      .orderBy('id', 'desc')
-      .limit(8)
-      .execute(),
+    selectOrderCounts(db),
+    selectLowStock(db, LOW_STOCK, 10),
+    selectNewestOrders(db, 8),
   ])
   return {
     today: total(1),

@@ -1,6 +1,7 @@
 import { type Insertable, sql } from 'kysely'
 import type { Db } from '../../db/connection.js'
-import type { AddressesTable, OrderLinesTable, OrdersTable } from '../../db/schema.js'
+import { startsWith } from '../../db/prefix-search.js'
+import type { AddressesTable, FulfilmentStatus, OrderLinesTable, OrdersTable, PaymentStatus } from '../../db/schema.js'
 
 export async function selectOrderByCheckoutToken(db: Db, token: string) {
   return db.selectFrom('orders').selectAll().where('checkout_token', '=', token).executeTakeFirst()
@@ -372,4 +373,81 @@ export async function setPaymentStatus(
 
 export async function setPaymentProviderRef(db: Db, orderId: number, ref: string): Promise<void> {
   await db.updateTable('orders').set({ payment_provider_ref: ref }).where('id', '=', orderId).execute()
+}
+
+/**
+ * The order list's rows, newest first: the filters, an id range for the
+ * placing dates (see selectIdRange), the order number, email or name
+ * prefix, and `limit` rows below the id `before`.
+ */
+export async function selectOrderList(
+  db: Db,
+  filter: { q: string; payment: string; fulfilment: string; before: string },
+  range: { min: number | null; max: number | null },
+  limit: number,
+) {
+  let query = db
+    .selectFrom('orders')
+    .select([
+      'id',
+      'number',
+      'placed_at',
+      'name',
+      'email',
+      'payment_method',
+      'payment_status',
+      'fulfilment_status',
+      'cancelled_at',
+      'total',
+      'currency',
+    ])
+  if (filter.payment) query = query.where('payment_status', '=', filter.payment as PaymentStatus)
+  if (filter.fulfilment === 'cancelled') query = query.where('cancelled_at', 'is not', null)
+  else if (filter.fulfilment)
+    query = query
+      .where('fulfilment_status', '=', filter.fulfilment as FulfilmentStatus)
+      .where('cancelled_at', 'is', null)
+  if (range.min !== null) query = query.where('id', '>=', range.min)
+  if (range.max !== null) query = query.where('id', '<=', range.max)
+  const q = filter.q
+  const number = /^#?\s*(\d{1,9})$/.exec(q)?.[1]
+  if (number) query = query.where('number', '=', Number(number))
+  else if (q)
+    query = query.where(startsWith(q, q.includes('@') ? { email: 'email' } : { email: 'email', name: 'name' }))
+  if (filter.before) query = query.where('id', '<', Number(filter.before))
+  return query.orderBy('id', 'desc').limit(limit).execute()
+}
+
+/** The ids of the orders placed from `from` to `to` (whole UTC days), through the placed_at index. */
+export async function selectIdRange(
+  db: Db,
+  from: string,
+  to: string,
+): Promise<{ min: number | null; max: number | null } | 'none'> {
+  let min: number | null = null
+  let max: number | null = null
+  if (from) {
+    const first = await db
+      .selectFrom('orders')
+      .select('id')
+      .where('placed_at', '>=', `${from}T00:00:00.000Z`)
+      .orderBy('placed_at')
+      .limit(1)
+      .executeTakeFirst()
+    if (!first) return 'none'
+    min = first.id
+  }
+  if (to) {
+    const end = new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString()
+    const last = await db
+      .selectFrom('orders')
+      .select('id')
+      .where('placed_at', '<', end)
+      .orderBy('placed_at', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    if (!last) return 'none'
+    max = last.id
+  }
+  return { min, max }
 }

@@ -1,8 +1,8 @@
-import { sql } from 'kysely'
 import { type Db, inTransaction } from '../../db/connection.js'
 import type { StockMovementsTable } from '../../db/schema.js'
 import { nowIso } from '../../lib/time.js'
 import { logActivity } from '../activity/activity.service.js'
+import { addToStock, insertStockMovement, selectVariantForStock } from './stock.repository.js'
 
 /**
  * Writes down a change to a variant's stock, with the stock after it, in the
@@ -19,67 +19,13 @@ export async function recordStockMovement(
     actorUserId?: number | null
   },
 ): Promise<void> {
-  await db
-    .insertInto('stock_movements')
-    .columns(['variant_id', 'change', 'stock_after', 'reason', 'note', 'order_id', 'actor_user_id', 'created_at'])
-    .expression((eb) =>
-      eb
-        .selectFrom('variants')
-        .select([
-          'id',
-          sql.lit(movement.change).as('change'),
-          'stock',
-          sql.lit(movement.reason).as('reason'),
-          eb.val(movement.note ?? '').as('note'),
-          eb.val(movement.orderId ?? null).as('order_id'),
-          eb.val(movement.actorUserId ?? null).as('actor_user_id'),
-          eb.val(nowIso()).as('created_at'),
-        ])
-        .where('id', '=', movement.variantId)
-        .where('track_stock', '=', 1),
-    )
-    .execute()
-}
-
-/** A variant with its product, for its stock page. */
-export async function variantForStock(db: Db, variantId: number) {
-  return db
-    .selectFrom('variants as v')
-    .innerJoin('products as p', 'p.id', 'v.product_id')
-    .select([
-      'v.id',
-      'v.sku',
-      'v.stock',
-      'v.track_stock',
-      'v.allow_backorder',
-      'p.id as product_id',
-      'p.title',
-      'p.slug',
-    ])
-    .where('v.id', '=', variantId)
-    .executeTakeFirst()
-}
-
-/** A variant's stock ledger, newest first, with who made each change and the order it was for. */
-export async function stockLedger(db: Db, variantId: number, limit = 100) {
-  return db
-    .selectFrom('stock_movements as m')
-    .leftJoin('users as u', 'u.id', 'm.actor_user_id')
-    .leftJoin('orders as o', 'o.id', 'm.order_id')
-    .select([
-      'm.id',
-      'm.change',
-      'm.stock_after',
-      'm.reason',
-      'm.note',
-      'm.created_at',
-      'u.name as actor_name',
-      'o.number as order_number',
-    ])
-    .where('m.variant_id', '=', variantId)
-    .orderBy('m.id', 'desc')
-    .limit(limit)
-    .execute()
+  await insertStockMovement(db, {
+    ...movement,
+    note: movement.note ?? '',
+    orderId: movement.orderId ?? null,
+    actorUserId: movement.actorUserId ?? null,
+    at: nowIso(),
+  })
 }
 
 export type AdjustResult =
@@ -99,17 +45,11 @@ export async function adjustStock(
   adjustment: { change: number; note: string },
 ): Promise<AdjustResult> {
   return inTransaction(db, async (trx) => {
-    const variant = await variantForStock(trx, variantId)
+    const variant = await selectVariantForStock(trx, variantId)
     if (!variant) return { kind: 'missing' } as const
     if (!variant.track_stock)
       return { kind: 'invalid', errors: { change: 'This variant does not count its stock' } } as const
-    const result = await trx
-      .updateTable('variants')
-      .set({ stock: sql`stock + ${adjustment.change}` })
-      .where('id', '=', variantId)
-      .where((eb) => eb.or([eb('allow_backorder', '=', 1), eb('stock', '>=', -adjustment.change)]))
-      .executeTakeFirst()
-    if (Number(result.numUpdatedRows) !== 1) {
+    if (!(await addToStock(trx, variantId, adjustment.change))) {
       return { kind: 'invalid', errors: { change: `There are only ${variant.stock} to take away` } } as const
     }
     await recordStockMovement(trx, {

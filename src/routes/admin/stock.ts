@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { validate } from '../../lib/validation.js'
 import { stockAdjustmentInput } from '../../modules/stock/stock.forms.js'
-import { adjustStock, stockLedger, variantForStock } from '../../modules/stock/stock.service.js'
+import { selectStockLedger, selectVariantForStock } from '../../modules/stock/stock.repository.js'
+import { adjustStock } from '../../modules/stock/stock.service.js'
 import { signedInUser } from '../../plugins/auth.js'
 import type { AdminNavItem } from './index.js'
 
@@ -13,13 +14,13 @@ export default async function stockRoutes(app: FastifyInstance, opts: { nav: Adm
     /^[1-9]\d{0,9}$/.test(request.params.id) ? Number(request.params.id) : 0
 
   async function page(reply: FastifyReply, id: number, extra: Record<string, unknown> = {}) {
-    const variant = await variantForStock(app.db, id)
+    const variant = await selectVariantForStock(app.db, id)
     if (!variant) return reply.callNotFound()
     return reply.render('admin/stock/show', {
       title: `Stock of ${variant.title} (${variant.sku})`,
       adminNav: opts.nav,
       variant,
-      ledger: await stockLedger(app.db, id),
+      ledger: await selectStockLedger(app.db, id),
       values: {},
       errors: {},
       ...extra,
