@@ -58,6 +58,12 @@ export function keysetPage<T extends { id: number }>(
   return { items, olderThan: rows.length > perPage ? (items.at(-1)?.id ?? null) : null }
 }
 
+/** `path` with the filters that are set, as a query string. */
+export function withFilters(path: string, filters: Record<string, string>): string {
+  const query = new URLSearchParams(Object.entries(filters).filter(([, value]) => value)).toString()
+  return query ? `${path}?${query}` : path
+}
+
 /** The links of a keyset list, keeping its filters: to older rows, and back to the newest once paged. */
 export function keysetLinks(
   path: string,
@@ -65,11 +71,6 @@ export function keysetLinks(
   olderThan: number | null | undefined,
   before: string,
 ): { olderHref: string | null; newestHref: string | null } {
-  const href = (cursor?: number) => {
-    const query = new URLSearchParams(
-      Object.entries({ ...filters, before: cursor ? String(cursor) : '' }).filter(([, value]) => value),
-    ).toString()
-    return query ? `${path}?${query}` : path
-  }
+  const href = (cursor?: number) => withFilters(path, { ...filters, before: cursor ? String(cursor) : '' })
   return { olderHref: olderThan ? href(olderThan) : null, newestHref: before ? href() : null }
 }

@@ -1,8 +1,11 @@
+import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
+import { csvLines } from '../../lib/csv.js'
 import { formatMoney } from '../../lib/money.js'
-import { keysetLinks } from '../../lib/pagination.js'
+import { keysetLinks, withFilters } from '../../lib/pagination.js'
 import { validate } from '../../lib/validation.js'
+import { selectCustomers } from '../../modules/customers/customers.repository.js'
 import { customerPage, listCustomers, setCustomerAccess } from '../../modules/customers/customers.service.js'
 import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { signedInUser } from '../../plugins/auth.js'
@@ -36,8 +39,27 @@ export default async function customerRoutes(app: FastifyInstance, opts: { nav: 
       customers,
       values: request.query,
       errors: checked.ok ? {} : checked.errors,
+      csvHref: withFilters('/admin/customers.csv', { q: filter.q }),
       ...keysetLinks('/admin/customers', { q: filter.q }, olderThan, filter.before),
     })
+  })
+
+  // The list as a spreadsheet: exactly the customers the same search shows, streamed in keyset pages.
+  app.get<{ Querystring: Record<string, string> }>('/admin/customers.csv', async (request, reply) => {
+    const checked = validate(customerFilter, request.query)
+    if (!checked.ok)
+      return reply.code(422).type('text/plain; charset=utf-8').send(Object.values(checked.errors).join('\n'))
+    const { q, before: start } = checked.value
+    const lines = csvLines(
+      ['id', 'name', 'email', 'joined', 'orders', 'disabled_at'],
+      (before, batch) => selectCustomers(app.db, { q, before: before ?? (start ? Number(start) : null), limit: batch }),
+      (c) => [c.id, c.name, c.email, c.created_at, Number(c.orders), c.disabled_at],
+    )
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('cache-control', 'private, no-store')
+      .header('content-disposition', 'attachment; filename="customers.csv"')
+      .send(Readable.from(lines))
   })
 
   app.get<IdParams>('/admin/customers/:id', async (request, reply) => {

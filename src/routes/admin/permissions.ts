@@ -13,6 +13,7 @@ export type AdminLevel = 'staff' | 'owner'
 export const ADMIN_PERMISSIONS = {
   'GET /admin': 'staff',
   'GET /admin/orders': 'staff',
+  'GET /admin/orders.csv': 'staff',
   'GET /admin/orders/:number': 'staff',
   'POST /admin/orders/:number/payment': 'staff',
   'GET /admin/orders/:number/cancellation': 'staff',
@@ -24,6 +25,7 @@ export const ADMIN_PERMISSIONS = {
   'GET /admin/orders/:number/packing-slip.pdf': 'staff',
   'GET /admin/orders/:number/invoice.pdf': 'staff',
   'GET /admin/customers': 'staff',
+  'GET /admin/customers.csv': 'staff',
   'GET /admin/customers/:id': 'staff',
   'GET /admin/customers/:id/disablement': 'staff',
   'POST /admin/customers/:id/disablement': 'staff',

@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type StaffSession, staffSession } from '../../testing/admin.js'
+import { buildTestApp, type TestShop } from '../../testing/app.js'
+import { createTestProduct } from '../../testing/catalogue.js'
+import { createUser } from '../../testing/factories.js'
+import { placeTestOrder } from '../../testing/orders.js'
+
+describe('CSV exports of the back-office lists', () => {
+  let shop: TestShop
+  let staff: StaffSession
+  beforeEach(async () => {
+    shop = await buildTestApp()
+    staff = await staffSession(shop)
+  })
+  afterEach(() => shop.close())
+
+  const rowsOf = (body: string) =>
+    body
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n')
+
+  it('exports exactly the filtered orders, all of them, past one page of the stream', async () => {
+    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 2000 }] })
+    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    // More than one batch of the stream (1,000 rows): copies of one order.
+    const first = await placeTestOrder(shop.db, variant, {
+      token: 'a',
+      details: { email: 'grace@example.com', name: 'Grace' },
+    })
+    for (let i = 0; i < 1100; i++) {
+      await shop.db
+        .insertInto('orders')
+        .values({
+          ...first,
+          id: undefined,
+          number: 2000 + i,
+          access_token: `t${i}`.padEnd(32, 'x'),
+          checkout_token: `c${i}`,
+          email: i % 2 ? 'ada@example.com' : '=cmd@example.com',
+        })
+        .execute()
+    }
+    const all = await staff.get('/admin/orders.csv')
+    expect(all.statusCode).toBe(200)
+    expect(all.headers['content-type']).toBe('text/csv; charset=utf-8')
+    expect(all.headers['content-disposition']).toBe('attachment; filename="orders.csv"')
+    const rows = rowsOf(all.body)
+    expect(rows[0]).toBe(
+      'number,placed_at,name,email,payment_method,payment_status,fulfilment_status,cancelled_at,currency,total',
+    )
+    expect(rows).toHaveLength(1 + 1101)
+    // Newest first, every number once.
+    const numbers = rows.slice(1).map((r) => Number(r.split(',')[0]))
+    expect(new Set(numbers).size).toBe(1101)
+    expect(numbers[0]).toBe(3099)
+    // A value a spreadsheet would run as a formula stays text.
+    expect(rows.some((r) => r.includes(",'=cmd@example.com,"))).toBe(true)
+    expect(rows.some((r) => r.includes(',=cmd@example.com'))).toBe(false)
+
+    const grace = rowsOf((await staff.get('/admin/orders.csv?q=grace%40')).body)
+    expect(grace).toHaveLength(2)
+    expect(grace[1]).toContain(`${first.number},`)
+    expect((await staff.get('/admin/orders.csv?from=someday')).statusCode).toBe(422)
+    expect((await staff.get('/admin/orders?q=grace%40')).body).toContain('href="/admin/orders.csv?q=grace%40"')
+  }, 30_000)
+
+  it('exports exactly the customers the search shows', async () => {
+    await createUser(shop.db, { role: 'customer', name: '@Mallory, "the tester"', email: 'mallory@example.com' })
+    await createUser(shop.db, { role: 'customer', name: 'Ada', email: 'ada@example.com' })
+    const rows = rowsOf((await staff.get('/admin/customers.csv?q=mallory')).body)
+    expect(rows[0]).toBe('id,name,email,joined,orders,disabled_at')
+    expect(rows).toHaveLength(2)
+    expect(rows[1]).toContain(`"'@Mallory, ""the tester""",mallory@example.com`)
+    expect((await staff.get(`/admin/customers.csv?q=${'x'.repeat(101)}`)).statusCode).toBe(422)
+  })
+})
