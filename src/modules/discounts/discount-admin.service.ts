@@ -70,3 +70,11 @@ export async function endDiscount(db: Db, id: number, actor: Actor): Promise<Sav
     return { kind: 'saved', id } as const
   })
 }
+
+/** Where a code stands today, as the back office says it: ended, from a date, until a date, or open. */
+export function discountRunState(discount: { starts_at: string | null; ends_at: string | null }, now = nowIso()) {
+  if (discount.ends_at && discount.ends_at <= now) return { ended: true, label: 'ended' }
+  if (discount.starts_at && discount.starts_at > now)
+    return { ended: false, label: `from ${discount.starts_at.slice(0, 10)}` }
+  return { ended: false, label: discount.ends_at ? `until ${discount.ends_at.slice(0, 10)}` : 'open' }
+}

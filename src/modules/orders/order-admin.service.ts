@@ -4,10 +4,25 @@ import { logActivity } from '../activity/activity.service.js'
 import { isHostedMethod } from '../payments/payment-methods.js'
 import { type CancelResult, cancelOrder, markOrderPaid, type PaidResult } from './order-changes.js'
 import { insertOrderEvent, selectOrderByNumber } from './orders.repository.js'
+import type { Order } from './place-order.js'
 
 /** A staff member acting in the back office. */
 export interface Actor {
   id: number
+}
+
+/**
+ * What staff may do to an order as it stands: the order page shows only
+ * these actions (the services check each again when it is done).
+ */
+export function orderActions(order: Order, refundableAmount: number) {
+  const paid = order.payment_status === 'paid' || order.payment_status === 'partially_refunded'
+  return {
+    canMarkPaid: order.payment_status === 'pending' && !order.cancelled_at && !isHostedMethod(order.payment_method),
+    canCancel: !order.cancelled_at && order.fulfilment_status === 'unfulfilled',
+    canRefund: paid && refundableAmount > 0,
+    canSend: !order.cancelled_at,
+  }
 }
 
 /**

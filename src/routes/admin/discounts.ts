@@ -3,7 +3,12 @@ import { decimalAmount, formatMoney } from '../../lib/money.js'
 import { validate } from '../../lib/validation.js'
 import { loadCategoryTree } from '../../modules/catalogue/catalogue.service.js'
 import { discountInput } from '../../modules/discounts/discount.forms.js'
-import { createDiscount, endDiscount, updateDiscount } from '../../modules/discounts/discount-admin.service.js'
+import {
+  createDiscount,
+  discountRunState,
+  endDiscount,
+  updateDiscount,
+} from '../../modules/discounts/discount-admin.service.js'
 import { selectDiscount, selectDiscounts, selectDiscountUses } from '../../modules/discounts/discounts.repository.js'
 import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { signedInUser } from '../../plugins/auth.js'
@@ -55,8 +60,7 @@ export default async function discountRoutes(app: FastifyInstance, opts: { nav: 
     return reply.render('admin/discounts/index', {
       title: 'Discount codes',
       adminNav: opts.nav,
-      discounts: await selectDiscounts(app.db),
-      now: new Date().toISOString(),
+      discounts: (await selectDiscounts(app.db)).map((d) => ({ ...d, runs: discountRunState(d).label })),
       money,
     })
   })
@@ -67,6 +71,7 @@ export default async function discountRoutes(app: FastifyInstance, opts: { nav: 
       title: discount ? `Discount code ${discount.code}` : 'New discount code',
       adminNav: opts.nav,
       discount,
+      ended: discount ? discountRunState(discount).ended : false,
       categories,
       currency: shop.currency,
       money,

@@ -14,7 +14,7 @@ import {
   orderNoteInput,
   refundInput,
 } from '../../modules/orders/order-admin.forms.js'
-import { addOrderNote, cancelByStaff, markPaidByStaff } from '../../modules/orders/order-admin.service.js'
+import { addOrderNote, cancelByStaff, markPaidByStaff, orderActions } from '../../modules/orders/order-admin.service.js'
 import { listOrders, orderListFilter } from '../../modules/orders/order-list.js'
 import {
   selectFulfilments,
@@ -131,7 +131,7 @@ export default async function orderRoutes(app: FastifyInstance, opts: { nav: Adm
     if (!order) return reply.callNotFound()
     const shop = await getShopSettings(app.db)
     const toSend = await linesToSend(app.db, order.id)
-    const paidFor = order.payment_status === 'paid' || order.payment_status === 'partially_refunded'
+    const actions = orderActions(order, await refundable(app.db, order))
     return reply.render('admin/orders/show', {
       title: `Order #${order.number}`,
       adminNav: opts.nav,
@@ -139,13 +139,11 @@ export default async function orderRoutes(app: FastifyInstance, opts: { nav: Adm
       events: await selectOrderEvents(app.db, order.id),
       fulfilments: await selectFulfilments(app.db, order.id),
       refunds: await selectRefunds(app.db, order.id),
-      toSend: order.cancelled_at ? [] : toSend.filter((line) => line.left > 0),
-      canRefund: paidFor && (await refundable(app.db, order)) > 0,
+      toSend: actions.canSend ? toSend.filter((line) => line.left > 0) : [],
+      ...actions,
       countryName: (code: string) => countryName(code, shop.locale),
       paymentLabels: PAYMENT_METHOD_LABELS,
       invoiceLabel,
-      canMarkPaid: order.payment_status === 'pending' && !order.cancelled_at && !isHostedMethod(order.payment_method),
-      canCancel: !order.cancelled_at && order.fulfilment_status === 'unfulfilled',
       errors: {},
       values: {},
       ...extra,
