@@ -31,7 +31,14 @@ const FILTERED_LISTING_PATH = '/products?in_stock=1&sort=price_asc'
 /** The pages, in table order. `product` and `search` are built from the catalogue in the database. */
 const SHOP_PAGES = ['home', 'listing', 'filtered', 'product', 'search', 'sitemap'] as const
 /** The back office, measured signed in as staff when there are orders (--orders): `admin-order` and `admin-search` come from the orders. */
-const ADMIN_PAGES = ['dashboard', 'admin-orders', 'admin-search', 'admin-order'] as const
+const ADMIN_PAGES = [
+  'dashboard',
+  'admin-products',
+  'admin-product-search',
+  'admin-orders',
+  'admin-search',
+  'admin-order',
+] as const
 const PAGES = [...SHOP_PAGES, ...ADMIN_PAGES] as const
 type PageName = (typeof PAGES)[number]
 const FIXED_PATHS: Partial<Record<PageName, string>> = {
@@ -41,6 +48,7 @@ const FIXED_PATHS: Partial<Record<PageName, string>> = {
   sitemap: '/sitemap.xml',
   dashboard: '/admin',
   'admin-orders': '/admin/orders',
+  'admin-products': '/admin/products',
 }
 
 const DEFAULT_CONNECTIONS = [50, 10]
@@ -60,7 +68,7 @@ const dataDir = join(root, 'bench', '.data')
 // ---- Command line -------------------------------------------------------------
 
 const USAGE = `Usage: npm run bench -- [--products 1000[,100000]] [--orders 1000000] [--duration 5] [--rounds 3]
-                       [--pages home,listing,filtered,product,search,sitemap,dashboard,admin-orders,admin-search,admin-order,/any/path]
+                       [--pages home,listing,filtered,product,search,sitemap,dashboard,admin-products,admin-product-search,admin-orders,admin-search,admin-order,/any/path]
                        [--connections 50,10] [--gzip] [--page-cache on|off]
 
   --products     catalogue sizes, comma-separated (default 1000); one table per size
@@ -664,6 +672,10 @@ function targetsFor(
       if (catalogue.orderNumbers.length === 0) return { name: page, shown: '/admin/orders/…', skip: 'no orders' }
       const paths = catalogue.orderNumbers.map((n) => `/admin/orders/${n}`)
       return random(paths, `/admin/orders/… (${paths.length.toLocaleString('en')} random)`, `orders-${size}`)
+    }
+    if (page === 'admin-product-search') {
+      if (!catalogue.searchWord) return { name: page, shown: '/admin/products?q=…', skip: 'no products' }
+      return plain(`/admin/products?q=${encodeURIComponent(catalogue.searchWord)}`)
     }
     if (page === 'admin-search') {
       if (!catalogue.orderSearch) return { name: page, shown: '/admin/orders?q=…', skip: 'no orders' }

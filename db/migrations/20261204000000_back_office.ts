@@ -151,9 +151,40 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The customer list: by role, newest first, and found by the start of a name.
   await db.schema.createIndex('users_role_list_idx').on('users').columns(['role', 'id']).execute()
   await sql`CREATE INDEX users_name_idx ON users (name COLLATE NOCASE)`.execute(db)
+
+  // The product list in the back office, sorted over every status: by title and by price; newest is the rowid.
+  await db.schema.createIndex('products_admin_title_idx').on('products').columns(['title', 'id']).execute()
+  await db.schema.createIndex('products_admin_price_idx').on('products').columns(['price_min', 'id']).execute()
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
+    // Staff search every product, drafts and archived ones too, by title or SKU; the storefront's
+    // index holds active products only, so ranking a shopper's search reads nothing else.
+    await sql`CREATE VIRTUAL TABLE products_admin_fts USING fts5(
+      title, skus, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')`.execute(db)
+    const refresh = (productId: string) => sql.raw(`
+      DELETE FROM products_admin_fts WHERE rowid = ${productId};
+      INSERT INTO products_admin_fts (rowid, title, skus)
+        SELECT p.id, p.title, coalesce((SELECT group_concat(sku, ' ') FROM variants WHERE product_id = p.id), '')
+        FROM products p WHERE p.id = ${productId};`)
+    await sql`CREATE TRIGGER products_admin_fts_insert AFTER INSERT ON products BEGIN ${refresh('new.id')} END`.execute(db)
+    await sql`CREATE TRIGGER products_admin_fts_update AFTER UPDATE OF title ON products BEGIN ${refresh('new.id')} END`.execute(db)
+    await sql`CREATE TRIGGER products_admin_fts_delete AFTER DELETE ON products BEGIN DELETE FROM products_admin_fts WHERE rowid = old.id; END`.execute(db)
+    await sql`CREATE TRIGGER variants_admin_fts_insert AFTER INSERT ON variants BEGIN ${refresh('new.product_id')} END`.execute(db)
+    await sql`CREATE TRIGGER variants_admin_fts_update AFTER UPDATE OF sku, product_id ON variants BEGIN ${refresh('new.product_id')} ${refresh('old.product_id')} END`.execute(db)
+    await sql`CREATE TRIGGER variants_admin_fts_delete AFTER DELETE ON variants BEGIN ${refresh('old.product_id')} END`.execute(db)
+    await sql`INSERT INTO products_admin_fts (rowid, title, skus)
+      SELECT p.id, p.title, coalesce((SELECT group_concat(sku, ' ') FROM variants WHERE product_id = p.id), '') FROM products p`.execute(db)
+  }
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
+    for (const name of ['products_admin_fts_insert', 'products_admin_fts_update', 'products_admin_fts_delete', 'variants_admin_fts_insert', 'variants_admin_fts_update', 'variants_admin_fts_delete']) {
+      await sql.raw(`DROP TRIGGER IF EXISTS ${name}`).execute(db)
+    }
+    await sql`DROP TABLE IF EXISTS products_admin_fts`.execute(db)
+  }
+  await db.schema.dropIndex('products_admin_price_idx').execute()
+  await db.schema.dropIndex('products_admin_title_idx').execute()
   await db.schema.dropIndex('outbox_emails_status_idx').execute()
   await db.schema.dropIndex('users_name_idx').execute()
   await db.schema.dropIndex('users_role_list_idx').execute()

@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace'
 import { ConfigError, loadConfig } from '../config.js'
 import { createDb } from '../db/connection.js'
 import { migrateToLatest } from '../db/migrator.js'
+import { startProductImportJobs } from '../modules/catalogue/product-import.job.js'
 import { startMailWorker } from '../modules/mail/mail.worker.js'
 import { startOrderJobs } from '../modules/orders/order-jobs.js'
 import { createPayments } from '../modules/payments/payments.js'
@@ -19,8 +20,10 @@ async function main() {
   }
   let worker: ReturnType<typeof startMailWorker> | undefined
   let jobs: ReturnType<typeof startOrderJobs> | undefined
+  let imports: ReturnType<typeof startProductImportJobs> | undefined
   // Listen for SIGTERM before the first batch, so a stop at any moment is a clean one.
   closeWithGrace({ delay: 30_000 }, async () => {
+    await imports?.stop()
     await jobs?.stop()
     await worker?.stop()
     options.transport.close()
@@ -35,6 +38,7 @@ async function main() {
     log,
     onEmail: () => worker?.wake(),
   })
+  imports = startProductImportJobs({ db, log })
   console.log(
     `Shopfront worker is delivering email (${options.transport.name}) and running the order jobs on ${config.databaseFile}`,
   )

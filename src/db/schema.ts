@@ -23,6 +23,7 @@ export interface Database {
   variant_option_values: VariantOptionValuesTable
   product_images: ProductImagesTable
   products_fts: ProductsFtsTable
+  products_admin_fts: ProductsAdminFtsTable
   change_counters: ChangeCountersTable
   carts: CartsTable
   cart_lines: CartLinesTable
@@ -40,6 +41,8 @@ export interface Database {
   discount_codes: DiscountCodesTable
   discount_uses: DiscountUsesTable
   addresses: AddressesTable
+  product_imports: ProductImportsTable
+  product_import_files: ProductImportFilesTable
 }
 
 export interface SettingsTable {
@@ -179,10 +182,11 @@ export interface ImagesTable {
 }
 
 export type ProductStatus = 'draft' | 'active' | 'archived'
+export type TaxClass = 'standard' | 'reduced' | 'zero'
 
 export interface ProductsTable {
   /** Which of the destination's tax rates applies. */
-  tax_class: Generated<'standard' | 'reduced' | 'zero'>
+  tax_class: Generated<TaxClass>
   id: Generated<number>
   slug: string
   title: string
@@ -255,6 +259,13 @@ export interface ProductsFtsTable {
 }
 
 /** One counter per kind of shared data; triggers add one on every change (see the migration). */
+/** The back office's FTS5 index of every product, whatever its status (SQLite); rowid is the product id. */
+export interface ProductsAdminFtsTable {
+  rowid: number
+  title: string
+  skus: string
+}
+
 export interface ChangeCountersTable {
   name: 'settings' | 'catalogue'
   version: number
@@ -484,6 +495,40 @@ export interface AddressesTable {
   postcode: string
   country: string
   last_used_at: string
+}
+
+export type ProductImportStatus = 'checking' | 'checked' | 'applying' | 'applied' | 'failed'
+
+/** A product CSV upload: checked in the background into a dry-run report, then applied in one transaction. */
+export interface ProductImportsTable {
+  id: Generated<number>
+  file_name: string
+  file_size: number
+  status: ProductImportStatus
+  rows_total: Generated<number>
+  rows_checked: Generated<number>
+  error_count: Generated<number>
+  /** JSON of the dry run (see modules/catalogue/product-import.ts). */
+  report: string | null
+  /** SHA-256 of the whole plan the report shows. */
+  plan_hash: string | null
+  /** Why applying was refused, or why the job gave up. */
+  notice: string | null
+  claimed_by: string | null
+  locked_until: string | null
+  attempts: Generated<number>
+  created_by: number | null
+  applied_by: number | null
+  created_at: string
+  updated_at: string
+  checked_at: string | null
+  applied_at: string | null
+}
+
+/** The text of an import's file, apart so that progress writes stay small; deleted once applied. */
+export interface ProductImportFilesTable {
+  import_id: number
+  csv: string
 }
 
 export type SettingRow = Selectable<SettingsTable>

@@ -11,8 +11,10 @@ export function csvCell(value: string | number | null | undefined): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
 }
 
+type Cell = string | number | null | undefined
+
 /** One CSV line, ending in CRLF. */
-export function csvRow(values: (string | number | null | undefined)[]): string {
+export function csvRow(values: Cell[]): string {
   return `${values.map(csvCell).join(',')}\r\n`
 }
 
@@ -22,18 +24,25 @@ export function csvRow(values: (string | number | null | undefined)[]): string {
  * a million rows never sit in memory at once.
  */
 export async function* csvLines<T extends { id: number }>(
-  header: string[],
+  header: readonly string[],
   fetch: (before: number | null, batch: number) => Promise<T[]>,
-  row: (item: T) => (string | number | null | undefined)[],
+  row: (item: T) => Cell[] | Cell[][],
   batch = 1000,
 ): AsyncGenerator<string> {
   // A byte-order mark, so spreadsheets read the file as UTF-8.
-  yield `\uFEFF${csvRow(header)}`
+  yield `\uFEFF${csvRow([...header])}`
   let before: number | null = null
   for (;;) {
     const items = await fetch(before, batch)
     if (items.length === 0) return
-    yield items.map((item) => csvRow(row(item))).join('')
+    yield items
+      .flatMap((item) => {
+        const cells = row(item)
+        if (cells.length === 0) return []
+        // An item may be several lines (a product and its variants); a cell is never an array.
+        return (Array.isArray(cells[0]) ? (cells as Cell[][]) : [cells as Cell[]]).map(csvRow)
+      })
+      .join('')
     if (items.length < batch) return
     before = items[items.length - 1]?.id ?? null
   }

@@ -15,7 +15,7 @@ export function retryDelayMs(attempt: number): number {
 export interface MailWorkerOptions {
   db: Db
   transport: MailTransport
-  /** Sender address; the shop's name is shown with it. */
+  /** Sender address when the shop's settings name none (MAIL_FROM); the shop's name is shown with it. */
   fromAddress: string
   /** Host part of Message-IDs. */
   messageIdDomain: string
@@ -49,7 +49,7 @@ export async function deliverDueEmails(options: MailWorkerOptions): Promise<{ se
   for (const email of claimed) {
     try {
       const result = await options.transport.send({
-        from: { name: shop.shopName, address: options.fromAddress },
+        from: { name: shop.mailFromName || shop.shopName, address: shop.mailFromAddress || options.fromAddress },
         to: email.to_address,
         ...(email.reply_to ? { replyTo: email.reply_to } : {}),
         subject: email.subject,

@@ -7,6 +7,7 @@ import type { Discount } from '../pricing/discounts.js'
 import { type OrderLineInput, type PricedOrder, priceOrder } from '../pricing/pricing.js'
 import { type ShippingMethod, type ShippingOption, shippingOptions, zoneFor } from '../pricing/shipping.js'
 import { destinationTaxRates } from '../pricing/tax.js'
+import { countryChoices } from '../settings/countries.js'
 import { getShopSettings, type ShopSettings } from '../settings/settings.service.js'
 import type { CheckoutAddress } from './checkout.forms.js'
 import { selectCheckoutLines } from './orders.repository.js'
@@ -26,6 +27,8 @@ export type CheckoutLine = Awaited<ReturnType<typeof selectCheckoutLines>>[numbe
 
 /** The countries the shop delivers to (those its zones name), as codes and names, sorted by name. */
 export function deliveryCountries(shop: ShopSettings): { code: string; name: string }[] {
+  // A "rest of the world" zone delivers anywhere: every country is offered.
+  if (shop.shippingZones.some((zone) => zone.countries === 'rest_of_world')) return countryChoices(shop.locale)
   const names = new Intl.DisplayNames([shop.locale], { type: 'region' })
   const codes = new Set(
     shop.shippingZones.flatMap((zone) => (zone.countries === 'rest_of_world' ? [] : zone.countries)),

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { PAYMENT_METHODS } from '../payments/payment-methods.js'
+import { isCountryCode } from './countries.js'
 
 const text = (max: number, label: string) =>
   z
@@ -25,8 +26,9 @@ const knownCurrency = (code: string) => {
 }
 
 /**
- * The owner's settings form: the shop, selling, payments and the home page
- * and search texts. Tax rates and shipping zones have pages of their own.
+ * The owner's settings form: the shop, selling, payments, the home page and
+ * search texts, and who email is from. Tax rates and shipping zones have
+ * pages of their own.
  */
 export const settingsInput = z
   .object({
@@ -56,20 +58,7 @@ export const settingsInput = z
           return false
         }
       }, 'Enter a language and region, like en-GB'),
-    country: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .refine(
-        (v) =>
-          /^[A-Z]{2}$/.test(v) &&
-          // ZZ is the "unknown region" code, which has a name of its own.
-          v !== 'ZZ' &&
-          new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' }).of(v) !== undefined,
-        {
-          message: 'Enter a two-letter country code, like GB',
-        },
-      ),
+    country: z.string().trim().toUpperCase().refine(isCountryCode, 'Enter a two-letter country code, like GB'),
     pricesIncludeTax: z.enum(['yes', 'no'], { error: 'Say whether prices include tax' }).transform((v) => v === 'yes'),
     paymentMethods: z
       .union([z.string(), z.array(z.string())])
@@ -85,6 +74,14 @@ export const settingsInput = z
     metaDescription: text(300, 'the description'),
     homeHeading: text(120, 'the heading'),
     homeIntro: text(2000, 'the introduction'),
+    // One header line: a line break would let the name add headers of its own.
+    mailFromName: text(80, 'the sender’s name').refine((v) => !/\p{Cc}/u.test(v), 'Keep the sender’s name on one line'),
+    mailFromAddress: text(254, 'the address').refine(
+      (v) => v === '' || /^[^\s@<>",]+@[^\s@<>",]+\.[^\s@<>",]+$/.test(v),
+      {
+        message: 'Enter the sender’s address like shop@example.com, or leave it empty',
+      },
+    ),
   })
   .superRefine((v, ctx) => {
     if (v.paymentMethods.includes('bank_transfer') && !v.bankDetails)

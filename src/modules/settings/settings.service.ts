@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { VersionedCache } from '../../db/change-counters.js'
 import { type Db, inTransaction } from '../../db/connection.js'
 import { nowIso } from '../../lib/time.js'
+import type { FieldErrors } from '../../lib/validation.js'
 import { type Changes, logActivity } from '../activity/activity.service.js'
 import { PAYMENT_METHODS } from '../payments/payment-methods.js'
 import { countSettings, insertMissingSettings, selectSettings, upsertSettings } from './settings.repository.js'
@@ -67,6 +68,9 @@ export const shopSettingsSchema = z.object({
   /** An order awaiting a bank transfer is reminded after this many days, and cancelled (stock returned) after the next. */
   bankTransferReminderDays: z.number().int().min(1).max(60).default(3),
   bankTransferCancelDays: z.number().int().min(1).max(90).default(7),
+  /** Who outgoing email is from; empty: the shop's name, and the server's MAIL_FROM. */
+  mailFromName: z.string().trim().max(80).default(''),
+  mailFromAddress: z.string().trim().max(254).default(''),
 })
 
 export type ShopSettings = z.output<typeof shopSettingsSchema>
@@ -137,23 +141,51 @@ export async function saveShopSettings(
   actor: { id: number },
   values: Partial<ShopSettings>,
 ): Promise<string[]> {
+  const outcome = await changeShopSettings(db, actor, () => ({ kind: 'change', values, result: null }))
+  return outcome.kind === 'saved' ? outcome.changed : []
+}
+
+/** What an owner's edit comes to, worked out from the settings as they stand. */
+export type SettingsChange<T> =
+  | { kind: 'change'; values: Partial<ShopSettings>; result: T; summary?: string }
+  | { kind: 'invalid'; errors: FieldErrors }
+  | { kind: 'missing' }
+
+export type SettingsOutcome<T> =
+  | { kind: 'saved'; result: T; changed: string[] }
+  | { kind: 'invalid'; errors: FieldErrors }
+  | { kind: 'missing' }
+
+/**
+ * Like saveShopSettings, for an edit that depends on the current value (a
+ * row added to the tax table, a zone removed): the settings are read and
+ * written in one transaction, so two owners editing at once never undo each
+ * other's change.
+ */
+export async function changeShopSettings<T>(
+  db: Db,
+  actor: { id: number },
+  edit: (current: ShopSettings) => SettingsChange<T>,
+): Promise<SettingsOutcome<T>> {
   return inTransaction(db, async (trx) => {
     const current = await loadShopSettings(trx)
-    const changed = Object.entries(values).filter(
+    const change = edit(current)
+    if (change.kind !== 'change') return change
+    const changed = Object.entries(change.values).filter(
       ([key, value]) => JSON.stringify(current[key as Key]) !== JSON.stringify(value),
     )
-    if (changed.length === 0) return []
+    if (changed.length === 0) return { kind: 'saved', result: change.result, changed: [] }
     await updateShopSettings(trx, Object.fromEntries(changed) as Partial<ShopSettings>)
     await logActivity(trx, {
       actorUserId: actor.id,
       action: 'settings.updated',
       subject: { type: 'settings', id: null },
-      summary: `Changed the shop’s settings: ${changed.map(([key]) => key).join(', ')}`,
+      summary: change.summary ?? `Changed the shop’s settings: ${changed.map(([key]) => key).join(', ')}`,
       changes: Object.fromEntries(
         changed.map(([key, value]) => [key, [show(current[key as Key]), show(value)]]),
       ) as Changes,
     })
-    return changed.map(([key]) => key)
+    return { kind: 'saved', result: change.result, changed: changed.map(([key]) => key) }
   })
 }
 

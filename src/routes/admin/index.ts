@@ -11,8 +11,13 @@ import mailboxRoutes from './mailbox.js'
 import orderRoutes from './orders.js'
 import outboxRoutes from './outbox.js'
 import { levelOf, rolesFor } from './permissions.js'
+import productImageRoutes from './product-images.js'
+import productImportRoutes from './product-imports.js'
+import productRoutes from './products.js'
 import securityLogRoutes from './security-log.js'
 import settingsRoutes from './settings.js'
+import settingsShippingRoutes from './settings-shipping.js'
+import settingsTaxRoutes from './settings-tax.js'
 import staffRoutes from './staff.js'
 import stockRoutes from './stock.js'
 
@@ -53,6 +58,7 @@ export default async function adminArea(app: FastifyInstance) {
   const nav: AdminNavItem[] = [
     item('/admin', 'Dashboard'),
     item('/admin/orders', 'Orders'),
+    item('/admin/products', 'Products'),
     item('/admin/customers', 'Customers'),
     item('/admin/categories', 'Categories'),
     item('/admin/discounts', 'Discount codes'),
@@ -80,6 +86,9 @@ export default async function adminArea(app: FastifyInstance) {
   })
 
   await app.register(orderRoutes, { nav })
+  await app.register(productRoutes, { nav })
+  await app.register(productImportRoutes, { nav })
+  await app.register(productImageRoutes, { nav })
   await app.register(customerRoutes, { nav })
   await app.register(categoryRoutes, { nav })
   await app.register(discountRoutes, { nav })
@@ -87,6 +96,8 @@ export default async function adminArea(app: FastifyInstance) {
   await app.register(outboxRoutes, { nav })
   await app.register(activityRoutes, { nav })
   await app.register(settingsRoutes, { nav })
+  await app.register(settingsTaxRoutes, { nav })
+  await app.register(settingsShippingRoutes, { nav })
   await app.register(staffRoutes, { nav })
   if (!app.config.isProduction) await app.register(mailboxRoutes, { nav })
   await app.register(securityLogRoutes, { nav })

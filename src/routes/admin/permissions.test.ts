@@ -1,10 +1,15 @@
 import Fastify from 'fastify'
+import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Role } from '../../db/schema.js'
+import { insertProductImage } from '../../modules/catalogue/catalogue.repository.js'
+import { storeImage } from '../../modules/catalogue/images.js'
+import { saveImage } from '../../modules/catalogue/images.repository.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
 import { createUser, signInAs } from '../../testing/factories.js'
 import { csrfTokenIn, postForm } from '../../testing/http.js'
+import { postMultipart, type UploadFile } from '../../testing/multipart.js'
 import { placeTestOrder } from '../../testing/orders.js'
 import adminArea from './index.js'
 import { ADMIN_PERMISSIONS, type AdminRoute } from './permissions.js'
@@ -32,11 +37,59 @@ const BODIES: Partial<Record<AdminRoute, Record<string, string> | ((visitor: Vis
     bankTransferReminderDays: '3',
     bankTransferCancelDays: '7',
   },
+  // Products
+  'POST /admin/products': (visitor) => ({ title: `Matrix ${visitor}`, v0_sku: `MATRIX-${visitor}`, v0_price: '5.00' }),
+  'POST /admin/products/:id': {
+    title: 'Heather Mug',
+    v0_id: '1',
+    v0_sku: 'MUG',
+    v0_price: '18.00',
+    v0_track: 'yes',
+  },
+  // Product images
+  // :id of /admin/product-images is a picture of the mug each visitor has to themselves (see beforeAll).
+  'POST /admin/products/:id/images': (visitor) => ({ alt: `Uploaded by ${visitor}` }),
+  'POST /admin/product-images/:id': (visitor) => ({ alt: `Described by ${visitor}` }),
+  'POST /admin/product-images/:id/position': { direction: 'down' },
+  'POST /admin/product-images/:id/removal': {},
+  // Product import
+  'POST /admin/products/imports': {},
+  'POST /admin/products/imports/:id/application': {},
+  // Settings: tax rates, shipping zones
+  // :country is GB, :zone the demo shop's uk zone and :method its next-day method (settled by request() below).
+  'POST /admin/settings/tax': { country: 'FR', standard: '20', reduced: '5.5', zero: '0' },
+  'POST /admin/settings/tax/:country': { standard: '20', reduced: '5', zero: '0' },
+  'POST /admin/settings/shipping': { name: 'North America', countries: 'US, CA' },
+  'POST /admin/settings/shipping/:zone': { name: 'United Kingdom', countries: 'GB' },
+  'POST /admin/settings/shipping/:zone/methods': { name: 'Courier', kind: 'flat', price: '12.00' },
+  'POST /admin/settings/shipping/:zone/methods/:method': { name: 'Next working day', kind: 'flat', price: '9.95' },
   'POST /admin/categories/:id': (visitor) => ({ name: `Renamed by ${visitor}`, slug: `renamed-${visitor}` }),
   'POST /admin/categories/:id/position': { direction: 'down' },
   // Codes are unique: each visitor makes their own.
   'POST /admin/discounts': (visitor) => ({ code: `MATRIX-${visitor}`, kind: 'percentage', value: '10' }),
   'POST /admin/discounts/:id': (visitor) => ({ code: `MATRIX-1-${visitor}`, kind: 'percentage', value: '15' }),
+}
+
+/** A small PNG per visitor for the picture upload, and the product picture each visitor's walk acts on. */
+const PICTURES: Partial<Record<Visitor, Buffer>> = {}
+const PRODUCT_IMAGE: Partial<Record<Visitor, number>> = {}
+
+/** The files of the routes that take an upload (a multipart form: the fields of BODIES, then these). */
+const UPLOADS: Partial<Record<AdminRoute, (visitor: Visitor) => UploadFile[]>> = {
+  // A picture of each visitor's own (made in beforeAll): the same picture twice on one product is refused.
+  'POST /admin/products/:id/images': (visitor) => [
+    { field: 'images', filename: `${visitor}.png`, type: 'image/png', content: PICTURES[visitor] ?? Buffer.alloc(0) },
+  ],
+  'POST /admin/products/imports': (visitor) => [
+    {
+      field: 'file',
+      filename: 'products.csv',
+      type: 'text/csv',
+      content: Buffer.from(
+        `handle,sku,title,price\r\nmatrix-${visitor},MATRIX-IMPORT-${visitor},Matrix ${visitor},5.00\r\n`,
+      ),
+    },
+  ],
 }
 
 describe('the back office permission table, route by route', () => {
@@ -55,6 +108,22 @@ describe('the back office permission table, route by route', () => {
     number = (await placeTestOrder(shop.db, variant, { token: 'matrix' })).number
     target = (await createUser(shop.db, { role: 'customer' })).id
     colleague = (await createUser(shop.db, { role: 'staff' })).id
+    // Pictures of the mug: staff and owners each remove their own in the walk.
+    for (const [i, visitor] of (['anonymous', 'customer', 'staff', 'owner'] as const).entries()) {
+      const png = (red: number) =>
+        sharp({ create: { width: 8, height: 8, channels: 3, background: { r: red, g: 0, b: 0 } } })
+          .png()
+          .toBuffer()
+      PICTURES[visitor] = await png(10 + i)
+      const image = await saveImage(shop.db, await storeImage(shop.config.mediaDir, await png(100 + i)))
+      await insertProductImage(shop.db, { product_id: 1, image_id: image.id, position: i, alt: `For ${visitor}` })
+      PRODUCT_IMAGE[visitor] = (
+        await shop.db
+          .selectFrom('product_images')
+          .select((eb) => eb.fn.max('id').as('id'))
+          .executeTakeFirstOrThrow()
+      ).id
+    }
     for (const role of ['customer', 'staff', 'owner'] as const) {
       cookies[role] = await signInAs(shop.app, await createUser(shop.db, { role }))
     }
@@ -64,8 +133,15 @@ describe('the back office permission table, route by route', () => {
   async function request(visitor: Visitor, route: AdminRoute) {
     const [method, pattern] = route.split(' ') as [string, string]
     // :id is a customer, a colleague, a discount code (the demo shop's first) or an email (the order's confirmation).
-    const id = pattern.startsWith('/admin/customers') ? target : pattern.startsWith('/admin/staff') ? colleague : 1
+    const id = pattern.startsWith('/admin/customers')
+      ? target
+      : pattern.startsWith('/admin/staff')
+        ? colleague
+        : pattern.startsWith('/admin/product-images')
+          ? PRODUCT_IMAGE[visitor]
+          : 1
     const url = pattern.replace(':number', String(number)).replace(':id', String(id))
+      .replace(':country', 'GB').replace(':zone', 'uk').replace(':method', 'uk-express')
     const cookie = cookies[visitor as Role]
     if (method === 'GET') return shop.app.inject({ url, headers: cookie ? { cookie } : {} })
     // A real form token, so a refusal is the permission check's and not the forgery check's.
@@ -74,6 +150,15 @@ describe('the back office permission table, route by route', () => {
       : undefined
     const body = BODIES[route]
     const fields = typeof body === 'function' ? body(visitor) : body
+    const files = UPLOADS[route]?.(visitor)
+    if (files)
+      return postMultipart(
+        shop.app,
+        url,
+        { ...(token ? { _csrf: token } : {}), ...fields },
+        files,
+        cookie ? { cookie } : {},
+      )
     return postForm(shop.app, url, { ...fields, ...(token ? { _csrf: token } : {}) }, cookie ? { cookie } : {})
   }
 

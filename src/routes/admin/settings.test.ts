@@ -1,18 +1,27 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { smtpTransport } from '../../modules/mail/mail.transport.js'
+import { deliverDueEmails } from '../../modules/mail/mail.worker.js'
 import { getShopSettings } from '../../modules/settings/settings.service.js'
+import { mailWorkerOptions } from '../../plugins/mail.js'
 import { type StaffSession, staffSession } from '../../testing/admin.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { htmlErrors } from '../../testing/html.js'
-import { csrfTokenIn, SAME_ORIGIN } from '../../testing/http.js'
+import { csrfTokenIn, postForm, SAME_ORIGIN } from '../../testing/http.js'
+import { startSmtpServer, type TestSmtpServer } from '../../testing/smtp.js'
 
 describe('settings in the back office', () => {
   let shop: TestShop
   let owner: StaffSession
+  let smtp: TestSmtpServer | undefined
   beforeEach(async () => {
     shop = await buildTestApp()
     owner = await staffSession(shop, { role: 'owner' })
   })
-  afterEach(() => shop.close())
+  afterEach(async () => {
+    await shop.close()
+    await smtp?.close()
+    smtp = undefined
+  })
 
   /** Sends the settings form as the page fills it, with `changes`; several values of a field are sent as a browser does. */
   async function save(changes: Record<string, string | string[]>) {
@@ -34,6 +43,8 @@ describe('settings in the back office', () => {
       metaDescription: s.metaDescription,
       homeHeading: s.homeHeading,
       homeIntro: s.homeIntro,
+      mailFromName: s.mailFromName,
+      mailFromAddress: s.mailFromAddress,
       ...changes,
       _csrf: csrfTokenIn((await owner.get('/contact')).body) ?? '',
     }
@@ -82,11 +93,55 @@ describe('settings in the back office', () => {
       [{ paymentMethods: ['bank_transfer'], bankDetails: '' }, 'Give the bank details'],
       [{ bankTransferReminderDays: '7', bankTransferCancelDays: '5' }, 'Cancel after the reminder'],
       [{ pricesIncludeTax: 'maybe' }, 'Say whether prices include tax'],
+      [{ mailFromAddress: 'shop at example' }, 'Enter the sender’s address like shop@example.com'],
+      [{ mailFromAddress: 'Shop <shop@example.com>' }, 'Enter the sender’s address like shop@example.com'],
+      [{ mailFromName: 'Juniper\r\nBcc: everyone@example.com' }, 'Keep the sender’s name on one line'],
     ] as const) {
       const response = await save(changes as Record<string, string | string[]>)
       expect(response.statusCode, message).toBe(422)
       expect(response.body).toContain(message)
     }
     expect(await shop.db.selectFrom('activity_log').select('id').execute()).toEqual([])
+  })
+
+  it('links the tax and shipping pages beside the form', async () => {
+    const page = await owner.get('/admin/settings')
+    expect(page.body).toMatch(/<a href="\/admin\/settings" aria-current="page">General<\/a>/)
+    expect(page.body).toContain('<a href="/admin/settings/tax">Tax</a>')
+    expect(page.body).toContain('<a href="/admin/settings/shipping">Shipping</a>')
+  })
+
+  it('sends email from the sender set in the Email section, and from the shop’s name and MAIL_FROM when it is empty', async () => {
+    smtp = await startSmtpServer()
+    const deliver = () =>
+      deliverDueEmails({
+        ...mailWorkerOptions(shop.config, shop.db),
+        transport: smtpTransport((smtp as TestSmtpServer).url),
+      })
+    const contact = {
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      subject: 'Wholesale',
+      message: 'Do you sell to shops?',
+    }
+
+    expect((await postForm(shop.app, '/contact', contact)).statusCode).toBe(303)
+    await deliver()
+    expect(smtp.received.at(-1)?.raw).toContain('From: "Juniper & Pine" <shop@example.com>')
+
+    const page = await owner.get('/admin/settings')
+    expect(page.body).toContain('<legend><h2>Email</h2></legend>')
+    expect(page.body).toContain('empty: shop@example.com')
+    expect(
+      (await save({ mailFromName: 'Olive at Juniper', mailFromAddress: 'olive@juniper-and-pine.example' })).statusCode,
+    ).toBe(303)
+    expect(await getShopSettings(shop.db)).toMatchObject({
+      mailFromName: 'Olive at Juniper',
+      mailFromAddress: 'olive@juniper-and-pine.example',
+    })
+    expect((await postForm(shop.app, '/contact', contact)).statusCode).toBe(303)
+    await deliver()
+    expect(smtp.received.at(-1)?.from).toBe('olive@juniper-and-pine.example')
+    expect(smtp.received.at(-1)?.raw).toContain('From: Olive at Juniper <olive@juniper-and-pine.example>')
   })
 })

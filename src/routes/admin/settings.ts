@@ -15,6 +15,7 @@ export default async function settingsRoutes(app: FastifyInstance, opts: { nav: 
       adminNav: opts.nav,
       methods: PAYMENT_METHODS.map((id) => ({ id, label: PAYMENT_METHOD_LABELS[id] })),
       stripeReady: app.payments.stripe !== null,
+      defaultMailFrom: app.config.mailFrom,
       values: {
         ...shop,
         pricesIncludeTax: shop.pricesIncludeTax ? 'yes' : 'no',
