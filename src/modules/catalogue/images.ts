@@ -253,3 +253,22 @@ function parseWidths(widths: string | readonly number[]): number[] {
   }
   return [...(list as number[])].sort((a, b) => a - b)
 }
+
+/** A small picture for lists in the back office: the smallest stored width, WebP with a JPEG fallback. */
+export interface Thumbnail {
+  webp: string
+  jpg: string
+  width: number
+  height: number
+}
+
+/** The thumbnail of an image shown `width` pixels wide. */
+export function thumbnail(image: { key: string; width: number; height: number }, width: number): Thumbnail {
+  const stored = IMAGE_WIDTHS[0] as number
+  return {
+    webp: imageUrl(image.key, stored, 'webp'),
+    jpg: imageUrl(image.key, stored, 'jpg'),
+    width,
+    height: Math.max(1, Math.round((width * image.height) / image.width)),
+  }
+}

@@ -45,8 +45,10 @@ function filtered(db: Db, filter: AdminProductFilter) {
 
 /**
  * One page of the back office's product list. Every sort is an index order
- * (rowid, title, price_min, updated_at), so a page reads its own rows and not
- * the whole table; the stock and variant figures are summed for those rows only.
+ * (rowid, title, price_min, updated_at) or, for a search, the full-text
+ * index's own rowid order, so a page reads its own rows and not the whole
+ * table; the figures of its variants come after, for those rows only
+ * (selectVariantFigures), never for every row a sort passes over.
  */
 export async function selectAdminProducts(
   db: Db,
@@ -55,7 +57,7 @@ export async function selectAdminProducts(
   limit: number,
   offset: number,
 ) {
-  let query = filtered(db, filter).select(({ selectFrom }) => [
+  let query = filtered(db, filter).select([
     'p.id',
     'p.title',
     'p.slug',
@@ -65,30 +67,55 @@ export async function selectAdminProducts(
     'p.in_stock',
     'p.category_id',
     'p.updated_at',
-    selectFrom('variants as v')
-      .select(sql<number>`count(*)`.as('n'))
-      .whereRef('v.product_id', '=', 'p.id')
-      .as('variant_count'),
-    selectFrom('variants as v')
-      // A CASE rather than a WHERE on track_stock, for the same reason as above.
-      .select(sql<number | null>`sum(CASE WHEN v.track_stock = 1 THEN v.stock END)`.as('s'))
-      .whereRef('v.product_id', '=', 'p.id')
-      .as('stock_total'),
   ])
   if (sort === 'title') query = query.orderBy('p.title').orderBy('p.id')
   else if (sort === 'price_asc') query = query.orderBy('p.price_min').orderBy('p.id')
   else if (sort === 'price_desc') query = query.orderBy('p.price_min', 'desc').orderBy('p.id', 'desc')
   else if (sort === 'updated') query = query.orderBy('p.updated_at', 'desc').orderBy('p.id', 'desc')
+  // A search reads the full-text index newest first itself; ordering by the product's id would sort every match.
+  else if (filter.match !== null) query = query.orderBy(sql`f.rowid`, 'desc')
   else query = query.orderBy('p.id', 'desc')
   return query.limit(limit).offset(offset).execute()
 }
 
+/** How many variants each product has and the stock of those that count it. */
+export async function selectVariantFigures(db: Db, productIds: readonly number[]) {
+  if (productIds.length === 0) return []
+  return db
+    .selectFrom('variants')
+    .select([
+      'product_id',
+      sql<number>`count(*)`.as('variant_count'),
+      // A CASE rather than a WHERE on track_stock keeps SQLite on the product_id index.
+      sql<number | null>`sum(CASE WHEN track_stock = 1 THEN stock END)`.as('stock_total'),
+    ])
+    .where('product_id', 'in', productIds)
+    .groupBy('product_id')
+    .execute()
+}
+
 /** How many products match, counting no further than `cap`. */
 export async function countAdminProducts(db: Db, filter: AdminProductFilter, cap: number): Promise<number> {
-  const row = await db
-    .selectFrom(filtered(db, filter).select('p.id').limit(cap).as('m'))
-    .select(sql<number>`count(*)`.as('n'))
-    .executeTakeFirstOrThrow()
+  // A search with no other filter is counted in the full-text index alone, without a lookup of each product.
+  const searchOnly =
+    filter.match !== null && filter.status === null && filter.categoryIds === null && filter.stock === null
+  const count = sql<number>`count(*)`.as('n')
+  const row = searchOnly
+    ? await db
+        .selectFrom(
+          db
+            .selectFrom('products_admin_fts as f')
+            .select('f.rowid')
+            .where(sql<boolean>`products_admin_fts MATCH ${filter.match}`)
+            .limit(cap)
+            .as('m'),
+        )
+        .select(count)
+        .executeTakeFirstOrThrow()
+    : await db
+        .selectFrom(filtered(db, filter).select('p.id').limit(cap).as('m'))
+        .select(count)
+        .executeTakeFirstOrThrow()
   return Number(row.n)
 }
 

@@ -2,7 +2,7 @@ import { type Db, inTransaction } from '../../db/connection.js'
 import { nowIso } from '../../lib/time.js'
 import { logActivity } from '../activity/activity.service.js'
 import type { Actor } from '../orders/order-admin.service.js'
-import { ImageRejected, imageKey, imageUrl, type StoredImage, storeImage } from './images.js'
+import { ImageRejected, imageKey, type StoredImage, storeImage, thumbnail } from './images.js'
 import { saveImages } from './images.repository.js'
 import { MAX_FILES_PER_UPLOAD } from './product-images.forms.js'
 import {
@@ -31,22 +31,6 @@ export interface UploadedFile {
   content: Buffer
 }
 
-export interface Thumbnail {
-  webp: string
-  jpg: string
-  width: number
-  height: number
-}
-
-function thumbnail(image: { key: string; width: number; height: number }): Thumbnail {
-  return {
-    webp: imageUrl(image.key, 320, 'webp'),
-    jpg: imageUrl(image.key, 320, 'jpg'),
-    width: THUMB_WIDTH,
-    height: Math.max(1, Math.round((THUMB_WIDTH * image.height) / image.width)),
-  }
-}
-
 /** The images page: the product, its pictures in the shop's order, and how many more one upload may add. */
 export async function productImagesPage(db: Db, productId: number) {
   const product = await selectProductForImages(db, productId)
@@ -55,7 +39,12 @@ export async function productImagesPage(db: Db, productId: number) {
   return {
     product,
     shopUrl: product.status === 'active' ? `/products/${product.slug}` : null,
-    images: rows.map((row, index) => ({ id: row.id, alt: row.alt, number: index + 1, thumb: thumbnail(row) })),
+    images: rows.map((row, index) => ({
+      id: row.id,
+      alt: row.alt,
+      number: index + 1,
+      thumb: thumbnail(row, THUMB_WIDTH),
+    })),
     room: Math.min(MAX_FILES_PER_UPLOAD, MAX_IMAGES_PER_PRODUCT - rows.length),
     maxImages: MAX_IMAGES_PER_PRODUCT,
   }
@@ -71,7 +60,7 @@ export async function productImage(db: Db, id: number) {
     number: row.position + 1,
     productId: row.product_id,
     title: row.title,
-    thumb: thumbnail(row),
+    thumb: thumbnail(row, THUMB_WIDTH),
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { VersionedCache } from '../../db/change-counters.js'
 import type { Db } from '../../db/connection.js'
 import { LOW_STOCK } from '../dashboard/dashboard.service.js'
 import { descendantIds, loadCategoryTree } from './catalogue.service.js'
@@ -7,10 +8,11 @@ import {
   type AdminProductSort,
   countAdminProducts,
   selectAdminProducts,
+  selectVariantFigures,
 } from './product-admin.repository.js'
 import { toMatchQuery } from './search.js'
 
-export const PRODUCTS_PER_PAGE = 50
+export const PRODUCTS_PER_PAGE = 25
 /** Counting stops here ("more than 10,000"), so a broad filter never counts the whole table. */
 export const PRODUCT_COUNT_CAP = 10_000
 
@@ -66,14 +68,34 @@ export async function productQuery(db: Db, filter: ProductListFilter): Promise<A
   }
 }
 
+/**
+ * Counting the matches costs more than reading a page of them, and staff page
+ * through one filter many times: a count is kept until the catalogue changes
+ * (its change counter), in any process.
+ */
+const productCounts = new VersionedCache<string, number>('catalogue', 200)
+
 /** One page of the back office's product list, with the (capped) number of matches. */
 export async function listAdminProducts(db: Db, filter: ProductListFilter) {
   const query = await productQuery(db, filter)
   const page = Number(filter.page || 1)
   if (!query) return { products: [], total: 0, page }
-  const [products, total] = await Promise.all([
+  const [rows, total] = await Promise.all([
     selectAdminProducts(db, query, filter.sort, PRODUCTS_PER_PAGE, (page - 1) * PRODUCTS_PER_PAGE),
-    countAdminProducts(db, query, PRODUCT_COUNT_CAP),
+    productCounts.get(db, JSON.stringify(query), () => countAdminProducts(db, query, PRODUCT_COUNT_CAP)),
   ])
+  const figures = new Map(
+    (
+      await selectVariantFigures(
+        db,
+        rows.map((p) => p.id),
+      )
+    ).map((f) => [f.product_id, f]),
+  )
+  const products = rows.map((p) => ({
+    ...p,
+    variant_count: figures.get(p.id)?.variant_count ?? 0,
+    stock_total: figures.get(p.id)?.stock_total ?? null,
+  }))
   return { products, total, page }
 }
