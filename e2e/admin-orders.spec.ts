@@ -7,6 +7,7 @@ import {
   mailTo,
   signInToBackOffice,
 } from './admin-helpers.js'
+import { placeGuestCardOrder } from './checkout-helpers.js'
 import { expect, test } from './fixtures.js'
 import type { RunningShop } from './server.js'
 
@@ -21,19 +22,13 @@ async function guestBuysByCard(page: Page, shop: RunningShop, product: { title: 
   if (!stripe) throw new Error('this journey needs the Stripe stand-in')
   await page.goto(product.path)
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(product.title)
-  await page.getByRole('button', { name: 'Add to cart' }).click()
-  await page.getByRole('link', { name: 'Check out' }).click()
-  await page.getByLabel('Email address').fill('ada@example.com')
-  await page.getByLabel('Full name').fill('Ada Lovelace')
-  await page.getByLabel('Address line 1').fill('1 Marsh Lane')
-  await page.getByLabel('Town or city').fill('Bristol')
-  await page.getByLabel('Postcode').fill('BS1 4DJ')
-  await page.getByRole('button', { name: 'Continue to delivery' }).click()
-  await page.getByRole('button', { name: 'Continue to payment' }).click()
-  await page.getByLabel(/^Card/).check()
-  await page.getByRole('button', { name: 'Review the order' }).click()
-  const total = (await page.locator('.checkout-summary dd.summary-total').textContent())?.trim() ?? ''
-  await page.getByRole('button', { name: `Place order and pay ${total}` }).click()
+  const total = await placeGuestCardOrder(page, {
+    email: 'ada@example.com',
+    name: 'Ada Lovelace',
+    line1: '1 Marsh Lane',
+    city: 'Bristol',
+    postcode: 'BS1 4DJ',
+  })
   await page.getByRole('button', { name: `Pay ${total}` }).click()
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Order #\d+$/)
   const number = ((await page.getByRole('heading', { level: 1 }).textContent()) ?? '').replace(/\D/g, '')

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { expect } from 'vitest'
-import { csrfTokenIn, postForm } from './http.js'
+import type { TestShop } from './app.js'
+import { createTestProduct } from './catalogue.js'
+import { csrfTokenIn, postForm, sessionCookie } from './http.js'
 
 /** A UK delivery address as a shopper types it into the checkout form. */
 export const TEST_ADDRESS = {
@@ -37,4 +39,17 @@ export function checkoutShopper(app: () => FastifyInstance, cookie: () => string
   }
 
   return { get, post, toReview }
+}
+
+/** A shopper with `quantity` of a new £18 mug in the cart, ready to check out. */
+export async function shopperWithMug(shop: TestShop, quantity = 1) {
+  await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 5 }] })
+  const variant = await shop.db.selectFrom('variants').select('id').where('sku', '=', 'MUG').executeTakeFirstOrThrow()
+  const cookie = sessionCookie(
+    await postForm(shop.app, '/cart/items', { variant_id: String(variant.id), quantity: String(quantity) }),
+  ) as string
+  return checkoutShopper(
+    () => shop.app,
+    () => cookie,
+  )
 }

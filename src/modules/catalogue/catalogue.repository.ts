@@ -1,4 +1,5 @@
 import { type ExpressionBuilder, type Insertable, sql, type Updateable } from 'kysely'
+import { batches } from '../../db/batches.js'
 import type { Db } from '../../db/connection.js'
 import type { CategoriesTable, Database, NewCategory, NewProduct, NewVariant, ProductUpdate } from '../../db/schema.js'
 
@@ -179,14 +180,19 @@ export async function selectVariantOptions(db: Db, variantId: number) {
     .executeTakeFirst()
 }
 
+/** A product's pictures in the order the shop shows them, with the stored files' key and size. */
 export async function selectProductImages(db: Db, productId: number) {
-  return db
-    .selectFrom('product_images as pi')
-    .innerJoin('images as i', 'i.id', 'pi.image_id')
-    .select(['pi.id', 'pi.alt', 'pi.position', 'i.key', 'i.width', 'i.height', 'i.widths'])
-    .where('pi.product_id', '=', productId)
-    .orderBy('pi.position')
-    .execute()
+  return (
+    db
+      .selectFrom('product_images as pi')
+      .innerJoin('images as i', 'i.id', 'pi.image_id')
+      .select(['pi.id', 'pi.alt', 'pi.position', 'i.key', 'i.width', 'i.height', 'i.widths'])
+      .where('pi.product_id', '=', productId)
+      .orderBy('pi.position')
+      // Two uploads at once can share a position: the id keeps the order the same on every page and for every move.
+      .orderBy('pi.id')
+      .execute()
+  )
 }
 
 export async function insertCategory(db: Db, category: NewCategory) {
@@ -349,16 +355,14 @@ export async function selectLastCatalogueIds(db: Db): Promise<{ product: number;
   return { product: Number(products.id ?? 0), variant: Number(variants.id ?? 0) }
 }
 
-const ROWS_PER_INSERT = 100
-
 /** Bulk insert for seeding and imports: many rows a statement, well under SQLite's parameter limit. */
 export async function insertCatalogueRows<
   T extends 'products' | 'variants' | 'variant_option_values' | 'product_images',
->(db: Db, table: T, rows: Insertable<Database[T]>[]) {
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+>(db: Db, table: T, rows: readonly Insertable<Database[T]>[]) {
+  for (const batch of batches(rows)) {
     await db
       .insertInto(table)
-      .values(rows.slice(i, i + ROWS_PER_INSERT) as never)
+      .values(batch as never)
       .execute()
   }
 }

@@ -260,7 +260,8 @@ export function parseJson<T>(text: string, fallback: T): T {
   }
 }
 
-export function slugify(text: string): string {
+/** Lower-case letters, digits and dashes, at most `maxLength` of them; `fallback` when none are left. */
+export function slugify(text: string, { maxLength = 150, fallback = 'product' } = {}): string {
   return (
     text
       .normalize('NFKD')
@@ -269,7 +270,7 @@ export function slugify(text: string): string {
       .replace(/&/g, ' and ')
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '')
-      .slice(0, 150) || 'product'
+      .slice(0, maxLength) || fallback
   )
 }
 

@@ -175,16 +175,8 @@ export async function selectSkusLike(db: Db, prefix: string): Promise<string[]> 
   return rows.map((r) => r.sku)
 }
 
-export async function updateVariantRow(
-  db: Db,
-  id: number,
-  changes: Updateable<
-    Pick<
-      VariantsTable,
-      'sku' | 'options' | 'price' | 'compare_at_price' | 'track_stock' | 'allow_backorder' | 'position' | 'updated_at'
-    >
-  >,
-): Promise<void> {
+/** The product form never sends stock (it changes through adjustments); an import sets it with its ledger entry. */
+export async function updateVariantRow(db: Db, id: number, changes: Updateable<VariantsTable>): Promise<void> {
   await db.updateTable('variants').set(changes).where('id', '=', id).execute()
 }
 

@@ -1,14 +1,7 @@
 import type { Options as CsvParseOptions } from 'csv-parse'
 
-/**
- * The product CSV format, shared by the export (/admin/products.csv) and the
- * import: one row per variant, the product's columns repeated (or left
- * empty) on its second and later rows. Written with lib/csv.ts, read back by
- * product-import.ts, so a file exported and imported unchanged changes nothing.
- */
-export const PRODUCT_CSV_COLUMNS = [
-  /** The product's web address (slug); rows with the same handle are one product's variants. */
-  'handle',
+/** The product's fields with a column each (its option names stand beside the variants' values). */
+export const PRODUCT_FIELD_COLUMNS = [
   /** The product's name. */
   'title',
   /** draft, active or archived. */
@@ -25,6 +18,18 @@ export const PRODUCT_CSV_COLUMNS = [
   'seo_description',
   /** Free-form attributes as a JSON object of text, e.g. {"Material":"Stoneware"}; empty for none. */
   'attributes',
+] as const
+
+/**
+ * The product CSV format, shared by the export (/admin/products.csv) and the
+ * import: one row per variant, the product's columns repeated (or left
+ * empty) on its second and later rows. Written with lib/csv.ts, read back by
+ * product-import.ts, so a file exported and imported unchanged changes nothing.
+ */
+export const PRODUCT_CSV_COLUMNS = [
+  /** The product's web address (slug); rows with the same handle are one product's variants. */
+  'handle',
+  ...PRODUCT_FIELD_COLUMNS,
   /** The first option's name (Size); empty for a product without options. */
   'option1_name',
   /** This variant's value of the first option (M). */

@@ -8,18 +8,6 @@ export async function selectProductForImages(db: Db, productId: number) {
     .executeTakeFirst()
 }
 
-/** A product's pictures in the order the shop shows them, with the stored files' key and size. */
-export async function selectProductImageList(db: Db, productId: number) {
-  return db
-    .selectFrom('product_images as pi')
-    .innerJoin('images as i', 'i.id', 'pi.image_id')
-    .select(['pi.id', 'pi.alt', 'pi.position', 'i.key', 'i.width', 'i.height', 'i.widths'])
-    .where('pi.product_id', '=', productId)
-    .orderBy('pi.position')
-    .orderBy('pi.id')
-    .execute()
-}
-
 /** One product picture with its product's title and its file key. */
 export async function selectProductImage(db: Db, id: number) {
   return db

@@ -2,6 +2,7 @@ import { type Db, inTransaction } from '../../db/connection.js'
 import { nowIso } from '../../lib/time.js'
 import { logActivity } from '../activity/activity.service.js'
 import type { Actor } from '../orders/order-admin.service.js'
+import { selectProductImages } from './catalogue.repository.js'
 import { ImageRejected, imageKey, type StoredImage, storeImage, thumbnail } from './images.js'
 import { saveImages } from './images.repository.js'
 import { MAX_FILES_PER_UPLOAD } from './product-images.forms.js'
@@ -10,7 +11,6 @@ import {
   insertProductImages,
   selectProductForImages,
   selectProductImage,
-  selectProductImageList,
   touchProduct,
   updateProductImageRow,
 } from './product-images.repository.js'
@@ -35,7 +35,7 @@ export interface UploadedFile {
 export async function productImagesPage(db: Db, productId: number) {
   const product = await selectProductForImages(db, productId)
   if (!product) return undefined
-  const rows = await selectProductImageList(db, productId)
+  const rows = await selectProductImages(db, productId)
   return {
     product,
     shopUrl: product.status === 'active' ? `/products/${product.slug}` : null,
@@ -94,7 +94,7 @@ export async function addProductImages(
 ): Promise<ProductImageResult> {
   const product = await selectProductForImages(db, productId)
   if (!product) return { kind: 'missing' }
-  const existing = await selectProductImageList(db, productId)
+  const existing = await selectProductImages(db, productId)
   const full = tooMany(existing.length, upload.files.length)
   if (full) return invalid({ images: full })
 
@@ -124,7 +124,7 @@ export async function addProductImages(
 
   return inTransaction(db, async (trx): Promise<ProductImageResult> => {
     // Counted again inside the transaction: another upload to the same product may have landed meanwhile.
-    const current = await selectProductImageList(trx, productId)
+    const current = await selectProductImages(trx, productId)
     const full = tooMany(current.length, stored.length)
     if (full) return invalid({ images: full })
     const images = await saveImages(trx, stored)
@@ -185,7 +185,7 @@ export async function moveProductImage(
   return inTransaction(db, async (trx): Promise<ProductImageResult> => {
     const image = await selectProductImage(trx, id)
     if (!image) return { kind: 'missing' }
-    const order = await selectProductImageList(trx, image.product_id)
+    const order = await selectProductImages(trx, image.product_id)
     const at = order.findIndex((row) => row.id === id)
     const to = direction === 'up' ? at - 1 : at + 1
     if (to < 0 || to >= order.length) return { kind: 'saved', productId: image.product_id }
@@ -213,7 +213,7 @@ export async function removeProductImage(db: Db, id: number, actor: Actor): Prom
     const image = await selectProductImage(trx, id)
     if (!image) return { kind: 'missing' }
     await deleteProductImageRow(trx, id)
-    await renumber(trx, await selectProductImageList(trx, image.product_id))
+    await renumber(trx, await selectProductImages(trx, image.product_id))
     await touchProduct(trx, image.product_id, nowIso())
     await logActivity(trx, {
       actorUserId: actor.id,

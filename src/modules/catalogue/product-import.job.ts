@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { CsvError, parse } from 'csv-parse'
+import { batches } from '../../db/batches.js'
 import { type Db, inTransaction } from '../../db/connection.js'
+import { type Poller, startPoller } from '../../lib/poller.js'
 import { nowIso } from '../../lib/time.js'
 import { logActivity } from '../activity/activity.service.js'
 import { getShopSettings } from '../settings/settings.service.js'
 import { recordStockMovement } from '../stock/stock.service.js'
 import { updateProductRow } from './catalogue.repository.js'
 import { renderDescription } from './markdown.js'
+import { replaceVariantOptionValues, updateVariantRow } from './product-admin.repository.js'
 import { CSV_PARSE_OPTIONS } from './product-csv.js'
 import {
   type CatalogueState,
@@ -33,7 +36,6 @@ import {
   holdClaim,
   insertProducts,
   insertVariants,
-  replaceOptionValues,
   saveProgress,
   selectCategorySlugs,
   selectImportFile,
@@ -41,7 +43,6 @@ import {
   selectRedirectedSlugs,
   selectVariantsBySku,
   selectVariantsOfProducts,
-  updateVariantRow,
 } from './product-import.repository.js'
 
 /** Rows read between two progress writes (and two turns of the event loop, so requests keep being answered). */
@@ -144,22 +145,16 @@ function emptyState(currency: string): LoadedState {
   }
 }
 
-function batches<T>(items: T[]): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += LOOKUP_BATCH) out.push(items.slice(i, i + LOOKUP_BATCH))
-  return out
-}
-
 /** Looks up what the shop holds for these rows' SKUs and handles (each once). */
 async function loadRows(db: Db, rows: readonly ImportRow[], state: LoadedState): Promise<void> {
   const skus = [...new Set(rows.map((r) => r.sku))].filter((sku) => !state.looked.skus.has(sku))
   const handles = [...new Set(rows.map((r) => r.handle))].filter((handle) => !state.looked.handles.has(handle))
   for (const sku of skus) state.looked.skus.add(sku)
   for (const handle of handles) state.looked.handles.add(handle)
-  for (const batch of batches(skus)) {
+  for (const batch of batches(skus, LOOKUP_BATCH)) {
     for (const variant of await selectVariantsBySku(db, batch)) state.variants.set(variant.sku, variant)
   }
-  for (const batch of batches(handles)) {
+  for (const batch of batches(handles, LOOKUP_BATCH)) {
     for (const product of await selectProductsBySlug(db, batch)) state.products.set(product.slug, product)
     for (const redirect of await selectRedirectedSlugs(db, batch))
       state.redirects.set(redirect.slug, redirect.product_slug)
@@ -173,7 +168,7 @@ async function completeState(db: Db, state: LoadedState): Promise<void> {
     state.categorySlugs.set(category.id, category.slug)
   }
   const ids = [...state.products.values()].map((p) => p.id)
-  for (const batch of batches(ids)) {
+  for (const batch of batches(ids, LOOKUP_BATCH)) {
     for (const variant of await selectVariantsOfProducts(db, batch)) {
       const list = state.productVariants.get(variant.product_id)
       if (list) list.push(variant)
@@ -217,6 +212,19 @@ const later = (ms: number) => new Date(Date.now() + ms).toISOString()
 
 export type StepOutcome = 'done' | 'lost' | 'stopped'
 
+/** The stored file while this claim still holds it at this step; null once another process has it. */
+async function claimedFile(db: Db, id: number, token: string, status: 'checking' | 'applying') {
+  const file = await selectImportFile(db, id)
+  return file && file.claimed_by === token && file.status === status ? file : null
+}
+
+/** Between two chunks: false when asked to stop, else true once the event loop has turned. */
+async function nextChunk(shouldStop: () => boolean): Promise<boolean> {
+  if (shouldStop()) return false
+  await yieldToEventLoop()
+  return true
+}
+
 /**
  * The dry run: reads the stored file in chunks, writing how many rows are
  * checked after each, and saves the report. Only reads the catalogue, so an
@@ -228,8 +236,8 @@ export async function checkImport(
   token: string,
   shouldStop: () => boolean = () => false,
 ): Promise<StepOutcome> {
-  const file = await selectImportFile(db, id)
-  if (!file || file.claimed_by !== token || file.status !== 'checking') return 'lost'
+  const file = await claimedFile(db, id, token, 'checking')
+  if (!file) return 'lost'
   const { currency } = await getShopSettings(db)
   const state = emptyState(currency)
   let lost = false
@@ -246,9 +254,7 @@ export async function checkImport(
       lost = true
       return false
     }
-    if (shouldStop()) return false
-    await yieldToEventLoop()
-    return true
+    return nextChunk(shouldStop)
   })
   if (read.kind === 'stopped') {
     if (!lost) await finishClaim(db, id, token, {})
@@ -287,8 +293,8 @@ export async function applyImport(
   token: string,
   shouldStop: () => boolean = () => false,
 ): Promise<StepOutcome> {
-  const file = await selectImportFile(db, id)
-  if (!file || file.claimed_by !== token || file.status !== 'applying') return 'lost'
+  const file = await claimedFile(db, id, token, 'applying')
+  if (!file) return 'lost'
   if (file.applied_by === null) {
     const released = await finishClaim(db, id, token, {
       status: 'checked',
@@ -302,9 +308,7 @@ export async function applyImport(
   const descriptions: Rendered = new Map()
   const read = await readFile(file.csv, currency, async (_records, rows) => {
     for (const row of rows) if (row.product.description_md) rendered(descriptions, row.product.description_md)
-    if (shouldStop()) return false
-    await yieldToEventLoop()
-    return true
+    return nextChunk(shouldStop)
   })
   if (read.kind === 'stopped') {
     await finishClaim(db, id, token, {})
@@ -431,7 +435,9 @@ async function writePlan(
   }
   for (const change of plan.variantsUpdated) {
     await updateVariantRow(trx, change.variantId, variantColumns(change, now))
-    if (change.set.options) await replaceOptionValues(trx, change.variantId, change.productId, change.set.options)
+    if (change.set.options) {
+      await replaceVariantOptionValues(trx, { id: change.variantId, productId: change.productId }, change.set.options)
+    }
     if (change.set.stock !== undefined) await movement(change.variantId, change.set.stock - (change.before.stock ?? 0))
   }
 }
@@ -513,46 +519,17 @@ export async function runProductImportJobs(
   return done
 }
 
-export interface RunningImports {
-  /** Look for work now (after an upload or an application was queued). */
-  wake(): void
-  /** Stops between two chunks; an import left half-checked is taken up again by the next process. */
-  stop(): Promise<void>
-}
+/** Stops between two chunks; an import left half-checked is taken up again by the next process. */
+export type RunningImports = Poller
 
-/** Runs the import jobs every `everyMs` and whenever woken, one run at a time. */
+/** Runs the import jobs every `everyMs` and whenever woken (after an upload or an application was queued), one run at a time. */
 export function startProductImportJobs(options: { db: Db; log: JobLog; everyMs?: number }): RunningImports {
-  let running: Promise<void> | null = null
-  let again = false
-  let stopped = false
-  const tick = () => {
-    if (stopped) return
-    if (running) {
-      again = true
-      return
-    }
-    running = (async () => {
-      do {
-        again = false
-        try {
-          await runProductImportJobs(options.db, { log: options.log, shouldStop: () => stopped })
-        } catch (err) {
-          options.log.error({ err }, 'the product import jobs could not run; they run again soon')
-        }
-      } while (again && !stopped)
-    })().finally(() => {
-      running = null
-    })
-  }
-  const timer = setInterval(tick, options.everyMs ?? 2_000)
-  timer.unref()
-  tick()
-  return {
-    wake: tick,
-    async stop() {
-      stopped = true
-      clearInterval(timer)
-      await running
+  return startPoller({
+    everyMs: options.everyMs ?? 2_000,
+    run: async (isStopped) => {
+      await runProductImportJobs(options.db, { log: options.log, shouldStop: isStopped })
+      return false
     },
-  }
+    onError: (err) => options.log.error({ err }, 'the product import jobs could not run; they run again soon'),
+  })
 }

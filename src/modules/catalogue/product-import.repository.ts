@@ -1,13 +1,11 @@
 import type { Insertable, Updateable } from 'kysely'
+import { batches } from '../../db/batches.js'
 import type { Db } from '../../db/connection.js'
-import type { NewProduct, NewVariant, ProductImportsTable, VariantsTable } from '../../db/schema.js'
+import type { NewProduct, NewVariant, ProductImportsTable } from '../../db/schema.js'
+import { insertCatalogueRows } from './catalogue.repository.js'
 
-/** Rows per INSERT: a statement costs several times what a row does, and 100 rows stay far below SQLite's parameter limit. */
-const ROWS_PER_INSERT = 100
-
-/** The catalogue as an import sees it: the variants of some SKUs, with their product's address. */
-export async function selectVariantsBySku(db: Db, skus: readonly string[]) {
-  if (skus.length === 0) return []
+/** The catalogue as an import sees it: variants with their product's address. */
+function selectImportVariants(db: Db) {
   return db
     .selectFrom('variants as v')
     .innerJoin('products as p', 'p.id', 'v.product_id')
@@ -24,28 +22,16 @@ export async function selectVariantsBySku(db: Db, skus: readonly string[]) {
       'v.allow_backorder',
       'v.position',
     ])
-    .where('v.sku', 'in', skus)
-    .execute()
+}
+
+export async function selectVariantsBySku(db: Db, skus: readonly string[]) {
+  if (skus.length === 0) return []
+  return selectImportVariants(db).where('v.sku', 'in', skus).execute()
 }
 
 export async function selectVariantsOfProducts(db: Db, productIds: readonly number[]) {
   if (productIds.length === 0) return []
-  return db
-    .selectFrom('variants as v')
-    .innerJoin('products as p', 'p.id', 'v.product_id')
-    .select([
-      'v.id',
-      'v.product_id',
-      'p.slug as product_slug',
-      'v.sku',
-      'v.options',
-      'v.price',
-      'v.compare_at_price',
-      'v.stock',
-      'v.track_stock',
-      'v.allow_backorder',
-      'v.position',
-    ])
+  return selectImportVariants(db)
     .where('v.product_id', 'in', productIds)
     .orderBy('v.product_id')
     .orderBy('v.position')
@@ -93,12 +79,8 @@ export async function selectCategorySlugs(db: Db) {
 /** Inserts products many to a statement; their ids by slug. */
 export async function insertProducts(db: Db, products: readonly NewProduct[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>()
-  for (let i = 0; i < products.length; i += ROWS_PER_INSERT) {
-    const rows = await db
-      .insertInto('products')
-      .values(products.slice(i, i + ROWS_PER_INSERT))
-      .returning(['id', 'slug'])
-      .execute()
+  for (const batch of batches(products)) {
+    const rows = await db.insertInto('products').values(batch).returning(['id', 'slug']).execute()
     for (const row of rows) ids.set(row.slug, row.id)
   }
   return ids
@@ -110,8 +92,7 @@ export async function insertVariants(
   variants: readonly (NewVariant & { optionValues: Record<string, string> })[],
 ): Promise<Map<string, number>> {
   const ids = new Map<string, number>()
-  for (let i = 0; i < variants.length; i += ROWS_PER_INSERT) {
-    const batch = variants.slice(i, i + ROWS_PER_INSERT)
+  for (const batch of batches(variants)) {
     const rows = await db
       .insertInto('variants')
       .values(batch.map(({ optionValues: _, ...variant }) => variant))
@@ -126,34 +107,9 @@ export async function insertVariants(
         value,
       })),
     )
-    for (let j = 0; j < values.length; j += ROWS_PER_INSERT) {
-      await db
-        .insertInto('variant_option_values')
-        .values(values.slice(j, j + ROWS_PER_INSERT))
-        .execute()
-    }
+    await insertCatalogueRows(db, 'variant_option_values', values)
   }
   return ids
-}
-
-export async function updateVariantRow(db: Db, id: number, changes: Updateable<VariantsTable>): Promise<void> {
-  await db.updateTable('variants').set(changes).where('id', '=', id).execute()
-}
-
-/** A variant's option values, for the listing filters, replaced by these. */
-export async function replaceOptionValues(
-  db: Db,
-  variantId: number,
-  productId: number,
-  options: Record<string, string>,
-): Promise<void> {
-  await db.deleteFrom('variant_option_values').where('variant_id', '=', variantId).execute()
-  const entries = Object.entries(options)
-  if (entries.length === 0) return
-  await db
-    .insertInto('variant_option_values')
-    .values(entries.map(([name, value]) => ({ variant_id: variantId, product_id: productId, name, value })))
-    .execute()
 }
 
 export async function insertImport(db: Db, row: Insertable<ProductImportsTable>, csv: string): Promise<number> {

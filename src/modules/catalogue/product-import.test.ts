@@ -76,9 +76,9 @@ function shop(overrides: Partial<CatalogueState> = {}): CatalogueState {
   }
 }
 
-/** The mug's rows as the export writes them. */
-const mugRows = (): Row[] => [
-  {
+/** The mug's rows as the export writes them: its product's cells repeated on each variant's row. */
+const mugRows = (): Row[] => {
+  const product: Row = {
     handle: 'heather-mug',
     title: 'Heather Mug',
     status: 'active',
@@ -87,30 +87,13 @@ const mugRows = (): Row[] => [
     description_md: 'A **stoneware** mug.',
     attributes: '{"Material":"Stoneware"}',
     option1_name: 'Size',
-    option1_value: 'Small',
-    sku: 'MUG-S',
-    price: '18.00',
-    stock: 5,
-    track_stock: 'yes',
-    allow_backorder: 'no',
-  },
-  {
-    handle: 'heather-mug',
-    title: 'Heather Mug',
-    status: 'active',
-    category: 'mugs',
-    tax_class: 'standard',
-    description_md: 'A **stoneware** mug.',
-    attributes: '{"Material":"Stoneware"}',
-    option1_name: 'Size',
-    option1_value: 'Large',
-    sku: 'MUG-L',
-    price: '20.00',
-    stock: 3,
-    track_stock: 'yes',
-    allow_backorder: 'no',
-  },
-]
+  }
+  const stocked = { track_stock: 'yes', allow_backorder: 'no' }
+  return [
+    { ...product, option1_value: 'Small', sku: 'MUG-S', price: '18.00', stock: 5, ...stocked },
+    { ...product, option1_value: 'Large', sku: 'MUG-L', price: '20.00', stock: 3, ...stocked },
+  ]
+}
 
 function read(csv: string) {
   const [header = [], ...records] = parse(csv, CSV_PARSE_OPTIONS) as string[][]

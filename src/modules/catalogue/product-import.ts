@@ -9,11 +9,13 @@ import {
   SKU_PATTERN,
   SLUG_PATTERN,
   TAX_CLASSES,
+  type VariantFields,
 } from './product.forms.js'
 import {
   CSV_NO,
   CSV_YES,
   PRODUCT_CSV_COLUMNS,
+  PRODUCT_FIELD_COLUMNS,
   type ProductCsvColumn,
   REQUIRED_IMPORT_COLUMNS,
   unguardCell,
@@ -63,17 +65,7 @@ export function readHeader(
   return errors.length ? { ok: false, errors } : { ok: true, columns }
 }
 
-const PRODUCT_FIELDS = [
-  'title',
-  'status',
-  'category',
-  'tax_class',
-  'description_md',
-  'seo_title',
-  'seo_description',
-  'attributes',
-] as const satisfies readonly ProductCsvColumn[]
-type ProductField = (typeof PRODUCT_FIELDS)[number]
+type ProductField = (typeof PRODUCT_FIELD_COLUMNS)[number]
 
 /**
  * One data row. A field is undefined when the file has no column for it (it
@@ -143,7 +135,7 @@ export class ProductRowReader {
     }
 
     const product: ImportRow['product'] = {}
-    for (const field of PRODUCT_FIELDS) {
+    for (const field of PRODUCT_FIELD_COLUMNS) {
       const value = cell(field)
       if (value === undefined) continue
       const checked = checkProductCell(field, value)
@@ -349,14 +341,11 @@ export interface ProductValues {
   optionNames: string[]
 }
 
-export interface VariantValues {
-  options: Record<string, string>
-  price: number
-  compareAtPrice: number | null
-  stock: number
-  trackStock: boolean
-  allowBackorder: boolean
-}
+/** A variant's values, as the product form has them (stock included: an import sets it). */
+export type VariantValues = Pick<
+  VariantFields,
+  'options' | 'price' | 'compareAtPrice' | 'stock' | 'trackStock' | 'allowBackorder'
+>
 
 /** A field that changes, as people read it. */
 export interface FieldChange {
@@ -479,7 +468,7 @@ function planProduct(handle: string, rows: ImportRow[], state: CatalogueState, p
 
   // The first row speaks for the product; a later row may repeat a value or leave it empty.
   for (const row of rows.slice(1)) {
-    for (const field of PRODUCT_FIELDS) {
+    for (const field of PRODUCT_FIELD_COLUMNS) {
       const value = row.product[field]
       if (first.invalid.has(field)) continue
       if (value && value !== first.product[field])
@@ -676,6 +665,24 @@ function productValues(
   }
 }
 
+/** Each field: its column as people read it, and how its value is written there. */
+type Shown<V> = Record<keyof V, [ProductCsvColumn | 'options', (v: V) => string]>
+
+/** The fields that differ, as new values, old values and the changes people read. */
+function changedFields<V extends object>(before: V, after: V, shown: Shown<V>) {
+  const set: Partial<V> = {}
+  const was: Partial<V> = {}
+  const changes: FieldChange[] = []
+  for (const key of Object.keys(shown) as (keyof V)[]) {
+    if (JSON.stringify(after[key]) === JSON.stringify(before[key])) continue
+    set[key] = after[key]
+    was[key] = before[key]
+    const [field, show] = shown[key]
+    changes.push({ field, before: show(before) || '—', after: show(after) || '—' })
+  }
+  return { set, was, changes }
+}
+
 function diffProduct(
   line: number,
   existing: ExistingProduct,
@@ -694,7 +701,7 @@ function diffProduct(
     optionNames: parseList(existing.option_names),
   }
   const category = (id: number | null) => (id === null ? '' : (state.categorySlugs.get(id) ?? String(id)))
-  const shown: Record<keyof ProductValues, [ProductCsvColumn | 'options', (v: ProductValues) => string]> = {
+  const shown: Shown<ProductValues> = {
     title: ['title', (v) => v.title],
     status: ['status', (v) => v.status],
     categoryId: ['category', (v) => category(v.categoryId)],
@@ -705,16 +712,7 @@ function diffProduct(
     attributes: ['attributes', (v) => (v.attributes === '{}' ? '' : v.attributes)],
     optionNames: ['options', (v) => v.optionNames.join(', ')],
   }
-  const set: Partial<ProductValues> = {}
-  const was: Partial<ProductValues> = {}
-  const changes: FieldChange[] = []
-  for (const key of Object.keys(shown) as (keyof ProductValues)[]) {
-    if (JSON.stringify(values[key]) === JSON.stringify(before[key])) continue
-    Object.assign(set, { [key]: values[key] })
-    Object.assign(was, { [key]: before[key] })
-    const [field, show] = shown[key]
-    changes.push({ field, before: show(before) || '—', after: show(values) || '—' })
-  }
+  const { set, was, changes } = changedFields(before, values, shown)
   if (changes.length === 0) return null
   return {
     line,
@@ -745,7 +743,7 @@ function diffVariant(
   }
   const money = (minor: number | null) => (minor === null ? '' : decimalAmount(minor, currency))
   const yesNo = (flag: boolean) => (flag ? CSV_YES : CSV_NO)
-  const shown: Record<keyof VariantValues, [ProductCsvColumn | 'options', (v: VariantValues) => string]> = {
+  const shown: Shown<VariantValues> = {
     options: ['options', (v) => optionText(v.options)],
     price: ['price', (v) => money(v.price)],
     compareAtPrice: ['compare_at_price', (v) => money(v.compareAtPrice)],
@@ -753,16 +751,7 @@ function diffVariant(
     trackStock: ['track_stock', (v) => yesNo(v.trackStock)],
     allowBackorder: ['allow_backorder', (v) => yesNo(v.allowBackorder)],
   }
-  const set: Partial<VariantValues> = {}
-  const was: Partial<VariantValues> = {}
-  const changes: FieldChange[] = []
-  for (const key of Object.keys(shown) as (keyof VariantValues)[]) {
-    if (JSON.stringify(values[key]) === JSON.stringify(before[key])) continue
-    Object.assign(set, { [key]: values[key] })
-    Object.assign(was, { [key]: before[key] })
-    const [field, show] = shown[key]
-    changes.push({ field, before: show(before) || '—', after: show(values) || '—' })
-  }
+  const { set, was, changes } = changedFields(before, values, shown)
   if (changes.length === 0) return null
   return {
     line,

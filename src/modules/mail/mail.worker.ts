@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js'
+import { type Poller, startPoller } from '../../lib/poller.js'
 import { getShopSettings } from '../settings/settings.service.js'
 import { claimDueEmails, markFailedAttempt, markSent } from './mail.repository.js'
 import type { MailTransport } from './mail.transport.js'
@@ -78,49 +79,17 @@ export async function deliverDueEmails(options: MailWorkerOptions): Promise<{ se
   return { sent, failed }
 }
 
-export interface RunningWorker {
-  /** Look for due emails now (called after enqueuing, so mail goes out at once). */
-  wake(): void
-  /** Finishes the batch in hand and stops. */
-  stop(): Promise<void>
-}
+/** Finishes the batch in hand when stopped. */
+export type RunningWorker = Poller
 
 /** Polls the outbox every `intervalMs` and whenever woken, one batch at a time. */
 export function startMailWorker(options: MailWorkerOptions & { intervalMs?: number }): RunningWorker {
-  let running: Promise<void> | null = null
-  let again = false
-  let stopped = false
-
-  const tick = () => {
-    if (stopped) return
-    if (running) {
-      again = true
-      return
-    }
-    running = (async () => {
-      do {
-        again = false
-        try {
-          const { sent, failed } = await deliverDueEmails(options)
-          if (sent + failed > 0) again = true
-        } catch (err) {
-          options.log?.error({ err }, 'the mail worker could not read the outbox')
-        }
-      } while (again && !stopped)
-    })().finally(() => {
-      running = null
-    })
-  }
-
-  const timer = setInterval(tick, options.intervalMs ?? 5_000)
-  timer.unref()
-  tick()
-  return {
-    wake: tick,
-    async stop() {
-      stopped = true
-      clearInterval(timer)
-      await running
+  return startPoller({
+    everyMs: options.intervalMs ?? 5_000,
+    run: async () => {
+      const { sent, failed } = await deliverDueEmails(options)
+      return sent + failed > 0
     },
-  }
+    onError: (err) => options.log?.error({ err }, 'the mail worker could not read the outbox'),
+  })
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connection.js'
 import { formatMoney } from '../../lib/money.js'
 import type { FieldErrors } from '../../lib/validation.js'
+import { slugify } from '../catalogue/catalogue.service.js'
 import type { ShippingMethod } from '../pricing/shipping.js'
 import { countryName } from './countries.js'
 import { changeShopSettings, type SettingsOutcome, type ShopSettings } from './settings.service.js'
@@ -15,16 +16,8 @@ type ZoneAndMethod = { zone: Zone; method: ShippingMethod }
  * and dashes, so it reads well in a URL. "new" is a page of its own there.
  */
 export function idFromName(name: string, taken: ReadonlySet<string>, fallback: string): string {
-  const base =
-    name
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/&/g, ' and ')
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 40)
-      .replace(/-+$/, '') || fallback
+  // Cut short, a name can end in a dash.
+  const base = slugify(name, { maxLength: 40, fallback: '' }).replace(/-+$/, '') || fallback
   let id = base
   for (let n = 2; taken.has(id) || id === 'new'; n++) id = `${base}-${n}`
   return id
@@ -153,6 +146,30 @@ export function addMethod(
   })
 }
 
+/** Changes one method of a zone: `change` gives the zone's new methods and the method to answer with. */
+function changeMethod(
+  db: Db,
+  actor: Actor,
+  ids: { zoneId: string; methodId: string },
+  change: (
+    shop: ShopSettings,
+    found: ZoneAndMethod,
+  ) => { methods: ShippingMethod[]; method: ShippingMethod; summary: string },
+): Promise<SettingsOutcome<ZoneAndMethod>> {
+  return changeShopSettings<ZoneAndMethod>(db, actor, (shop) => {
+    const zone = findZone(shop, ids.zoneId)
+    const before = zone && findMethod(zone, ids.methodId)
+    if (!zone || !before) return { kind: 'missing' }
+    const { methods, method, summary } = change(shop, { zone, method: before })
+    return {
+      kind: 'change',
+      values: { shippingZones: withMethods(shop, zone.id, methods) },
+      summary,
+      result: { zone, method },
+    }
+  })
+}
+
 /** Changes a method in place; its id stays, so a checkout that chose it keeps it. */
 export function updateMethod(
   db: Db,
@@ -161,22 +178,12 @@ export function updateMethod(
   methodId: string,
   fields: MethodFields,
 ): Promise<SettingsOutcome<ZoneAndMethod>> {
-  return changeShopSettings<ZoneAndMethod>(db, actor, (shop) => {
-    const zone = findZone(shop, zoneId)
-    const before = zone && findMethod(zone, methodId)
-    if (!zone || !before) return { kind: 'missing' }
+  return changeMethod(db, actor, { zoneId, methodId }, (shop, { zone, method: before }) => {
     const method = { ...fields, id: before.id } as ShippingMethod
     return {
-      kind: 'change',
-      values: {
-        shippingZones: withMethods(
-          shop,
-          zone.id,
-          zone.methods.map((m) => (m.id === before.id ? method : m)),
-        ),
-      },
+      methods: zone.methods.map((m) => (m.id === before.id ? method : m)),
+      method,
       summary: `Changed the delivery method ${before.name} of ${zone.name}: ${before.name}, ${describeMethod(before, shop)} → ${method.name}, ${describeMethod(method, shop)}`,
-      result: { zone, method },
     }
   })
 }
@@ -187,21 +194,9 @@ export function removeMethod(
   zoneId: string,
   methodId: string,
 ): Promise<SettingsOutcome<ZoneAndMethod>> {
-  return changeShopSettings<ZoneAndMethod>(db, actor, (shop) => {
-    const zone = findZone(shop, zoneId)
-    const method = zone && findMethod(zone, methodId)
-    if (!zone || !method) return { kind: 'missing' }
-    return {
-      kind: 'change',
-      values: {
-        shippingZones: withMethods(
-          shop,
-          zone.id,
-          zone.methods.filter((m) => m.id !== method.id),
-        ),
-      },
-      summary: `Removed the delivery method ${method.name} from ${zone.name}`,
-      result: { zone, method },
-    }
-  })
+  return changeMethod(db, actor, { zoneId, methodId }, (_shop, { zone, method }) => ({
+    methods: zone.methods.filter((m) => m.id !== method.id),
+    method,
+    summary: `Removed the delivery method ${method.name} from ${zone.name}`,
+  }))
 }

@@ -3,10 +3,8 @@ import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { idFromName } from '../../modules/settings/shipping-settings.service.js'
 import { type StaffSession, staffSession } from '../../testing/admin.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { createTestProduct } from '../../testing/catalogue.js'
-import { checkoutShopper, TEST_ADDRESS } from '../../testing/checkout.js'
+import { shopperWithMug, TEST_ADDRESS } from '../../testing/checkout.js'
 import { htmlErrors } from '../../testing/html.js'
-import { postForm, sessionCookie } from '../../testing/http.js'
 
 describe('ids made from names', () => {
   it('are lower-case words joined by dashes, unique, and never "new"', () => {
@@ -233,15 +231,7 @@ describe('shipping zones and methods in the back office', () => {
   })
 
   it('a new zone reaches checkout at once: its countries can order and get its methods', async () => {
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 5 }] })
-    const variant = await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()
-    const cookie = sessionCookie(
-      await postForm(shop.app, '/cart/items', { variant_id: String(variant.id), quantity: '1' }),
-    ) as string
-    const shopper = checkoutShopper(
-      () => shop.app,
-      () => cookie,
-    )
+    const shopper = await shopperWithMug(shop)
     const american = { ...TEST_ADDRESS, country: 'US', city: 'San Francisco', postcode: '94107' }
     expect((await shopper.post('/checkout', american)).statusCode).toBe(422)
 
@@ -253,15 +243,7 @@ describe('shipping zones and methods in the back office', () => {
     expect(delivery.response.body).not.toContain('Royal Mail')
   })
   it('a rest-of-the-world zone lets a shopper anywhere order, at its own prices', async () => {
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 5 }] })
-    const variant = await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()
-    const cookie = sessionCookie(
-      await postForm(shop.app, '/cart/items', { variant_id: String(variant.id), quantity: '1' }),
-    ) as string
-    const shopper = checkoutShopper(
-      () => shop.app,
-      () => cookie,
-    )
+    const shopper = await shopperWithMug(shop)
     const japanese = { ...TEST_ADDRESS, country: 'JP', city: 'Kyoto', postcode: '600-8216' }
     expect((await shopper.post('/checkout', japanese)).statusCode).toBe(422)
 

@@ -3,10 +3,8 @@ import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { basisPointsOf, percentText } from '../../modules/settings/tax.forms.js'
 import { type StaffSession, staffSession } from '../../testing/admin.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { createTestProduct } from '../../testing/catalogue.js'
-import { checkoutShopper } from '../../testing/checkout.js'
+import { shopperWithMug } from '../../testing/checkout.js'
 import { htmlErrors } from '../../testing/html.js'
-import { postForm, sessionCookie } from '../../testing/http.js'
 
 describe('percentages in basis points', () => {
   it('reads up to 2 decimals, a comma or a percent sign, never through floating point', () => {
@@ -168,15 +166,7 @@ describe('tax rates in the back office', () => {
   })
 
   it('prices the checkout at a changed rate at once', async () => {
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 5 }] })
-    const variant = await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()
-    const cookie = sessionCookie(
-      await postForm(shop.app, '/cart/items', { variant_id: String(variant.id), quantity: '2' }),
-    ) as string
-    const shopper = checkoutShopper(
-      () => shop.app,
-      () => cookie,
-    )
+    const shopper = await shopperWithMug(shop, 2)
     // £36 of mugs and £3.95 delivery, with tax included: at 20 % the tax is £6.66.
     expect((await shopper.toReview()).review.response.body).toContain('Includes £6.66 tax')
     await owner.post('/admin/settings/tax/GB', { standard: '10', reduced: '5', zero: '0' })
