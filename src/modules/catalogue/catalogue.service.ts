@@ -347,6 +347,16 @@ export async function createProduct(db: Db, input: NewProductInput): Promise<num
   })
 }
 
+/**
+ * A product's address changes: the old one is kept as a permanent redirect,
+ * and the new one stops being a redirect if it was one. Nothing when unchanged.
+ */
+export async function moveProductAddress(db: Db, id: number, from: string, to: string, now: string): Promise<void> {
+  if (from === to) return
+  await deleteOldSlug(db, to)
+  await insertOldSlug(db, from, id, now)
+}
+
 export interface ProductChanges {
   title?: string
   slug?: string
@@ -363,8 +373,7 @@ export async function updateProduct(db: Db, id: number, changes: ProductChanges)
     if (!current) throw new Error(`No product ${id}`)
     if (changes.slug && changes.slug !== current.slug) {
       if (await slugTaken(trx, changes.slug, id)) throw new Error(`The address ${changes.slug} is taken`)
-      await deleteOldSlug(trx, changes.slug)
-      await insertOldSlug(trx, current.slug, id, now)
+      await moveProductAddress(trx, id, current.slug, changes.slug, now)
     }
     const description = changes.descriptionMd === undefined ? undefined : renderDescription(changes.descriptionMd)
     await updateProductRow(trx, id, {

@@ -170,8 +170,14 @@ export async function selectTakenSkus(
   return rows.map((r) => r.sku)
 }
 
-export async function selectSkusLike(db: Db, prefix: string): Promise<string[]> {
-  const rows = await db.selectFrom('variants').select('sku').where('sku', 'like', `${prefix}%`).execute()
+/** SKUs that start with `prefix`, exactly (a range of the unique SKU index; _ and % are only themselves). */
+export async function selectSkusStartingWith(db: Db, prefix: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('variants')
+    .select('sku')
+    .where('sku', '>=', prefix)
+    .where('sku', '<', `${prefix}\uffff`)
+    .execute()
   return rows.map((r) => r.sku)
 }
 

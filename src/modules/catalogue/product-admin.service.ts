@@ -5,8 +5,6 @@ import { type Changes, logActivity } from '../activity/activity.service.js'
 import type { Actor } from '../orders/order-admin.service.js'
 import { recordStockMovement } from '../stock/stock.service.js'
 import {
-  deleteOldSlug,
-  insertOldSlug,
   insertProduct,
   insertProductImage,
   insertVariant,
@@ -15,14 +13,14 @@ import {
   slugTaken,
   updateProductRow,
 } from './catalogue.repository.js'
-import { parseJson, slugify } from './catalogue.service.js'
+import { moveProductAddress, parseJson, slugify } from './catalogue.service.js'
 import { renderDescription } from './markdown.js'
 import type { ProductFields, VariantFields } from './product.forms.js'
 import {
   deleteVariantRow,
   replaceVariantOptionValues,
   selectProductImageRows,
-  selectSkusLike,
+  selectSkusStartingWith,
   selectTakenSkus,
   updateVariantRow,
 } from './product-admin.repository.js'
@@ -183,10 +181,7 @@ export async function updateAdminProduct(
     if (Object.keys(errors).length > 0) return { kind: 'invalid', errors }
 
     const now = nowIso()
-    if (slug !== current.slug) {
-      await deleteOldSlug(trx, slug)
-      await insertOldSlug(trx, current.slug, id, now)
-    }
+    await moveProductAddress(trx, id, current.slug, slug, now)
     const columns = productColumns(fields, slug)
     await updateProductRow(trx, id, { ...columns, updated_at: now })
 
@@ -297,7 +292,8 @@ export async function duplicateProduct(db: Db, id: number, actor: Actor): Promis
     if (!source) return { kind: 'missing' }
     const variants = await selectVariants(trx, id)
     const taken = new Set<string>()
-    for (const v of variants) for (const sku of await selectSkusLike(trx, `${v.sku.slice(0, 58)}-COPY`)) taken.add(sku)
+    for (const v of variants)
+      for (const sku of await selectSkusStartingWith(trx, `${v.sku.slice(0, 58)}-COPY`)) taken.add(sku)
     const now = nowIso()
     const title = `Copy of ${source.title}`.slice(0, 200)
     let slug = slugify(title)
