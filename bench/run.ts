@@ -69,7 +69,7 @@ const dataDir = join(root, 'bench', '.data')
 
 const USAGE = `Usage: npm run bench -- [--products 1000[,100000]] [--orders 1000000] [--duration 5] [--rounds 3]
                        [--pages home,listing,filtered,product,search,sitemap,dashboard,admin-products,admin-product-search,admin-orders,admin-search,admin-order,/any/path]
-                       [--connections 50,10] [--gzip] [--page-cache on|off]
+                       [--connections 50,10] [--gzip] [--page-cache on|off] [--node-flags="..."]
 
   --products     catalogue sizes, comma-separated (default 1000); one table per size
   --orders       orders to seed as well (default 0); with orders, the back-office pages are measured too,
@@ -81,7 +81,10 @@ const USAGE = `Usage: npm run bench -- [--products 1000[,100000]] [--orders 1000
   --connections  wrk connection counts, comma-separated (default 50,10)
   --gzip         send Accept-Encoding: gzip, as browsers do (default: no compression)
   --page-cache   on (default, as in production): anonymous pages are served from memory after their
-                 first view until the catalogue or settings change; off: every request renders its page`
+                 first view until the catalogue or settings change; off: every request renders its page
+  --node-flags=  extra Node flags for the shop server, space-separated: --node-flags="--cpu-prof --cpu-prof-dir=prof"
+                 writes a CPU profile when the server stops, "--trace-gc" logs its garbage collections
+                 (bench/.data/server-<size>.log)`
 
 class UsageError extends Error {}
 
@@ -94,6 +97,8 @@ interface Options {
   connections: number[]
   gzip: boolean
   pageCache: boolean
+  /** Extra Node flags for the shop server (profiling, GC tracing). */
+  nodeFlags: string[]
 }
 
 function parseOptions(argv: string[]): Options {
@@ -110,6 +115,7 @@ function parseOptions(argv: string[]): Options {
       connections: { type: 'string', default: DEFAULT_CONNECTIONS.join(',') },
       gzip: { type: 'boolean', default: false },
       'page-cache': { type: 'string', default: 'on' },
+      'node-flags': { type: 'string', default: '' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -143,6 +149,7 @@ function parseOptions(argv: string[]): Options {
     connections: list('connections', values.connections, 1),
     gzip: values.gzip,
     pageCache: values['page-cache'] === 'on',
+    nodeFlags: values['node-flags'].split(' ').filter(Boolean),
   }
 }
 
@@ -496,7 +503,13 @@ interface Server {
   logFile: string
 }
 
-async function startShop(size: number, file: string, mediaDir: string, pageCache: boolean): Promise<Server> {
+async function startShop(
+  size: number,
+  file: string,
+  mediaDir: string,
+  pageCache: boolean,
+  nodeFlags: string[],
+): Promise<Server> {
   const port = await freePort()
   const origin = `http://127.0.0.1:${port}`
   const logFile = join(dataDir, `server-${size}.log`)
@@ -522,7 +535,8 @@ async function startShop(size: number, file: string, mediaDir: string, pageCache
   delete env.TRUST_PROXY
   delete env.MAIL_FROM
   const out = openSync(logFile, 'w')
-  const [command, args] = pinned(SERVER_CPU, [process.execPath, 'dist/src/server.js'])
+  // A CPU profile (--cpu-prof) is written when the server exits, which it does on the SIGTERM that stops it.
+  const [command, args] = pinned(SERVER_CPU, [process.execPath, ...nodeFlags, 'dist/src/server.js'])
   const child = track(spawn(command, args, { cwd: root, env, stdio: ['ignore', out, out] }))
   closeSync(out)
   await waitUntilReady(`${origin}/readyz`, child, logFile)
@@ -1012,7 +1026,7 @@ async function main() {
     if (!db) continue
     const catalogue = readCatalogue(db.file)
     log(`\n${size.toLocaleString('en')} products: starting the production server`)
-    const shop = await startShop(size, db.file, db.mediaDir, options.pageCache)
+    const shop = await startShop(size, db.file, db.mediaDir, options.pageCache, options.nodeFlags)
     try {
       const helloRates = new Map<number, number[]>()
       const wantsStaff = options.pages.some(

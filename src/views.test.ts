@@ -1,3 +1,4 @@
+import { Eta } from 'eta'
 import { describe, expect, it } from 'vitest'
 import { paginate } from './lib/pagination.js'
 import { shopSettingsSchema } from './modules/settings/settings.service.js'
@@ -75,5 +76,24 @@ describe('the back-office layout', () => {
     expect(html).toContain('<a class="skip-link" href="#main">')
     expect(html).toContain('<a href="/admin" aria-current="page">Dashboard</a>')
     expect(html).toContain('<nav class="admin-nav" aria-label="Back office">')
+  })
+})
+
+describe('includes and layouts', () => {
+  it('merge their data without an object spread (see lib/objects.ts)', () => {
+    const fn = eta.compileToString('<% layout("/l", { a: 1 }) %><%~ include("/p", { b: 2 }) %>', { async: true })
+    expect(fn).not.toMatch(/\{\s*\.\.\./)
+    expect(fn).toContain('Object.assign({}, it, __eta_d)')
+  })
+
+  it('pass the page data with the include data on top, and the layout its body and data', () => {
+    const local = new Eta({ cache: false, autoEscape: true, plugins: [...(eta.config.plugins ?? [])] })
+    local.loadTemplate('@part', '<%= it.a %>/<%= it.b %>')
+    local.loadTemplate('@layout', '[<%= it.a %>|<%= it.title %>|<%~ it.body %>]')
+    const html = local.renderString('<% layout("@layout", { title: "T" }) %><%~ include("@part", { b: "B" }) %>', {
+      a: 'A',
+      b: 'page',
+    })
+    expect(html).toBe('[A|T|A/B]')
   })
 })

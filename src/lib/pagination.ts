@@ -1,3 +1,5 @@
+import { withFields } from './objects.js'
+
 export interface PageLink {
   number: number
   href: string
@@ -71,6 +73,6 @@ export function keysetLinks(
   olderThan: number | null | undefined,
   before: string,
 ): { olderHref: string | null; newestHref: string | null } {
-  const href = (cursor?: number) => withFilters(path, { ...filters, before: cursor ? String(cursor) : '' })
+  const href = (cursor?: number) => withFilters(path, withFields(filters, { before: cursor ? String(cursor) : '' }))
   return { olderHref: olderThan ? href(olderThan) : null, newestHref: before ? href() : null }
 }

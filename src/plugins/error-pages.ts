@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { type ErrorCopy, errorCopy, problemBody, statusOf } from '../lib/http-errors.js'
+import { withFields } from '../lib/objects.js'
 
 /**
  * 404 and error pages for people, in the shop's layout. Only the request id
@@ -40,7 +41,7 @@ async function sendErrorPage(request: FastifyRequest, reply: FastifyReply, statu
   const copy = errorCopy(status, code)
   reply.code(status)
   try {
-    return await reply.render('errors/error', { ...copy, status, description: copy.message, noindex: true })
+    return await reply.render('errors/error', withFields(copy, { status, description: copy.message, noindex: true }))
   } catch (renderError) {
     request.log.error({ err: renderError }, 'error page could not be rendered')
     return reply

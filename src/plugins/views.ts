@@ -6,6 +6,7 @@ import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
 import { formValues } from '../lib/forms.js'
 import { formatMoney } from '../lib/money.js'
+import { withFields } from '../lib/objects.js'
 import { viewsDir } from '../lib/paths.js'
 import { cartCount as countCartItems } from '../modules/cart/cart.service.js'
 import { pictureData } from '../modules/catalogue/images.js'
@@ -32,7 +33,27 @@ declare module 'fastify' {
 }
 
 export function createEta(production: boolean): Eta {
-  return new Eta({ views: viewsDir, cache: production, autoEscape: true })
+  return new Eta({ views: viewsDir, cache: production, autoEscape: true, plugins: [includeWithAssign] })
+}
+
+/**
+ * Eta builds the data of every include and layout as `{...it, ...data}`. On
+ * Node 20 an object literal that starts with a spread and goes on gets a
+ * hidden class of its own each time once warm (see lib/objects.ts), and `it`
+ * is a page's whole data, so a list page that includes a partial per row
+ * filled the old generation with maps. The same merge, made with
+ * Object.assign, keeps one shape. Rewrites the code Eta generates: views.test.ts
+ * fails if an Eta upgrade changes it so that a spread is left.
+ */
+const includeWithAssign = {
+  processFnString(fn: string): string {
+    return fn
+      .replaceAll('{...it, ...(__eta_d ?? {})}', 'Object.assign({}, it, __eta_d)')
+      .replace(
+        '{...it, body: __eta.res, ...__eta.layoutData, __blocks: __eta.blocks}',
+        'Object.assign({}, it, {body: __eta.res}, __eta.layoutData, {__blocks: __eta.blocks})',
+      )
+  },
 }
 
 export const viewsPlugin = fp(
@@ -58,29 +79,31 @@ export const viewsPlugin = fp(
       if (!this.hasHeader('cache-control')) this.header('cache-control', cacheControlFor(this.statusCode, personal))
       // Every page may be sent compressed, so caches must key on both (lower case, as @fastify/compress looks for it).
       this.header('vary', 'Cookie, accept-encoding')
-      const html = await this.viewAsync(template, {
-        ...data,
-        shop,
-        flash,
-        csrfToken: this.csrfToken(),
-        asset: app.asset,
-        path,
-        canonical: base + (data.canonicalPath ?? path),
-        requestId: request.id,
-        base,
-        money: (minor: number) => formatMoney(minor, shop.currency, shop.locale),
-        picture: pictureData,
-        jsonLdScript,
-        cartCount,
-        currentUser: request.user ? { name: request.user.name, role: request.user.role } : null,
-      })
+      const html = await this.viewAsync(
+        template,
+        withFields(data, {
+          shop,
+          flash,
+          csrfToken: this.csrfToken(),
+          asset: app.asset,
+          path,
+          canonical: base + (data.canonicalPath ?? path),
+          requestId: request.id,
+          base,
+          money: (minor: number) => formatMoney(minor, shop.currency, shop.locale),
+          picture: pictureData,
+          jsonLdScript,
+          cartCount,
+          currentUser: request.user ? { name: request.user.name, role: request.user.role } : null,
+        }),
+      )
       return this.type('text/html; charset=utf-8').send(html)
     })
 
     app.decorateReply(
       'formErrors',
       function formErrors(this: FastifyReply, template: string, data: PageData, errors: Record<string, string>) {
-        return this.code(422).render(template, { ...data, values: formValues(this.request.body), errors })
+        return this.code(422).render(template, withFields(data, { values: formValues(this.request.body), errors }))
       },
     )
   },

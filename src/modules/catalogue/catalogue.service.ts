@@ -1,6 +1,7 @@
 import { VersionedCache } from '../../db/change-counters.js'
 import type { Db } from '../../db/connection.js'
 import type { Category, Product, ProductStatus } from '../../db/schema.js'
+import { withFields } from '../../lib/objects.js'
 import { nowIso } from '../../lib/time.js'
 import {
   countListing,
@@ -129,7 +130,10 @@ export interface ProductCard {
   image: CardImage | null
 }
 
-async function withCovers<T extends { id: number }>(db: Db, rows: T[]): Promise<(T & { image: CardImage | null })[]> {
+async function withCovers<T extends { id: number }>(
+  db: Db,
+  rows: T[],
+): Promise<(Omit<T, 'image'> & { image: CardImage | null })[]> {
   const covers = new Map(
     (
       await selectCoverImages(
@@ -140,12 +144,11 @@ async function withCovers<T extends { id: number }>(db: Db, rows: T[]): Promise<
   )
   return rows.map((row) => {
     const cover = covers.get(row.id)
-    return {
-      ...row,
+    return withFields(row, {
       image: cover
         ? { key: cover.key, width: cover.width, height: cover.height, widths: cover.widths, alt: cover.alt }
         : null,
-    }
+    })
   })
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { parseMoney } from '../../lib/money.js'
+import { withFields } from '../../lib/objects.js'
 import type { FieldErrors } from '../../lib/validation.js'
 import type { ListingFilter, ListingSort } from './catalogue.repository.js'
 
@@ -59,15 +60,14 @@ export function parseListingQuery(query: unknown): ParsedListing {
     if (/^\d{1,6}$/.test(raw.page) && Number(raw.page) >= 1) page = Number(raw.page)
     else errors.page = 'The page number must be a whole number from 1'
   }
-  const params: ListingParams = {
-    ...(raw.category ? { categorySlug: raw.category } : {}),
+  const params: ListingParams = withFields(raw.category ? { categorySlug: raw.category } : {}, {
     min: raw.min,
     max: raw.max,
     inStock: raw.in_stock === '1' || raw.in_stock === 'on',
     options: raw.option.filter((o) => /^[^:]{1,50}:.{1,100}$/.test(o)).slice(0, 20),
     sort,
     page,
-  }
+  })
   if (raw.option.length !== params.options.length) errors.option = 'Choose options from the list'
   return Object.keys(errors).length ? { ok: false, params, errors } : { ok: true, params }
 }

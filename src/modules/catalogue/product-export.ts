@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connection.js'
 import { csvLines } from '../../lib/csv.js'
 import { decimalAmount } from '../../lib/money.js'
+import { withFields } from '../../lib/objects.js'
 import { parseJson } from './catalogue.service.js'
 import { type AdminProductFilter, selectExportProducts, selectVariantsOfProducts } from './product-admin.repository.js'
 import { PRODUCT_CSV_COLUMNS } from './product-csv.js'
@@ -22,7 +23,7 @@ export function productCsvLines(db: Db, filter: AdminProductFilter | null, curre
         db,
         products.map((p) => p.id),
       )
-      return products.map((p) => ({ ...p, variants: variants.filter((v) => v.product_id === p.id) }))
+      return products.map((p) => withFields(p, { variants: variants.filter((v) => v.product_id === p.id) }))
     },
     (p) => {
       const optionNames = parseJson<string[]>(p.option_names, [])

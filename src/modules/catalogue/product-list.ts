@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { VersionedCache } from '../../db/change-counters.js'
 import type { Db } from '../../db/connection.js'
+import { withFields } from '../../lib/objects.js'
 import { LOW_STOCK } from '../dashboard/dashboard.service.js'
 import { descendantIds, loadCategoryTree } from './catalogue.service.js'
 import {
@@ -92,10 +93,11 @@ export async function listAdminProducts(db: Db, filter: ProductListFilter) {
       )
     ).map((f) => [f.product_id, f]),
   )
-  const products = rows.map((p) => ({
-    ...p,
-    variant_count: figures.get(p.id)?.variant_count ?? 0,
-    stock_total: figures.get(p.id)?.stock_total ?? null,
-  }))
+  const products = rows.map((p) =>
+    withFields(p, {
+      variant_count: figures.get(p.id)?.variant_count ?? 0,
+      stock_total: figures.get(p.id)?.stock_total ?? null,
+    }),
+  )
   return { products, total, page }
 }

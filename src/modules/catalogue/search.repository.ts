@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/connection.js'
+import { withFields } from '../../lib/objects.js'
 import { selectCoverImages } from './catalogue.repository.js'
 import type { ProductCard } from './catalogue.service.js'
 
@@ -73,15 +74,14 @@ export async function searchProducts(
   const rows = products.flatMap(({ status, ...row }) => {
     if (status !== 'active') return []
     const cover = coverOf.get(row.id)
-    return {
-      ...row,
+    return withFields(row, {
       snippet: snippetOf.get(row.id) ?? null,
       image_key: cover?.key ?? null,
       image_width: cover?.width ?? null,
       image_height: cover?.height ?? null,
       image_widths: cover?.widths ?? null,
       image_alt: cover?.alt ?? null,
-    }
+    })
   })
   const byId = new Map(rows.map((row) => [row.id, row]))
   return ranked.flatMap((r) => byId.get(r.id) ?? [])

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js'
+import { withFields } from '../../lib/objects.js'
 import { type Pagination, paginate } from '../../lib/pagination.js'
 import type { ProductCard } from './catalogue.service.js'
 import {
@@ -202,7 +203,7 @@ export async function searchCatalogue(
 
   if (match === null) {
     if (input.page > 1) return null
-    return { ...empty(0, false), categories: await selectSuggestionCategories(db) }
+    return withFields(empty(0, false), { categories: await selectSuggestionCategories(db) })
   }
 
   const counted = await countSearchResults(db, match, SEARCH_COUNT_CAP)
@@ -211,22 +212,20 @@ export async function searchCatalogue(
   if (input.page > totalPages) return null
 
   if (counted === 0) {
-    return {
-      ...empty(0, false),
+    return withFields(empty(0, false), {
       didYouMean: await suggestCorrection(db, tokens),
       categories: await selectSuggestionCategories(db),
-    }
+    })
   }
 
   const rows = await searchProducts(db, match, {
     limit: SEARCH_PER_PAGE,
     offset: (input.page - 1) * SEARCH_PER_PAGE,
   })
-  return {
-    ...empty(counted, counted >= SEARCH_COUNT_CAP),
+  return withFields(empty(counted, counted >= SEARCH_COUNT_CAP), {
     results: rows.map(toResult),
     pagination: paginate({ page: input.page, perPage: SEARCH_PER_PAGE, total, href: (n) => searchHref(query, n) }),
-  }
+  })
 }
 
 function toResult(row: SearchRow): SearchResult {
@@ -271,7 +270,7 @@ export async function suggestCorrection(db: Db, tokens: readonly string[]): Prom
     const max = allowedDistance(token)
     if (max === 0) continue
     const candidates = (await selectVocabularyCandidates(db, token, max))
-      .map((c) => ({ ...c, distance: termDistance(token, c.term, max) }))
+      .map((c) => withFields(c, { distance: termDistance(token, c.term, max) }))
       .filter((c) => c.distance <= max && c.term !== token)
       .sort((a, b) => a.distance - b.distance || b.doc - a.doc)
       .slice(0, CANDIDATES_TRIED)

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js'
+import { withFields } from '../../lib/objects.js'
 import { paginate } from '../../lib/pagination.js'
 import { getShopSettings } from '../settings/settings.service.js'
 import { selectVariantOptions } from './catalogue.repository.js'
@@ -82,7 +83,7 @@ export async function listingPage(
   }
   const template = 'shop/products/index'
   if (Object.keys(errors).length) {
-    const data = { ...common, noindex: true, errors, products: [], total: 0, pagination: null }
+    const data = withFields(common, { noindex: true, errors, products: [], total: 0, pagination: null })
     return { kind: 'page', status: 400, template, data }
   }
   const result = await listProducts(db, filter, params.sort, params.page, PER_PAGE, MAX_PAGES)
@@ -95,8 +96,7 @@ export async function listingPage(
     href: (n) => path + listingQueryString(params, n, category !== null),
   })
   const pageSuffix = params.page > 1 ? ` – page ${params.page}` : ''
-  const data = {
-    ...common,
+  const data = withFields(common, {
     title: `${common.title}${pageSuffix}`,
     description: category
       ? (category.description || `${category.name} from ${shop.shopName}: browse the range and order online.`) +
@@ -116,7 +116,7 @@ export async function listingPage(
           ]),
         ]
       : [],
-  }
+  })
   return { kind: 'page', status: 200, template, data }
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js'
+import { withFields } from '../../lib/objects.js'
 import { selectLowStock, selectNewestOrders, selectOrderCounts, selectSalesSince } from './dashboard.repository.js'
 
 const DAY_MS = 86_400_000
@@ -48,6 +49,11 @@ export function chartBars(series: { day: string; sales: number }[], width = 600,
   const slot = width / series.length
   return series.map((d, i) => {
     const h = Math.round((d.sales / max) * (height - 4))
-    return { ...d, x: Math.round(i * slot + 1), y: height - h, width: Math.max(1, Math.round(slot - 2)), height: h }
+    return withFields(d, {
+      x: Math.round(i * slot + 1),
+      y: height - h,
+      width: Math.max(1, Math.round(slot - 2)),
+      height: h,
+    })
   })
 }

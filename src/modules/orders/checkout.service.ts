@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connection.js'
 import { formatMoney } from '../../lib/money.js'
+import { withFields } from '../../lib/objects.js'
 import { categoryPath, loadCategoryTree, parseJson } from '../catalogue/catalogue.service.js'
 import { type DiscountVerdict, evaluateDiscount } from '../discounts/discounts.service.js'
 import type { PaymentMethod } from '../payments/payment-methods.js'
@@ -131,9 +132,10 @@ export async function checkoutSummary(
   })
   const goods = priced.items.subtotal - priced.items.discount
   const options = state.address ? shippingOptions(shop.shippingZones, country, goods) : []
-  const shown = lines.map((line) => ({
-    ...line,
-    optionValues: Object.values(parseJson<Record<string, string>>(line.options, {})),
-  }))
+  const shown = lines.map((line) =>
+    withFields(line, {
+      optionValues: Object.values(parseJson<Record<string, string>>(line.options, {})),
+    }),
+  )
   return { shop, lines: shown, priced, discount, options, method }
 }

@@ -1,4 +1,5 @@
 import { type Db, inTransaction } from '../../db/connection.js'
+import { withFields } from '../../lib/objects.js'
 import { nowIso } from '../../lib/time.js'
 import { logActivity } from '../activity/activity.service.js'
 import { enqueueEmail } from '../mail/mail.service.js'
@@ -23,11 +24,12 @@ export type FulfilResult =
 /** Each line of an order with how many are left to send. */
 export async function linesToSend(db: Db, orderId: number) {
   const [lines, sent] = await Promise.all([selectOrderLines(db, orderId), selectSentQuantities(db, orderId)])
-  return lines.map((line) => ({
-    ...line,
-    sent: sent.get(line.id) ?? 0,
-    left: line.quantity - (sent.get(line.id) ?? 0),
-  }))
+  return lines.map((line) =>
+    withFields(line, {
+      sent: sent.get(line.id) ?? 0,
+      left: line.quantity - (sent.get(line.id) ?? 0),
+    }),
+  )
 }
 
 /**
@@ -97,14 +99,13 @@ export async function fulfilOrder(
       template: 'order-shipped',
       to: order.email,
       subject: `${allSent ? 'Your order' : 'Part of your order'} #${order.number} from ${shop.shopName} is on its way`,
-      data: {
-        ...(await orderSummary(trx, { ...order, fulfilment_status: status }, shop)),
+      data: withFields(await orderSummary(trx, { ...order, fulfilment_status: status }, shop), {
         items,
         carrier: parcel.carrier,
         tracking: parcel.tracking,
         complete: allSent,
         orderPath: `/orders/${order.access_token}`,
-      },
+      }),
       shop,
       baseUrl,
     })

@@ -1,4 +1,5 @@
 import { type Db, inTransaction } from '../../db/connection.js'
+import { withFields } from '../../lib/objects.js'
 import { nowIso } from '../../lib/time.js'
 import { enqueueEmail } from '../mail/mail.service.js'
 import { isHostedMethod } from '../payments/payment-methods.js'
@@ -66,16 +67,15 @@ export async function cancelOrder(
       at: now,
     })
     const shop = await getShopSettings(trx)
-    const cancelled = { ...order, cancelled_at: now }
+    const cancelled = withFields(order, { cancelled_at: now })
     await enqueueEmail(trx, {
       template: 'order-cancelled',
       to: order.email,
       subject: `Your order #${order.number} at ${shop.shopName} is cancelled`,
-      data: {
-        ...(await orderSummary(trx, cancelled, shop)),
+      data: withFields(await orderSummary(trx, cancelled, shop), {
         reason: options.reason,
         orderPath: `/orders/${order.access_token}`,
-      },
+      }),
       shop,
       baseUrl: options.baseUrl,
     })
@@ -105,11 +105,10 @@ export async function remindToPay(
       template: 'payment-reminder',
       to: order.email,
       subject: `A reminder to pay for order #${order.number} at ${shop.shopName}`,
-      data: {
-        ...(await orderSummary(trx, order, shop)),
+      data: withFields(await orderSummary(trx, order, shop), {
         cancelOn: options.cancelOn.toLocaleDateString(shop.locale, { dateStyle: 'long' }),
         orderPath: `/orders/${order.access_token}`,
-      },
+      }),
       shop,
       baseUrl: options.baseUrl,
     })
@@ -159,7 +158,7 @@ export async function markOrderPaid(
       subject: confirming
         ? `Your order #${paid.number} at ${shop.shopName}`
         : `Payment received for order #${paid.number} at ${shop.shopName}`,
-      data: { ...(await orderSummary(trx, paid, shop)), orderPath: `/orders/${paid.access_token}` },
+      data: withFields(await orderSummary(trx, paid, shop), { orderPath: `/orders/${paid.access_token}` }),
       shop,
       baseUrl: options.baseUrl,
     })

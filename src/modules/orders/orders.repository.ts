@@ -2,6 +2,7 @@ import { type Insertable, sql } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import { startsWith } from '../../db/prefix-search.js'
 import type { AddressesTable, FulfilmentStatus, OrderLinesTable, OrdersTable, PaymentStatus } from '../../db/schema.js'
+import { withFields } from '../../lib/objects.js'
 
 export async function selectOrderByCheckoutToken(db: Db, token: string) {
   return db.selectFrom('orders').selectAll().where('checkout_token', '=', token).executeTakeFirst()
@@ -290,7 +291,7 @@ export async function insertFulfilment(
   const row = await db.insertInto('fulfilments').values(fulfilment).returning('id').executeTakeFirstOrThrow()
   await db
     .insertInto('fulfilment_lines')
-    .values(lines.map((line) => ({ ...line, fulfilment_id: row.id })))
+    .values(lines.map((line) => withFields(line, { fulfilment_id: row.id })))
     .execute()
   return row.id
 }

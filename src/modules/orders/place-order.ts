@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Db } from '../../db/connection.js'
 import type { OrdersTable } from '../../db/schema.js'
 import { formatMoney } from '../../lib/money.js'
+import { withFields } from '../../lib/objects.js'
 import { nowIso } from '../../lib/time.js'
 import { parseJson } from '../catalogue/catalogue.service.js'
 import { countUse } from '../discounts/discounts.repository.js'
@@ -233,10 +234,11 @@ export async function orderSummary(db: Db, order: Order, shop: ShopSettings) {
   const money = (minor: number) => formatMoney(minor, order.currency, shop.locale)
   return {
     order,
-    lines: lines.map((line) => ({
-      ...line,
-      options: Object.entries(parseJson<Record<string, string>>(line.options, {})),
-    })),
+    lines: lines.map((line) =>
+      withFields(line, {
+        options: Object.entries(parseJson<Record<string, string>>(line.options, {})),
+      }),
+    ),
     money,
     bankTransfer: order.payment_method === 'bank_transfer' && order.payment_status === 'pending' && !order.cancelled_at,
     bankDetails: shop.bankDetails,
@@ -244,5 +246,5 @@ export async function orderSummary(db: Db, order: Order, shop: ShopSettings) {
 }
 
 async function confirmationData(db: Db, order: Order, shop: ShopSettings) {
-  return { ...(await orderSummary(db, order, shop)), orderPath: `/orders/${order.access_token}` }
+  return withFields(await orderSummary(db, order, shop), { orderPath: `/orders/${order.access_token}` })
 }

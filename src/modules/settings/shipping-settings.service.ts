@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connection.js'
 import { formatMoney } from '../../lib/money.js'
+import { withFields } from '../../lib/objects.js'
 import type { FieldErrors } from '../../lib/validation.js'
 import { slugify } from '../catalogue/catalogue.service.js'
 import type { ShippingMethod } from '../pricing/shipping.js'
@@ -46,14 +47,15 @@ export function describeMethod(method: ShippingMethod, shop: ShopSettings): stri
 
 /** The zones as the owner reads them: countries by name, each method's price in words. */
 export function zoneList(shop: ShopSettings) {
-  return shop.shippingZones.map((zone) => ({
-    ...zone,
-    countryNames:
-      zone.countries === 'rest_of_world'
-        ? 'Every country no other zone lists'
-        : zone.countries.map((c) => countryName(c, shop.locale)).join(', '),
-    methodList: zone.methods.map((m) => ({ ...m, price: describeMethod(m, shop) })),
-  }))
+  return shop.shippingZones.map((zone) =>
+    withFields(zone, {
+      countryNames:
+        zone.countries === 'rest_of_world'
+          ? 'Every country no other zone lists'
+          : zone.countries.map((c) => countryName(c, shop.locale)).join(', '),
+      methodList: zone.methods.map((m) => ({ ...m, price: describeMethod(m, shop) })),
+    }),
+  )
 }
 
 /** A country ships in one zone, and one zone at most covers the rest of the world. */
@@ -97,7 +99,7 @@ export function updateZone(db: Db, actor: Actor, id: string, fields: ZoneFields)
     if (!before) return { kind: 'missing' }
     const errors = zoneClashes(shop, fields, id)
     if (errors) return { kind: 'invalid', errors }
-    const zone: Zone = { ...before, name: fields.name, countries: fields.countries }
+    const zone: Zone = withFields(before, { name: fields.name, countries: fields.countries })
     return {
       kind: 'change',
       values: { shippingZones: shop.shippingZones.map((z) => (z.id === id ? zone : z)) },
@@ -122,7 +124,7 @@ export function removeZone(db: Db, actor: Actor, id: string): Promise<SettingsOu
 
 /** The zones with one zone's methods replaced. */
 const withMethods = (shop: ShopSettings, zoneId: string, methods: ShippingMethod[]) =>
-  shop.shippingZones.map((z) => (z.id === zoneId ? { ...z, methods } : z))
+  shop.shippingZones.map((z) => (z.id === zoneId ? withFields(z, { methods }) : z))
 
 /** Ids are unique across zones: an order in progress names its method by id. */
 const methodIds = (shop: ShopSettings) => new Set(shop.shippingZones.flatMap((z) => z.methods.map((m) => m.id)))
@@ -136,7 +138,7 @@ export function addMethod(
   return changeShopSettings<ZoneAndMethod>(db, actor, (shop) => {
     const zone = findZone(shop, zoneId)
     if (!zone) return { kind: 'missing' }
-    const method = { ...fields, id: idFromName(fields.name, methodIds(shop), 'method') } as ShippingMethod
+    const method = withFields(fields, { id: idFromName(fields.name, methodIds(shop), 'method') }) as ShippingMethod
     return {
       kind: 'change',
       values: { shippingZones: withMethods(shop, zone.id, [...zone.methods, method]) },
@@ -179,7 +181,7 @@ export function updateMethod(
   fields: MethodFields,
 ): Promise<SettingsOutcome<ZoneAndMethod>> {
   return changeMethod(db, actor, { zoneId, methodId }, (shop, { zone, method: before }) => {
-    const method = { ...fields, id: before.id } as ShippingMethod
+    const method = withFields(fields, { id: before.id }) as ShippingMethod
     return {
       methods: zone.methods.map((m) => (m.id === before.id ? method : m)),
       method,

@@ -1,5 +1,6 @@
 import { type Db, inTransaction } from '../../db/connection.js'
 import type { StockMovementsTable } from '../../db/schema.js'
+import { withFields } from '../../lib/objects.js'
 import { nowIso } from '../../lib/time.js'
 import { logActivity } from '../activity/activity.service.js'
 import { addToStock, insertStockMovement, selectVariantForStock } from './stock.repository.js'
@@ -19,13 +20,15 @@ export async function recordStockMovement(
     actorUserId?: number | null
   },
 ): Promise<void> {
-  await insertStockMovement(db, {
-    ...movement,
-    note: movement.note ?? '',
-    orderId: movement.orderId ?? null,
-    actorUserId: movement.actorUserId ?? null,
-    at: nowIso(),
-  })
+  await insertStockMovement(
+    db,
+    withFields(movement, {
+      note: movement.note ?? '',
+      orderId: movement.orderId ?? null,
+      actorUserId: movement.actorUserId ?? null,
+      at: nowIso(),
+    }),
+  )
 }
 
 export type AdjustResult =

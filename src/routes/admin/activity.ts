@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { withFields } from '../../lib/objects.js'
 import { keysetLinks, keysetPage } from '../../lib/pagination.js'
 import { validate } from '../../lib/validation.js'
 import { selectActivity, selectActivityActors } from '../../modules/activity/activity.repository.js'
@@ -30,7 +31,7 @@ export default async function activityRoutes(app: FastifyInstance, opts: { nav: 
         )
       : []
     const { items, olderThan } = keysetPage(rows, PER_PAGE)
-    const entries = items.map((row) => ({ ...row, changes: changeRows(row.changes) }))
+    const entries = items.map((row) => withFields(row, { changes: changeRows(row.changes) }))
     return reply.code(checked.ok ? 200 : 422).render('admin/activity/index', {
       title: 'Activity',
       adminNav: opts.nav,

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { decimalAmount, formatMoney } from '../../lib/money.js'
+import { withFields } from '../../lib/objects.js'
 import { validate } from '../../lib/validation.js'
 import { loadCategoryTree } from '../../modules/catalogue/catalogue.service.js'
 import { discountInput } from '../../modules/discounts/discount.forms.js'
@@ -60,7 +61,7 @@ export default async function discountRoutes(app: FastifyInstance, opts: { nav: 
     return reply.render('admin/discounts/index', {
       title: 'Discount codes',
       adminNav: opts.nav,
-      discounts: (await selectDiscounts(app.db)).map((d) => ({ ...d, runs: discountRunState(d).label })),
+      discounts: (await selectDiscounts(app.db)).map((d) => withFields(d, { runs: discountRunState(d).label })),
       money,
     })
   })

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { csvLines } from '../../lib/csv.js'
 import { decimalAmount, formatMoney } from '../../lib/money.js'
+import { withFields } from '../../lib/objects.js'
 import { keysetLinks, withFilters } from '../../lib/pagination.js'
 import { validate } from '../../lib/validation.js'
 import { countryName } from '../../modules/orders/checkout.service.js'
@@ -101,7 +102,7 @@ export default async function orderRoutes(app: FastifyInstance, opts: { nav: Adm
           ? Promise.resolve([])
           : selectOrderList(
               app.db,
-              { ...filter, before: before === null ? filter.before : String(before) },
+              withFields(filter, { before: before === null ? filter.before : String(before) }),
               range,
               batch,
             ),
@@ -171,13 +172,13 @@ export default async function orderRoutes(app: FastifyInstance, opts: { nav: Adm
     if (!order) return reply.callNotFound()
     const parcel = validate(fulfilmentInput, request.body)
     const quantities = lineQuantities(request.body, await linesToSend(app.db, order.id))
-    const errors = { ...(quantities.ok ? {} : quantities.errors), ...(parcel.ok ? {} : parcel.errors) }
+    const errors = withFields(quantities.ok ? {} : quantities.errors, parcel.ok ? {} : parcel.errors)
     if (!parcel.ok || !quantities.ok) return orderPage(reply.code(422), number, { values: request.body ?? {}, errors })
     const result = await fulfilOrder(
       app.db,
       number,
       signedInUser(request),
-      { ...parcel.value, quantities: quantities.quantities },
+      withFields(parcel.value, { quantities: quantities.quantities }),
       siteOrigin(app.config, request),
     )
     if (result.kind === 'missing') return reply.callNotFound()

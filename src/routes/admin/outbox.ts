@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
+import { withFields } from '../../lib/objects.js'
 import { keysetLinks, keysetPage } from '../../lib/pagination.js'
 import { validate } from '../../lib/validation.js'
 import { selectEmail, selectOutbox } from '../../modules/mail/mail.repository.js'
@@ -47,7 +48,7 @@ export default async function outboxRoutes(app: FastifyInstance, opts: { nav: Ad
     return reply.render('admin/outbox/show', {
       title: email.subject,
       adminNav: opts.nav,
-      email: { ...email, text: textForPage(email.text) },
+      email: withFields(email, { text: textForPage(email.text) }),
     })
   })
 

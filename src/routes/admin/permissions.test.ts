@@ -140,8 +140,12 @@ describe('the back office permission table, route by route', () => {
         : pattern.startsWith('/admin/product-images')
           ? PRODUCT_IMAGE[visitor]
           : 1
-    const url = pattern.replace(':number', String(number)).replace(':id', String(id))
-      .replace(':country', 'GB').replace(':zone', 'uk').replace(':method', 'uk-express')
+    const url = pattern
+      .replace(':number', String(number))
+      .replace(':id', String(id))
+      .replace(':country', 'GB')
+      .replace(':zone', 'uk')
+      .replace(':method', 'uk-express')
     const cookie = cookies[visitor as Role]
     if (method === 'GET') return shop.app.inject({ url, headers: cookie ? { cookie } : {} })
     // A real form token, so a refusal is the permission check's and not the forgery check's.

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { formValues } from '../../lib/forms.js'
 import { decimalAmount, formatMoney } from '../../lib/money.js'
+import { withFields } from '../../lib/objects.js'
 import { paginate, withFilters } from '../../lib/pagination.js'
 import { validate } from '../../lib/validation.js'
 import { selectCoverImages, selectProductById, selectVariants } from '../../modules/catalogue/catalogue.repository.js'
@@ -83,22 +84,21 @@ export default async function productRoutes(app: FastifyInstance, opts: { nav: A
       sorts: PRODUCT_SORTS,
       products: products.map((p) => {
         const cover = covers.get(p.id)
-        return {
-          ...p,
+        return withFields(p, {
           statusLabel: STATUS_LABELS[p.status],
           category: p.category_id === null ? '' : (names.get(p.category_id) ?? ''),
           image: cover ? thumbnail(cover, 48) : null,
-        }
+        })
       }),
       total,
       capped: total >= PRODUCT_COUNT_CAP,
       money: (minor: number) => formatMoney(minor, shop.currency, shop.locale),
-      csvHref: withFilters('/admin/products.csv', { ...params, sort: '' }),
+      csvHref: withFilters('/admin/products.csv', withFields(params, { sort: '' })),
       pagination: paginate({
         page,
         perPage: PRODUCTS_PER_PAGE,
         total,
-        href: (n) => withFilters('/admin/products', { ...params, page: n > 1 ? String(n) : '' }),
+        href: (n) => withFilters('/admin/products', withFields(params, { page: n > 1 ? String(n) : '' })),
       }),
     })
   })
@@ -168,7 +168,7 @@ export default async function productRoutes(app: FastifyInstance, opts: { nav: A
     return reply.render(product ? 'admin/products/edit' : 'admin/products/new', {
       title: product ? product.title : 'New product',
       adminNav: opts.nav,
-      product: product ? { ...product, statusLabel: STATUS_LABELS[product.status] } : null,
+      product: product ? withFields(product, { statusLabel: STATUS_LABELS[product.status] }) : null,
       values,
       errors: {},
       categories: await categories(),
@@ -200,7 +200,7 @@ export default async function productRoutes(app: FastifyInstance, opts: { nav: A
   app.post('/admin/products', async (request, reply) => {
     const body = formValues(request.body)
     const other = formAction(body)
-    if (other) return formPage(reply, null, body, { ...other, spare: other.spare ?? 0 })
+    if (other) return formPage(reply, null, body, withFields(other, { spare: other.spare ?? 0 }))
     const shop = await getShopSettings(app.db)
     const cats = await categories()
     const checked = readProductForm(body, { currency: shop.currency, categoryIds: cats.map((c) => c.id) })
@@ -225,7 +225,7 @@ export default async function productRoutes(app: FastifyInstance, opts: { nav: A
     if (!product) return reply.callNotFound()
     const body = formValues(request.body)
     const other = formAction(body)
-    if (other) return formPage(reply, product, body, { ...other, spare: other.spare ?? 0 })
+    if (other) return formPage(reply, product, body, withFields(other, { spare: other.spare ?? 0 }))
     const shop = await getShopSettings(app.db)
     const cats = await categories()
     const checked = readProductForm(body, { currency: shop.currency, categoryIds: cats.map((c) => c.id) })

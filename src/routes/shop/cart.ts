@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { withFields } from '../../lib/objects.js'
 import { addToCart, cartView, changeLineQuantity, findCartId } from '../../modules/cart/cart.service.js'
 import { productPageForVariant } from '../../modules/catalogue/storefront.js'
 import { siteOrigin } from '../../plugins/csrf.js'
@@ -8,7 +9,7 @@ const page = { title: 'Your cart', noindex: true }
 export default async function cartRoutes(app: FastifyInstance) {
   app.get('/cart', async (request, reply) => {
     const cart = await cartView(app.db, await findCartId(app.db, request.cartOwner()))
-    return reply.render('shop/cart/show', { ...page, cart, errors: {} })
+    return reply.render('shop/cart/show', withFields(page, { cart, errors: {} }))
   })
 
   app.post('/cart/items', async (request, reply) => {
@@ -32,7 +33,10 @@ export default async function cartRoutes(app: FastifyInstance) {
     const errors = result.kind === 'invalid' ? result.errors : {}
     return reply
       .code(422)
-      .render(product.template, { ...product.data, errors, values: { quantity: bodyField(request, 'quantity') } })
+      .render(
+        product.template,
+        withFields(product.data, { errors, values: { quantity: bodyField(request, 'quantity') } }),
+      )
   })
 
   app.post<{ Params: { id: string } }>('/cart/lines/:id', async (request, reply) => {
@@ -64,7 +68,7 @@ async function cartPage(
   errors: Record<string, string>,
 ) {
   const cart = await cartView(app.db, await findCartId(app.db, request.cartOwner()))
-  return reply.code(status).render('shop/cart/show', { ...page, cart, errors, values: request.body ?? {} })
+  return reply.code(status).render('shop/cart/show', withFields(page, { cart, errors, values: request.body ?? {} }))
 }
 
 function bodyField(request: FastifyRequest, name: string): string {

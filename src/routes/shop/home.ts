@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { withFields } from '../../lib/objects.js'
 import { homeProducts, loadCategoryTree } from '../../modules/catalogue/catalogue.service.js'
 import { homeJsonLd } from '../../modules/catalogue/seo.js'
 import { getShopSettings } from '../../modules/settings/settings.service.js'
@@ -12,6 +13,9 @@ export default async function homeRoutes(app: FastifyInstance) {
       getShopSettings(app.db),
     ])
     const base = siteOrigin(app.config, request)
-    return reply.render('shop/home/index', { ...products, categories: tree.roots, jsonLd: homeJsonLd(base, shop) })
+    return reply.render(
+      'shop/home/index',
+      withFields(products, { categories: tree.roots, jsonLd: homeJsonLd(base, shop) }),
+    )
   })
 }
