@@ -340,12 +340,14 @@ export interface OrdersTable {
   updated_at: string
 }
 
-/** Orders placed (less those cancelled) and their value, per UTC day; kept by triggers on orders. */
+/** Orders placed (less those cancelled) and their value, and money given back, per UTC day; kept by triggers on orders and refunds. */
 export interface SalesDailyTable {
   /** YYYY-MM-DD */
   day: string
   orders: number
   sales: number
+  /** Refunds that went through that day, on orders not cancelled. */
+  refunds: Generated<number>
 }
 
 /** Running counts of orders in a state (awaiting_payment, to_send); kept by triggers on orders. */

@@ -16,15 +16,20 @@ export async function dashboard(db: Db, now = new Date()) {
   const day = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY_MS).toISOString().slice(0, 10)
   const days = await selectSalesSince(db, day(29))
   const byDay = new Map(days.map((d) => [d.day, d]))
+  // Sales are net: what orders brought in that day less what was given back that day.
   const series = Array.from({ length: 30 }, (_, i) => {
     const d = day(29 - i)
-    return { day: d, orders: byDay.get(d)?.orders ?? 0, sales: byDay.get(d)?.sales ?? 0 }
+    const row = byDay.get(d)
+    const refunds = row?.refunds ?? 0
+    return { day: d, orders: row?.orders ?? 0, sales: (row?.sales ?? 0) - refunds, refunds }
   })
   const total = (last: number) =>
-    series.slice(-last).reduce((sum, d) => ({ orders: sum.orders + d.orders, sales: sum.sales + d.sales }), {
-      orders: 0,
-      sales: 0,
-    })
+    series
+      .slice(-last)
+      .reduce(
+        (sum, d) => ({ orders: sum.orders + d.orders, sales: sum.sales + d.sales, refunds: sum.refunds + d.refunds }),
+        { orders: 0, sales: 0, refunds: 0 },
+      )
 
   const [counts, lowStock, recent] = await Promise.all([
     selectOrderCounts(db),
@@ -48,7 +53,8 @@ export function chartBars(series: { day: string; sales: number }[], width = 600,
   const max = Math.max(1, ...series.map((d) => d.sales))
   const slot = width / series.length
   return series.map((d, i) => {
-    const h = Math.round((d.sales / max) * (height - 4))
+    // A day that gave back more than it took has no bar; its figure is in the table.
+    const h = Math.round((Math.max(0, d.sales) / max) * (height - 4))
     return withFields(d, {
       x: Math.round(i * slot + 1),
       y: height - h,

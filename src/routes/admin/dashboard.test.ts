@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { chartBars } from '../../modules/dashboard/dashboard.service.js'
 import { cancelOrder, markOrderPaid } from '../../modules/orders/order-changes.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
@@ -29,6 +30,7 @@ describe('the dashboard', () => {
     await shop.db.updateTable('orders').set({ placed_at: tenDaysAgo }).where('id', '=', old.id).execute()
     await shop.db
       .insertInto('sales_daily')
+      .columns(['day', 'orders', 'sales'])
       .expression((eb) =>
         eb
           .selectFrom('orders')
@@ -69,10 +71,10 @@ describe('the dashboard', () => {
     const second = await placeTestOrder(shop.db, variant, { token: 'b', quantity: 2 })
     const day = first.placed_at.slice(0, 10)
     const summary = () => shop.db.selectFrom('sales_daily').selectAll().where('day', '=', day).executeTakeFirst()
-    expect(await summary()).toEqual({ day, orders: 2, sales: first.total + second.total })
+    expect(await summary()).toEqual({ day, orders: 2, sales: first.total + second.total, refunds: 0 })
     await cancelOrder(shop.db, second.id, { reason: 'test', baseUrl: 'http://localhost' })
     await cancelOrder(shop.db, second.id, { reason: 'again', baseUrl: 'http://localhost' })
-    expect(await summary()).toEqual({ day, orders: 1, sales: first.total })
+    expect(await summary()).toEqual({ day, orders: 1, sales: first.total, refunds: 0 })
   })
 
   it('keeps the waiting counts equal to counting the orders, through payment, sending and cancelling', async () => {
@@ -108,5 +110,59 @@ describe('the dashboard', () => {
     await shop.db.deleteFrom('discount_uses').execute()
     await shop.db.deleteFrom('orders').execute()
     expect(await counted()).toEqual({ awaiting: 0, toSend: 0 })
+  })
+  it('takes money given back off the day it went back, and a cancelled order’s refunds not at all', async () => {
+    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1000, stock: 9 }] })
+    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    const staffId = (await shop.db.selectFrom('users').select('id').executeTakeFirstOrThrow()).id
+    const kept = await placeTestOrder(shop.db, variant, { token: 'k' })
+    const gone = await placeTestOrder(shop.db, variant, { token: 'g' })
+    const day = kept.placed_at.slice(0, 10)
+    const summary = () =>
+      shop.db.selectFrom('sales_daily').select(['orders', 'sales', 'refunds']).where('day', '=', day).executeTakeFirst()
+    const refund = (orderId: number, amount: number, status: 'pending' | 'succeeded') =>
+      shop.db
+        .insertInto('refunds')
+        .values({
+          order_id: orderId,
+          amount,
+          reason: 'test',
+          status,
+          created_at: new Date().toISOString(),
+          actor_user_id: staffId,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    const settle = (id: number, status: 'succeeded' | 'failed') =>
+      shop.db.updateTable('refunds').set({ status }).where('id', '=', id).execute()
+
+    await refund(kept.id, 300, 'succeeded')
+    const card = await refund(gone.id, 200, 'pending')
+    expect(await summary()).toEqual({ orders: 2, sales: kept.total + gone.total, refunds: 300 })
+    await settle(card.id, 'succeeded')
+    await settle(card.id, 'succeeded')
+    const refused = await refund(kept.id, 100, 'pending')
+    await settle(refused.id, 'failed')
+    expect(await summary()).toEqual({ orders: 2, sales: kept.total + gone.total, refunds: 500 })
+
+    // Cancelled: the order leaves the figures whole, its refund with it, and one made afterwards never enters.
+    await cancelOrder(shop.db, gone.id, { reason: 'test', baseUrl: 'http://localhost' })
+    await refund(gone.id, 50, 'succeeded')
+    expect(await summary()).toEqual({ orders: 1, sales: kept.total, refunds: 300 })
+
+    const page = await shop.app.inject({ url: '/admin', headers: { cookie } })
+    const net = `£${((kept.total - 300) / 100).toFixed(2)}`
+    expect(page.body).toContain(`<dt>Today</dt><dd>${net} <span class="muted">1 order, £3.00 refunded</span>`)
+    expect(page.body).toContain(`<td class="numeric">£3.00</td><td class="numeric">${net}</td>`)
+    expect(await htmlErrors(page.body)).toEqual([])
+  })
+
+  it('draws no bar for a day that gave back more than it took', () => {
+    const bars = chartBars([
+      { day: '2026-11-01', sales: -500 },
+      { day: '2026-11-02', sales: 1000 },
+    ])
+    expect(bars[0]?.height).toBe(0)
+    expect(bars[1]?.height).toBe(156)
   })
 })
