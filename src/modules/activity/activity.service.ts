@@ -12,7 +12,8 @@ export type Changes = Record<string, [unknown, unknown]>
 export async function logActivity(
   db: Db,
   entry: {
-    actorUserId: number
+    /** Null when the change was finished by a job for a person no longer on the staff. */
+    actorUserId: number | null
     action: string
     subject: { type: string; id: number | null }
     summary: string

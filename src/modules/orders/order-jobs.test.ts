@@ -75,6 +75,7 @@ describe('cancelling orders and the order jobs', () => {
     ).toEqual({
       reminded: 1,
       cancelled: 1,
+      refunds: 0,
     })
     expect(
       await runOrderJobs(shop.db, {
@@ -86,6 +87,7 @@ describe('cancelling orders and the order jobs', () => {
     ).toEqual({
       reminded: 0,
       cancelled: 0,
+      refunds: 0,
     })
 
     const reminders = await emails('payment-reminder')

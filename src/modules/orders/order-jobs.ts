@@ -6,6 +6,7 @@ import { markPaymentChecked } from '../payments/payments.repository.js'
 import { getShopSettings } from '../settings/settings.service.js'
 import { cancelOrder, remindToPay } from './order-changes.js'
 import { selectAwaitingPayment } from './orders.repository.js'
+import { finishPendingRefunds } from './refunds.js'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 /** Orders handled per run; the next run takes the rest. */
@@ -24,7 +25,8 @@ export interface OrderJobsOptions {
  * The order jobs: an unpaid bank-transfer order is reminded after
  * `bankTransferReminderDays` and cancelled, its stock returned, after
  * `bankTransferCancelDays` (shop settings); an order left unpaid on Stripe's
- * page is cancelled after 30 minutes. Safe to run in several processes at
+ * page is cancelled after 30 minutes; a card refund left pending by a
+ * process that stopped is finished (finishPendingRefunds). Safe to run in several processes at
  * once: each reminder and cancellation is claimed by a guarded update, and
  * a cancellation only happens while the order is still unpaid.
  */
@@ -53,7 +55,12 @@ export async function runOrderJobs(db: Db, options: OrderJobsOptions) {
   const reminded = await eachOrder(toRemind, options.log, ({ id }) =>
     remindToPay(db, id, { cancelOn, baseUrl: options.baseUrl }),
   )
-  return { reminded, cancelled }
+  const refunds = await finishPendingRefunds(db, options.payments, {
+    now: options.now,
+    limit: BATCH,
+    log: options.log,
+  })
+  return { reminded, cancelled, refunds }
 }
 
 /**

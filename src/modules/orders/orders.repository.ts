@@ -350,8 +350,8 @@ export async function settleRefund(
   db: Db,
   refundId: number,
   outcome: { status: 'succeeded'; providerRefundId: string } | { status: 'failed'; failure: string },
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const result = await db
     .updateTable('refunds')
     .set(
       outcome.status === 'succeeded'
@@ -360,6 +360,19 @@ export async function settleRefund(
     )
     .where('id', '=', refundId)
     .where('status', '=', 'pending')
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
+}
+
+/** Card refunds still pending that were written before `before`, oldest first. */
+export async function selectPendingRefunds(db: Db, before: string, limit: number) {
+  return db
+    .selectFrom('refunds')
+    .select(['id', 'order_id', 'amount', 'reason', 'actor_user_id'])
+    .where('status', '=', 'pending')
+    .where('created_at', '<', before)
+    .orderBy('id')
+    .limit(limit)
     .execute()
 }
 

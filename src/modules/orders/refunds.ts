@@ -10,7 +10,9 @@ import type { Actor } from './order-admin.service.js'
 import {
   insertOrderEvent,
   insertRefund,
+  selectOrder,
   selectOrderByNumber,
+  selectPendingRefunds,
   setPaymentStatus,
   settleRefund,
   sumRefunds,
@@ -77,7 +79,7 @@ export async function refundOrder(
       actor_user_id: actor.id,
     })
     if (!provider)
-      return { kind: 'done', result: await recordRefund(trx, order, amount, input.reason, actor, money) } as const
+      return { kind: 'done', result: await recordRefund(trx, order, amount, input.reason, actor.id, money) } as const
     return { kind: 'ask', order, amount, refundId, provider, money } as const
   })
   if (claimed.kind !== 'ask') return claimed.kind === 'done' ? claimed.result : claimed
@@ -90,8 +92,10 @@ export async function refundOrder(
       `shopfront-refund-${paymentReference(order)}-${refundId}`,
     )
     return inTransaction(db, async (trx) => {
-      await settleRefund(trx, refundId, { status: 'succeeded', providerRefundId: given.id })
-      return recordRefund(trx, order, amount, input.reason, actor, money)
+      // Settled already by the order jobs' retry (finishPendingRefunds): recorded there, not twice.
+      if (!(await settleRefund(trx, refundId, { status: 'succeeded', providerRefundId: given.id })))
+        return { kind: 'refunded', amount, status: (await refundStatus(trx, order)) ?? 'partially_refunded' } as const
+      return recordRefund(trx, order, amount, input.reason, actor.id, money)
     })
   } catch (err) {
     if (!(err instanceof PaymentProviderError)) throw err
@@ -105,13 +109,67 @@ export async function refundOrder(
   }
 }
 
+/** How long a card refund may stay pending before the order jobs ask Stripe again: far longer than a request asking it takes. */
+export const PENDING_REFUND_MINUTES = 10
+
+/**
+ * Finishes card refunds left pending: written before Stripe was asked, and
+ * then the process stopped (a crash, a deploy) before Stripe's answer was
+ * written. Asking again with the refund's own idempotency key makes no
+ * second refund: Stripe answers with the one it made, or makes it now. A
+ * refund Stripe refuses is marked failed; one it cannot be reached for stays
+ * pending for the next run. Settling is a guarded update, so a refund is
+ * recorded once however many processes run this. Returns how many were
+ * settled either way.
+ */
+export async function finishPendingRefunds(
+  db: Db,
+  payments: Payments,
+  options: { now: Date; limit: number; log: { warn(obj: object, msg: string): void } },
+): Promise<number> {
+  const before = new Date(options.now.getTime() - PENDING_REFUND_MINUTES * 60_000).toISOString()
+  let settled = 0
+  for (const refund of await selectPendingRefunds(db, before, options.limit)) {
+    const order = await selectOrder(db, refund.order_id)
+    const provider = order && isHostedMethod(order.payment_method) ? payments.hosted(order.payment_method) : null
+    if (!order?.payment_provider_ref || !provider) continue
+    const key = `shopfront-refund-${paymentReference(order)}-${refund.id}`
+    try {
+      const given = await provider.refund(order.payment_provider_ref, refund.amount, key)
+      const shop = await getShopSettings(db)
+      const money = (minor: number) => formatMoney(minor, order.currency, shop.locale)
+      await inTransaction(db, async (trx) => {
+        if (!(await settleRefund(trx, refund.id, { status: 'succeeded', providerRefundId: given.id }))) return
+        await recordRefund(trx, order, refund.amount, refund.reason, refund.actor_user_id, money)
+        settled++
+      })
+    } catch (err) {
+      if (!(err instanceof PaymentProviderError)) throw err
+      if (err.temporary) {
+        options.log.warn(
+          { err, refundId: refund.id },
+          'Stripe could not be reached to finish a pending refund; the next run asks again',
+        )
+        continue
+      }
+      if (await settleRefund(db, refund.id, { status: 'failed', failure: err.message })) settled++
+    }
+  }
+  return settled
+}
+
+/** The order's payment status now. */
+async function refundStatus(db: Db, order: Order) {
+  return (await selectOrder(db, order.id))?.payment_status as 'partially_refunded' | 'refunded' | undefined
+}
+
 /** A refund that has happened: the order's payment status, its timeline and the activity log. */
 async function recordRefund(
   db: Db,
   order: Order,
   amount: number,
   reason: string,
-  actor: Actor,
+  actorId: number | null,
   money: (minor: number) => string,
 ): Promise<RefundResult> {
   const given = await sumRefunds(db, order.id, ['succeeded'])
@@ -123,11 +181,11 @@ async function recordRefund(
     order_id: order.id,
     kind: 'refunded',
     message: `Refunded ${money(amount)}${by}: ${reason}`,
-    actor_user_id: actor.id,
+    actor_user_id: actorId,
     at: now,
   })
   await logActivity(db, {
-    actorUserId: actor.id,
+    actorUserId: actorId,
     action: 'order.refunded',
     subject: { type: 'order', id: order.id },
     summary: `Refunded ${money(amount)} of order #${order.number}: ${reason}`,

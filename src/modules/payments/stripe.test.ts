@@ -9,6 +9,7 @@ import { csrfTokenIn, postForm, sessionCookie } from '../../testing/http.js'
 import { placeTestOrder } from '../../testing/orders.js'
 import { cancelOrder } from '../orders/order-changes.js'
 import { runOrderJobs } from '../orders/order-jobs.js'
+import { paymentReference } from './payment-provider.js'
 import { createPayments, type Payments } from './payments.js'
 
 describe('Stripe Checkout', () => {
@@ -171,6 +172,77 @@ describe('Stripe Checkout', () => {
     expect((await order(placed.id)).payment_status).toBe('refunded')
   })
 
+  it('finishes a card refund left pending by a process that stopped, once, with the same idempotency key', async () => {
+    const placed = await cardOrder('pending')
+    const event = stripe.pay(await openPayment(placed.access_token))
+    await send(event)
+    const staff = await createUser(shop.db, { role: 'staff' })
+    const refundRow = (amount: number, minutesAgo: number) =>
+      shop.db
+        .insertInto('refunds')
+        .values({
+          order_id: placed.id,
+          amount,
+          reason: 'Chipped',
+          status: 'pending',
+          created_at: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+          actor_user_id: staff.id,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    const earlier = new Set(stripe.refunds.keys())
+    const madeHere = () => [...stripe.refunds].filter(([id]) => !earlier.has(id)).map(([, r]) => r.amount)
+    // Stripe made this one before the process stopped; the shop never wrote the answer down.
+    const made = await refundRow(300, 11)
+    const key = `shopfront-refund-${paymentReference(placed)}-${made.id}`
+    await payments.hosted('stripe')?.refund((await order(placed.id)).payment_provider_ref as string, 300, key)
+    // This one was never sent; the third is too recent: its request may still be waiting for Stripe.
+    const unsent = await refundRow(200, 12)
+    const recent = await refundRow(100, 1)
+    expect(madeHere()).toEqual([300])
+
+    const run = () =>
+      runOrderJobs(shop.db, { now: new Date(), baseUrl: 'http://localhost', payments, log: { warn: () => {} } })
+    expect((await run()).refunds).toBe(2)
+    expect((await run()).refunds).toBe(0)
+    expect(madeHere().sort()).toEqual([200, 300])
+    const rows = await shop.db.selectFrom('refunds').select(['id', 'status']).orderBy('id').execute()
+    expect(rows).toEqual([
+      { id: made.id, status: 'succeeded' },
+      { id: unsent.id, status: 'succeeded' },
+      { id: recent.id, status: 'pending' },
+    ])
+    expect((await order(placed.id)).payment_status).toBe('partially_refunded')
+    const timeline = await shop.db
+      .selectFrom('order_events')
+      .select('message')
+      .where('order_id', '=', placed.id)
+      .where('kind', '=', 'refunded')
+      .execute()
+    expect(timeline.map((e) => e.message)).toEqual([
+      'Refunded £3.00 by Stripe: Chipped',
+      'Refunded £2.00 by Stripe: Chipped',
+    ])
+
+    // One Stripe refuses is marked failed; one it cannot be reached for waits for the next run.
+    await shop.db
+      .updateTable('refunds')
+      .set({ created_at: new Date(Date.now() - 20 * 60_000).toISOString() })
+      .execute()
+    stripe.down = true
+    expect((await run()).refunds).toBe(0)
+    expect(
+      (await shop.db.selectFrom('refunds').select('status').where('id', '=', recent.id).executeTakeFirst())?.status,
+    ).toBe('pending')
+    stripe.down = false
+    stripe.refusing = true
+    expect((await run()).refunds).toBe(1)
+    stripe.refusing = false
+    expect(
+      (await shop.db.selectFrom('refunds').select('status').where('id', '=', recent.id).executeTakeFirst())?.status,
+    ).toBe('failed')
+  }, 20_000)
+
   it('handles an event Stripe sends again only once', async () => {
     const placed = await cardOrder('twice')
     const event = stripe.pay(await openPayment(placed.access_token))
@@ -330,7 +402,7 @@ describe('Stripe Checkout', () => {
 
     const run = () =>
       runOrderJobs(shop.db, { now: new Date(), baseUrl: 'http://localhost', payments, log: { warn: () => {} } })
-    expect(await run()).toEqual({ reminded: 0, cancelled: 2 })
+    expect(await run()).toEqual({ reminded: 0, cancelled: 2, refunds: 0 })
     expect(stripe.sessions.get(abandonedSession)?.status).toBe('expired')
     expect((await order(abandoned.id)).cancelled_at).not.toBeNull()
     expect((await order(neverOpened.id)).cancelled_at).not.toBeNull()
@@ -343,7 +415,7 @@ describe('Stripe Checkout', () => {
     // The paid one is left to its webhook, and not asked about again.
     expect((await order(paidOnStripe.id)).payment_checked_at).not.toBeNull()
     const calls = stripe.calls.length
-    expect(await run()).toEqual({ reminded: 0, cancelled: 0 })
+    expect(await run()).toEqual({ reminded: 0, cancelled: 0, refunds: 0 })
     expect(stripe.calls.length).toBe(calls)
 
     // An order whose time ran out gets no new payment.
