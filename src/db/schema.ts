@@ -499,7 +499,8 @@ export interface AddressesTable {
   last_used_at: string
 }
 
-export type ProductImportStatus = 'checking' | 'checked' | 'applying' | 'applied' | 'failed'
+/** expired: checked or failed, and left unapplied so long that its file was removed (see expireStaleImports). */
+export type ProductImportStatus = 'checking' | 'checked' | 'applying' | 'applied' | 'failed' | 'expired'
 
 /** A product CSV upload: checked in the background into a dry-run report, then applied in one transaction. */
 export interface ProductImportsTable {

@@ -32,6 +32,7 @@ import {
 import {
   claimNextImport,
   deleteImportFile,
+  expireImports,
   finishClaim,
   holdClaim,
   insertProducts,
@@ -519,15 +520,40 @@ export async function runProductImportJobs(
   return done
 }
 
+/** How long a checked file may wait to be applied; after that it is removed and the import expires. */
+export const IMPORT_KEPT_DAYS = 7
+export const EXPIRED_NOTICE = `This file was checked more than ${IMPORT_KEPT_DAYS} days ago and never applied, so it was removed. Upload it again to import it.`
+/** How often the import jobs look for imports to expire. */
+const EXPIRE_EVERY_MS = 60 * 60 * 1000
+
+/**
+ * Imports checked (or given up on) and left unapplied for IMPORT_KEPT_DAYS
+ * lose their stored file, which may be megabytes, and become expired; their
+ * report stays to be read. Returns how many expired.
+ */
+export async function expireStaleImports(db: Db, now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - IMPORT_KEPT_DAYS * 86_400_000).toISOString()
+  return expireImports(db, before, now.toISOString(), EXPIRED_NOTICE)
+}
+
 /** Stops between two chunks; an import left half-checked is taken up again by the next process. */
 export type RunningImports = Poller
 
-/** Runs the import jobs every `everyMs` and whenever woken (after an upload or an application was queued), one run at a time. */
+/**
+ * Runs the import jobs every `everyMs` and whenever woken (after an upload or
+ * an application was queued), one run at a time; once an hour it also
+ * expires the imports left unapplied.
+ */
 export function startProductImportJobs(options: { db: Db; log: JobLog; everyMs?: number }): RunningImports {
+  let expiredAt = 0
   return startPoller({
     everyMs: options.everyMs ?? 2_000,
     run: async (isStopped) => {
       await runProductImportJobs(options.db, { log: options.log, shouldStop: isStopped })
+      if (Date.now() - expiredAt >= EXPIRE_EVERY_MS) {
+        await expireStaleImports(options.db)
+        expiredAt = Date.now()
+      }
       return false
     },
     onError: (err) => options.log.error({ err }, 'the product import jobs could not run; they run again soon'),

@@ -118,6 +118,32 @@ export async function insertImport(db: Db, row: Insertable<ProductImportsTable>,
   return inserted.id
 }
 
+/**
+ * Imports checked (or given up on) and not applied since `before` become
+ * expired and lose their file; the report stays. The status is changed
+ * first, guarded, so an import being applied right now is left alone.
+ * Returns how many expired.
+ */
+export async function expireImports(db: Db, before: string, now: string, notice: string): Promise<number> {
+  const expired = await db
+    .updateTable('product_imports')
+    .set({ status: 'expired', notice, updated_at: now })
+    .where('status', 'in', ['checked', 'failed'])
+    .where('updated_at', '<', before)
+    .returning('id')
+    .execute()
+  if (expired.length === 0) return 0
+  await db
+    .deleteFrom('product_import_files')
+    .where(
+      'import_id',
+      'in',
+      expired.map((row) => row.id),
+    )
+    .execute()
+  return expired.length
+}
+
 /** An applied import keeps its report, not its file. */
 export async function deleteImportFile(db: Db, id: number): Promise<void> {
   await db.deleteFrom('product_import_files').where('import_id', '=', id).execute()

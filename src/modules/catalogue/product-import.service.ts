@@ -4,7 +4,14 @@ import { type Db, inTransaction } from '../../db/connection.js'
 import { nowIso } from '../../lib/time.js'
 import type { FieldErrors } from '../../lib/validation.js'
 import { CSV_PARSE_OPTIONS } from './product-csv.js'
-import { APPLY_LOCK_MS, applyImport, CHECK_LOCK_MS, checkImport, type StepOutcome } from './product-import.job.js'
+import {
+  APPLY_LOCK_MS,
+  applyImport,
+  CHECK_LOCK_MS,
+  checkImport,
+  EXPIRED_NOTICE,
+  type StepOutcome,
+} from './product-import.job.js'
 import { type ImportReport, readHeader } from './product-import.js'
 import { finishClaim, insertImport, queueApplication, selectImport } from './product-import.repository.js'
 
@@ -96,6 +103,7 @@ export async function applyProductImport(
   if (!found) return { kind: 'missing' }
   if (found.status === 'applied') return { kind: 'refused', message: 'This import has already been applied.' }
   if (found.status === 'applying') return { kind: 'refused', message: 'This import is being applied.' }
+  if (found.status === 'expired') return { kind: 'refused', message: EXPIRED_NOTICE }
   if (found.status !== 'checked')
     return { kind: 'refused', message: 'This file cannot be applied: it has not been checked.' }
   if (found.error_count > 0 || !found.plan_hash)

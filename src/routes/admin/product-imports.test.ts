@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createDb } from '../../db/connection.js'
 import { csvRow } from '../../lib/csv.js'
 import { PRODUCT_CSV_COLUMNS, type ProductCsvColumn } from '../../modules/catalogue/product-csv.js'
-import { CHANGED_NOTICE, runProductImportJobs } from '../../modules/catalogue/product-import.job.js'
+import {
+  CHANGED_NOTICE,
+  EXPIRED_NOTICE,
+  expireStaleImports,
+  runProductImportJobs,
+} from '../../modules/catalogue/product-import.job.js'
 import { INLINE_BYTES } from '../../modules/catalogue/product-import.service.js'
 import { type StaffSession, staffSession } from '../../testing/admin.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
@@ -284,6 +289,31 @@ describe('product import in the back office', () => {
     expect((await staff.post(`/admin/products/imports/${id}/application`)).statusCode).toBe(303)
     expect(await variant('MUG-S')).toMatchObject({ price: 1950, stock: 8 })
     expect(await ledger()).toMatchObject([{ sku: 'MUG-S', change: 4, stock_after: 8, reason: 'import' }])
+  })
+
+  it('expires a file checked a week ago and never applied: its file goes, its report stays, and it cannot be applied', async () => {
+    const stale = await uploaded(csvOf(mugRows({ 'MUG-S': { price: '19.50', stock: 8 } })))
+    const fresh = await uploaded(csvOf(mugRows({ 'MUG-S': { price: '19.00', stock: 8 } })))
+    const eightDaysAgo = new Date(Date.now() - 8 * 86_400_000).toISOString()
+    await shop.db.updateTable('product_imports').set({ updated_at: eightDaysAgo }).where('id', '=', stale.id).execute()
+    expect(await expireStaleImports(shop.db)).toBe(1)
+    expect(await expireStaleImports(shop.db)).toBe(0)
+    const files = await shop.db.selectFrom('product_import_files').select('import_id').execute()
+    expect(files).toEqual([{ import_id: fresh.id }])
+
+    const page = await staff.get(stale.location)
+    expect(page.body).toContain(EXPIRED_NOTICE)
+    expect(page.body).toContain('What the import would change')
+    expect(page.body).not.toContain('Apply the import')
+    expect(await htmlErrors(page.body)).toEqual([])
+    const refused = await staff.post(`/admin/products/imports/${stale.id}/application`)
+    expect(refused.statusCode).toBe(303)
+    expect(await variant('MUG-S')).toMatchObject({ price: 1800 })
+    expect((await staff.get(stale.location)).body).toContain(EXPIRED_NOTICE)
+
+    // The other one, checked today, still applies.
+    expect((await staff.post(`/admin/products/imports/${fresh.id}/application`)).statusCode).toBe(303)
+    expect(await variant('MUG-S')).toMatchObject({ price: 1900 })
   })
 
   it('refuses an upload with a wrong form token, or from another site, storing nothing', async () => {
