@@ -23,9 +23,10 @@ export async function insertStockMovement(
         .selectFrom('variants')
         .select([
           'id',
-          sql.lit(movement.change).as('change'),
+          // Bound, not written into the SQL: one prepared statement for every quantity (the cast types it on PostgreSQL).
+          eb.cast<number>(eb.val(movement.change), 'integer').as('change'),
           'stock',
-          sql.lit(movement.reason).as('reason'),
+          eb.val(movement.reason).as('reason'),
           eb.val(movement.note).as('note'),
           eb.val(movement.orderId).as('order_id'),
           eb.val(movement.actorUserId).as('actor_user_id'),
