@@ -86,11 +86,7 @@ export async function refundOrder(
 
   const { order, amount, refundId, provider, money } = claimed
   try {
-    const given = await provider.refund(
-      order.payment_provider_ref as string,
-      amount,
-      `shopfront-refund-${paymentReference(order)}-${refundId}`,
-    )
+    const given = await provider.refund(order.payment_provider_ref as string, amount, refundKey(order, refundId))
     return inTransaction(db, async (trx) => {
       // Settled already by the order jobs' retry (finishPendingRefunds): recorded there, not twice.
       if (!(await settleRefund(trx, refundId, { status: 'succeeded', providerRefundId: given.id })))
@@ -133,9 +129,8 @@ export async function finishPendingRefunds(
     const order = await selectOrder(db, refund.order_id)
     const provider = order && isHostedMethod(order.payment_method) ? payments.hosted(order.payment_method) : null
     if (!order?.payment_provider_ref || !provider) continue
-    const key = `shopfront-refund-${paymentReference(order)}-${refund.id}`
     try {
-      const given = await provider.refund(order.payment_provider_ref, refund.amount, key)
+      const given = await provider.refund(order.payment_provider_ref, refund.amount, refundKey(order, refund.id))
       const shop = await getShopSettings(db)
       const money = (minor: number) => formatMoney(minor, order.currency, shop.locale)
       await inTransaction(db, async (trx) => {
@@ -144,18 +139,23 @@ export async function finishPendingRefunds(
         settled++
       })
     } catch (err) {
-      if (!(err instanceof PaymentProviderError)) throw err
-      if (err.temporary) {
+      // Refused for good: recorded as failed. Anything else (Stripe out of reach, the database busy): the next run asks again.
+      if (err instanceof PaymentProviderError && !err.temporary) {
+        if (await settleRefund(db, refund.id, { status: 'failed', failure: err.message })) settled++
+      } else {
         options.log.warn(
           { err, refundId: refund.id },
-          'Stripe could not be reached to finish a pending refund; the next run asks again',
+          'a pending refund could not be finished; the next run asks again',
         )
-        continue
       }
-      if (await settleRefund(db, refund.id, { status: 'failed', failure: err.message })) settled++
     }
   }
   return settled
+}
+
+/** One refund's idempotency key at the provider: the same refund asked again is never made twice. */
+function refundKey(order: Order, refundId: number): string {
+  return `shopfront-refund-${paymentReference(order)}-${refundId}`
 }
 
 /** The order's payment status now. */
