@@ -533,7 +533,8 @@ const EXPIRE_EVERY_MS = 60 * 60 * 1000
  */
 export async function expireStaleImports(db: Db, now = new Date()): Promise<number> {
   const before = new Date(now.getTime() - IMPORT_KEPT_DAYS * 86_400_000).toISOString()
-  return expireImports(db, before, now.toISOString(), EXPIRED_NOTICE)
+  // One transaction: an expired import never keeps its file, however the process stops.
+  return inTransaction(db, (trx) => expireImports(trx, before, now.toISOString(), EXPIRED_NOTICE))
 }
 
 /** Stops between two chunks; an import left half-checked is taken up again by the next process. */
