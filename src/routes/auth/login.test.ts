@@ -106,6 +106,23 @@ describe('signing in and out', () => {
     expect(page.body).toContain('name="next" value="/account"')
   })
 
+  it('refuses a return path whose dot segments resolve to another host, signed in or signing in', async () => {
+    shop = await buildTestApp()
+    const user = await createUser(shop.db)
+    const signedIn = await postForm(shop.app, '/login', {
+      email: user.email,
+      password: TEST_PASSWORD,
+      next: '/admin/../..//evil.example',
+    })
+    expect(signedIn.headers.location).toBe('/account')
+    const cookie = sessionCookie(signedIn) as string
+    for (const next of ['/..//evil.example/phish', '/.//evil.example', '/x/..//evil.example', '/%2e%2e//evil.example']) {
+      const response = await shop.app.inject({ url: `/login?next=${encodeURIComponent(next)}`, headers: { cookie } })
+      expect(response.statusCode, next).toBe(303)
+      expect(response.headers.location, next).toBe('/account')
+    }
+  })
+
   it('keeps a remembered sign-in for 30 days, and a plain one only while the browser is open', async () => {
     shop = await buildTestApp()
     const user = await createUser(shop.db)
