@@ -1,4 +1,4 @@
-import type { Insertable, Updateable } from 'kysely'
+import type { Expression, Insertable, SqlBool, Updateable } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import type { DiscountCodesTable } from '../../db/schema.js'
 
@@ -10,12 +10,48 @@ export async function insertDiscountCode(db: Db, row: Insertable<DiscountCodesTa
   return db.insertInto('discount_codes').values(row).returningAll().executeTakeFirstOrThrow()
 }
 
-export async function countCustomerUses(db: Db, discountId: number, customerKey: string): Promise<number> {
+/**
+ * The orders on which this customer has used the code. A customer is their
+ * account and their email addresses together, so checking out the other way
+ * does not start the count again: a guest order with the account's address
+ * counts for the account, and the account's orders (whatever address they
+ * were sent to) count for a guest who gives its address. `emails` come
+ * normalised; orders are lower-cased here in case an older one was not.
+ */
+export async function countCustomerUses(
+  db: Db,
+  discountId: number,
+  customer: { userId: number | null; emails: readonly string[] },
+): Promise<number> {
+  const emails = [...new Set(customer.emails)]
   const row = await db
-    .selectFrom('discount_uses')
+    .selectFrom('discount_uses as u')
+    .innerJoin('orders as o', 'o.id', 'u.order_id')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('discount_id', '=', discountId)
-    .where('customer_key', '=', customerKey)
+    .where('u.discount_id', '=', discountId)
+    .where((eb) => {
+      const orderEmail = eb.fn<string>('lower', ['o.email'])
+      const same: Expression<SqlBool>[] = []
+      if (customer.userId !== null) {
+        same.push(
+          eb('u.customer_key', '=', `user:${customer.userId}`),
+          eb('o.user_id', '=', customer.userId),
+          eb(orderEmail, 'in', eb.selectFrom('users').select('email').where('id', '=', customer.userId)),
+        )
+      }
+      if (emails.length > 0) {
+        same.push(
+          eb(
+            'u.customer_key',
+            'in',
+            emails.map((email) => `email:${email}`),
+          ),
+          eb(orderEmail, 'in', emails),
+          eb('o.user_id', 'in', eb.selectFrom('users').select('id').where('email', 'in', emails)),
+        )
+      }
+      return eb.or(same)
+    })
     .executeTakeFirst()
   return Number(row?.n ?? 0)
 }

@@ -5,10 +5,17 @@ import { countCustomerUses, selectDiscountByCode } from './discounts.repository.
 
 type DiscountRow = Omit<DiscountCodesTable, 'id' | 'uses'> & { id: number; uses: number }
 
-/** Whose uses count towards a per-customer limit: the account, or the email a guest gave; null when unknown yet. */
+/** An email address as the checkout stores it, so one person's addresses compare equal. */
+function normaliseEmail(email: string | null | undefined): string | null {
+  const normalised = email?.trim().toLowerCase()
+  return normalised ? normalised : null
+}
+
+/** The key a use is recorded under: the account, or the email a guest gave; null when unknown yet. */
 export function customerKey(userId: number | null, email: string | null | undefined): string | null {
   if (userId !== null) return `user:${userId}`
-  return email ? `email:${email.trim().toLowerCase()}` : null
+  const normalised = normaliseEmail(email)
+  return normalised ? `email:${normalised}` : null
 }
 
 /** A stored code as the pricing rules take it. */
@@ -54,7 +61,8 @@ export async function evaluateDiscount(
   const row = await selectDiscountByCode(db, code)
   if (!row)
     return { ok: false, message: `There is no discount code ${code.trim().toUpperCase()}. Check how it is spelt` }
-  const key = customerKey(context.userId, context.email)
+  const email = normaliseEmail(context.email)
+  const key = customerKey(context.userId, email)
   const check = checkDiscount(
     toDiscount(row),
     {
@@ -62,7 +70,10 @@ export async function evaluateDiscount(
       subtotal: context.subtotal,
       lines: context.lines,
       totalUses: row.uses,
-      customerUses: key ? await countCustomerUses(db, row.id, key) : 0,
+      customerUses:
+        key && row.per_customer_limit !== null
+          ? await countCustomerUses(db, row.id, { userId: context.userId, emails: email ? [email] : [] })
+          : 0,
       customerKnown: key !== null,
     },
     context.format,

@@ -3,8 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
+import { createUser } from '../../testing/factories.js'
 import { OFFLINE_PAYMENTS, TEST_CHECKOUT } from '../../testing/orders.js'
 import { addToCart } from '../cart/cart.service.js'
+import { insertDiscountCode } from '../discounts/discounts.repository.js'
 import { type CheckoutDetails, placeOrder } from './place-order.js'
 
 const details = TEST_CHECKOUT
@@ -142,6 +144,73 @@ describe('placing an order', () => {
     })
     expect(await stock(mug)).toBe(5)
     expect(await shop.db.selectFrom('orders').select('id').execute()).toEqual([])
+  })
+
+  describe('a code that each customer may use once', () => {
+    beforeEach(async () => {
+      await insertDiscountCode(shop.db, {
+        code: 'WELCOME',
+        kind: 'percentage',
+        value: 1000,
+        category_id: null,
+        per_customer_limit: 1,
+        created_at: 'now',
+        updated_at: 'now',
+      })
+    })
+
+    const withCode = async (checkoutToken: string, userId: number | null, email: string) =>
+      placeOrder(shop.db, {
+        cartId: await cartWith(shop.db, [[vase, 1]]),
+        userId,
+        checkoutToken,
+        details: { ...details, email },
+        discountCode: 'WELCOME',
+        baseUrl: 'http://localhost',
+        payments: OFFLINE_PAYMENTS,
+      })
+    const usedOnce = {
+      kind: 'refused',
+      message:
+        'This code can be used once per customer, and you have already used it. Remove the code or try another one.',
+    }
+
+    it('refuses it to a guest who gives the email address of an account that has used it', async () => {
+      const ada = await createUser(shop.db, { email: 'ada@example.com' })
+      expect((await withCode('signed-in', ada.id, 'ada@example.com')).kind).toBe('placed')
+      expect(await withCode('guest', null, ' Ada@Example.COM')).toEqual(usedOnce)
+      // Placed signed in with another address: the account's own address is still hers.
+      const grace = await createUser(shop.db, { email: 'grace@example.com' })
+      expect((await withCode('grace-work', grace.id, 'grace@work.example')).kind).toBe('placed')
+      expect(await withCode('grace-guest', null, 'grace@example.com')).toEqual(usedOnce)
+      expect(await withCode('grace-guest-work', null, 'grace@work.example')).toEqual(usedOnce)
+      expect((await withCode('someone-else', null, 'mary@example.com')).kind).toBe('placed')
+      const uses = await shop.db
+        .selectFrom('discount_codes')
+        .select('uses')
+        .where('code', '=', 'WELCOME')
+        .executeTakeFirstOrThrow()
+      expect(uses.uses).toBe(3)
+    })
+
+    it('refuses it to an account whose email address a guest has used it with', async () => {
+      expect((await withCode('guest', null, 'ada@example.com')).kind).toBe('placed')
+      const ada = await createUser(shop.db, { email: 'ada@example.com' })
+      expect(await withCode('signed-in', ada.id, 'Ada@Example.com')).toEqual(usedOnce)
+      // Checking out with another address does not make her someone else.
+      expect(await withCode('signed-in-work', ada.id, 'ada@work.example')).toEqual(usedOnce)
+      const grace = await createUser(shop.db, { email: 'grace@example.com' })
+      expect((await withCode('grace', grace.id, 'grace@example.com')).kind).toBe('placed')
+    })
+
+    it('lets only one of two checkouts at once by the same person have it', async () => {
+      const ada = await createUser(shop.db, { email: 'ada@example.com' })
+      const results = await Promise.all([
+        withCode('a', ada.id, 'ada@example.com'),
+        withCode('b', null, 'ada@example.com'),
+      ])
+      expect(results.map((r) => r.kind).sort()).toEqual(['placed', 'refused'])
+    })
   })
 
   it('sells exactly the stock when 200 shoppers check out at once in two processes', async () => {
