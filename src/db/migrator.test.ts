@@ -50,6 +50,7 @@ const ALL_TABLES = [
   'products_fts_docsize',
   'products_fts_idx',
   'products_fts_vocab',
+  'rate_limit_hits',
   'recovery_codes',
   'refunds',
   'sales_daily',

@@ -14,6 +14,7 @@ export interface Database {
   user_tokens: UserTokensTable
   recovery_codes: RecoveryCodesTable
   sign_in_failures: SignInFailuresTable
+  rate_limit_hits: RateLimitHitsTable
   audit_log: AuditLogTable
   categories: CategoriesTable
   images: ImagesTable
@@ -145,6 +146,17 @@ export interface SignInFailuresTable {
   id: Generated<number>
   email: string
   ip: string
+  at: string
+  /** The nonce of the device cookie the attempt came with, if any: such attempts count against that device only. */
+  device: string | null
+}
+
+export interface RateLimitHitsTable {
+  id: Generated<number>
+  /** What is limited: 'sign_up', 'contact_message', 'account_exists_email', … */
+  bucket: string
+  /** Who is counted: a client address or an email address. */
+  key: string
   at: string
 }
 

@@ -46,8 +46,27 @@ describe('safeReturnPath', () => {
   }
   const start = fc.constantFrom('/', '//', '\\', '', ' /', 'https:', 'javascript:')
   const segment = fc.constantFrom(
-    '', '.', '..', '%2e', '%2e%2e', '%2E%2e', '.%2e', 'evil.example', 'a', '@', ':', 'http:', ' ', '%20',
-    '\t', '\r\n', '%09', '%0d%0a', '%00', '\u3002', '\uff0f',
+    '',
+    '.',
+    '..',
+    '%2e',
+    '%2e%2e',
+    '%2E%2e',
+    '.%2e',
+    'evil.example',
+    'a',
+    '@',
+    ':',
+    'http:',
+    ' ',
+    '%20',
+    '\t',
+    '\r\n',
+    '%09',
+    '%0d%0a',
+    '%00',
+    '\u3002',
+    '\uff0f',
   )
   const separator = fc.constantFrom('/', '//', '\\', '/\\', '%2f', '%5c', '/\t/', '?', '#')
 

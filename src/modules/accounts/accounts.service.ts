@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connection.js'
 import type { User } from '../../db/schema.js'
+import { BusyError } from '../../lib/work-limit.js'
 import { nowIso } from '../../lib/time.js'
 import { describeUserAgent } from '../../lib/user-agent.js'
 import { type FieldErrors, validate } from '../../lib/validation.js'
@@ -9,7 +10,7 @@ import { getShopSettings } from '../settings/settings.service.js'
 import { signInInput, signUpInput } from './accounts.forms.js'
 import { audit } from './audit.js'
 import { hashPassword, type ScryptParams, verifyAgainstDecoy, verifyPassword } from './password.js'
-import { checkSignInThrottle, clearSignInFailures, recordSignInFailure } from './throttle.js'
+import { clearSignInFailures, releaseSignInSlot, takeSignInSlot } from './throttle.js'
 import { consumeToken, issueToken, revokeTokens } from './tokens.js'
 import { mustUseTwoFactor, verifySecondFactor } from './two-factor.service.js'
 import { findUserByEmail, findUserById, insertUser, updateUser } from './users.repository.js'
@@ -20,6 +21,8 @@ export interface RequestContext {
   userAgent?: string
   baseUrl: string
   scrypt: ScryptParams
+  /** The nonce of the request's device cookie when it was signed for this email (see device-cookie.ts). */
+  trustedDevice?: (email: string) => string | null
 }
 
 export const VERIFY_EMAIL_TTL_MS = 24 * 60 * 60_000
@@ -122,6 +125,8 @@ export async function verifyEmail(db: Db, token: string, ctx: RequestContext): P
 export type SignInResult =
   | { kind: 'invalid'; errors: FieldErrors }
   | { kind: 'throttled'; retryAfterSeconds: number }
+  /** Too many passwords are being checked in this process at this moment; nothing was checked. */
+  | { kind: 'busy'; retryAfterSeconds: number }
   | { kind: 'failed' }
   | { kind: 'disabled' }
   | { kind: 'signed-in'; user: User; remember: boolean }
@@ -139,20 +144,29 @@ export async function signIn(db: Db, input: unknown, ctx: RequestContext): Promi
   if (!checked.ok) return { kind: 'invalid', errors: checked.errors }
   const { email, password, remember } = checked.value
 
-  const throttle = await checkSignInThrottle(db, email, ctx.ip)
+  const device = ctx.trustedDevice?.(email) ?? null
+  const throttle = await takeSignInSlot(db, { email, ip: ctx.ip, device })
   if (!throttle.allowed) {
     await audit(db, { action: 'sign_in_throttled', ip: ctx.ip, details: { email } })
     return { kind: 'throttled', retryAfterSeconds: throttle.retryAfterSeconds }
   }
 
   const user = await findUserByEmail(db, email)
-  const verification = user ? await verifyPassword(password, user.password_hash, ctx.scrypt) : null
+  let verification: Awaited<ReturnType<typeof verifyPassword>> | null = null
+  try {
+    if (user) verification = await verifyPassword(password, user.password_hash, ctx.scrypt)
+    else await verifyAgainstDecoy(password, ctx.scrypt)
+  } catch (err) {
+    await releaseSignInSlot(db, throttle.slot)
+    if (err instanceof BusyError) return { kind: 'busy', retryAfterSeconds: err.retryAfterSeconds }
+    throw err
+  }
   if (!user || !verification?.ok) {
-    if (!user) await verifyAgainstDecoy(password, ctx.scrypt)
-    await recordSignInFailure(db, email, ctx.ip)
+    // The slot taken stays behind as the failure.
     await audit(db, { action: 'sign_in_failed', subjectUserId: user?.id ?? null, ip: ctx.ip, details: { email } })
     return { kind: 'failed' }
   }
+  await releaseSignInSlot(db, throttle.slot)
   if (user.disabled_at) {
     await audit(db, { action: 'sign_in_failed', subjectUserId: user.id, ip: ctx.ip, details: { reason: 'disabled' } })
     return { kind: 'disabled' }
@@ -162,7 +176,7 @@ export async function signIn(db: Db, input: unknown, ctx: RequestContext): Promi
     await updateUser(db, user.id, { password_hash: await hashPassword(password, ctx.scrypt), updated_at: nowIso() })
   }
   if (user.totp_enabled_at) return { kind: 'second-factor', user, remember }
-  await recordSignIn(db, user, ctx, { remember, method: 'password' })
+  await recordSignIn(db, user, ctx, { remember, method: 'password', device })
   return { kind: 'signed-in', user, remember }
 }
 
@@ -182,12 +196,18 @@ export async function signInSecondStep(
 ): Promise<SecondStepResult> {
   const user = await findUserById(db, userId)
   if (!user || user.disabled_at || !user.totp_enabled_at) return { kind: 'failed' }
-  const throttle = await checkSignInThrottle(db, user.email, ctx.ip)
+  const device = ctx.trustedDevice?.(user.email) ?? null
+  const throttle = await takeSignInSlot(db, { email: user.email, ip: ctx.ip, device })
   if (!throttle.allowed) return { kind: 'throttled', retryAfterSeconds: throttle.retryAfterSeconds }
-  const result = await verifySecondFactor(db, user, input, ctx)
+  const result = await verifySecondFactor(db, user, input, ctx).catch(async (err: unknown) => {
+    await releaseSignInSlot(db, throttle.slot)
+    throw err
+  })
   if (!result.ok) {
-    if (result.errors.code === undefined) return { kind: 'invalid', errors: result.errors }
-    await recordSignInFailure(db, user.email, ctx.ip)
+    if (result.errors.code === undefined) {
+      await releaseSignInSlot(db, throttle.slot)
+      return { kind: 'invalid', errors: result.errors }
+    }
     await audit(db, {
       action: 'sign_in_failed',
       subjectUserId: user.id,
@@ -196,7 +216,8 @@ export async function signInSecondStep(
     })
     return { kind: 'failed' }
   }
-  await recordSignIn(db, user, ctx, { remember, method: result.method })
+  await releaseSignInSlot(db, throttle.slot)
+  await recordSignIn(db, user, ctx, { remember, method: result.method, device })
   return { kind: 'signed-in', user }
 }
 
@@ -209,11 +230,12 @@ async function recordSignIn(
   db: Db,
   user: User,
   ctx: RequestContext,
-  details: { remember: boolean; method: 'password' | 'totp' | 'recovery_code' },
+  { device, ...details }: { remember: boolean; method: 'password' | 'totp' | 'recovery_code'; device: string | null },
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const now = nowIso()
-    await clearSignInFailures(trx, user.email)
+    // A trusted device forgets only its own failures: the guesses of others at the account still count against them.
+    await clearSignInFailures(trx, device ? { device } : { email: user.email })
     await updateUser(trx, user.id, { last_sign_in_at: now })
     await audit(trx, { action: 'sign_in', actorUserId: user.id, ip: ctx.ip, details })
     if (mustUseTwoFactor(user)) {

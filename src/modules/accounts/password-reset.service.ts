@@ -141,7 +141,7 @@ export async function resetPassword(db: Db, input: unknown, ctx: RequestContext)
     if (!user.email_verified_at) await audit(trx, { action: 'email_verified', actorUserId: user.id, ip: ctx.ip })
     await revokeTokens(trx, user.id, 'reset_password')
     const ended = await deleteUserSessions(trx, user.id)
-    await clearSignInFailures(trx, user.email)
+    await clearSignInFailures(trx, { email: user.email })
     await audit(trx, { action: 'password_reset', actorUserId: user.id, ip: ctx.ip, details: { sessionsEnded: ended } })
     return {
       kind: 'reset',

@@ -1,7 +1,9 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { projectRoot } from '../../lib/paths.js'
+import { createWorkLimit } from '../../lib/work-limit.js'
 
 /** scrypt's cost parameters; N = 2^ln. OWASP's recommendation is ln=17, r=8, p=1. */
 export interface ScryptParams {
@@ -18,11 +20,28 @@ const PREFIX = '$scrypt$'
 export const PASSWORD_MIN = 8
 export const PASSWORD_MAX = 256
 
+/**
+ * Every hash in this process goes through one short queue. scrypt at the
+ * recommended cost is about a third of a second of one core and 128 MiB; run
+ * as many at once as requests ask, it takes every thread of libuv's pool (4)
+ * and every core, and the storefront's file reads and compression wait behind
+ * it — 40 sign-ins at once made pages wait 35 s. One core is left to serve
+ * pages; beyond the queue a sign-in is refused with 503 and Retry-After.
+ */
+export const hashingLimit = createWorkLimit({
+  concurrency: Math.max(1, availableParallelism() - 1),
+  maxWaiting: 8,
+  retryAfterSeconds: 5,
+})
+
 function derive(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   const N = 2 ** params.ln
   const options: ScryptOptions = { N, r: params.r, p: params.p, maxmem: 256 * N * params.r + 1024 * 1024 }
-  return new Promise((resolve, reject) =>
-    scrypt(normalise(password), salt, KEY_BYTES, options, (err, key) => (err ? reject(err) : resolve(key))),
+  return hashingLimit.run(
+    () =>
+      new Promise((resolve, reject) =>
+        scrypt(normalise(password), salt, KEY_BYTES, options, (err, key) => (err ? reject(err) : resolve(key))),
+      ),
   )
 }
 
@@ -32,7 +51,8 @@ function normalise(password: string): string {
 }
 
 /**
- * Hashes with scrypt in the thread pool (never blocking the event loop). The
+ * Hashes with scrypt in the thread pool (never blocking the event loop; see
+ * hashingLimit, whose BusyError it throws when too many are waiting). The
  * stored string records its parameters — $scrypt$ln=17,r=8,p=1$salt$key — so
  * a later change of parameters can tell which hashes to upgrade.
  */
@@ -70,6 +90,8 @@ export async function verifyAgainstDecoy(password: string, params: ScryptParams 
   if (!decoy) {
     decoy = hashPassword(randomBytes(16).toString('hex'), params)
     decoys.set(key, decoy)
+    // A decoy refused for a busy moment is made again next time, not kept as a failure.
+    decoy.catch(() => decoys.delete(key))
   }
   await verifyPassword(password, await decoy, params)
 }

@@ -1,14 +1,40 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { formValues } from '../../lib/forms.js'
 import { safeReturnPath } from '../../lib/return-path.js'
-import { signIn, signInSecondStep } from '../../modules/accounts/accounts.service.js'
+import { type RequestContext, signIn, signInSecondStep } from '../../modules/accounts/accounts.service.js'
+import {
+  DEVICE_COOKIE,
+  DEVICE_COOKIE_MAX_AGE_S,
+  issueDeviceToken,
+  trustedDeviceNonce,
+} from '../../modules/accounts/device-cookie.js'
 import { describeWait } from '../../modules/accounts/throttle.js'
 import { startUserSession } from '../../plugins/auth.js'
 
 const page = { title: 'Sign in', description: 'Sign in to your account.' }
 const FAILED = 'The email address or password is not right'
+const BUSY = (seconds: number) =>
+  `Too many people are signing in at this moment. Wait ${describeWait(seconds)}, then try again`
 
 export default async function loginRoutes(app: FastifyInstance) {
+  const secret = app.config.sessionSecret
+  /** The request's context, knowing the device cookie it brought. */
+  const context = (request: FastifyRequest): RequestContext => {
+    const token = request.cookies[DEVICE_COOKIE]
+    return { ...request.accountContext(), trustedDevice: (email) => trustedDeviceNonce(secret, token, email) }
+  }
+  /** A browser that has signed in to the account is known from now on (a device cookie, kept for a year). */
+  const rememberDevice = (request: FastifyRequest, reply: FastifyReply, email: string) => {
+    if (trustedDeviceNonce(secret, request.cookies[DEVICE_COOKIE], email)) return
+    reply.setCookie(DEVICE_COOKIE, issueDeviceToken(secret, email), {
+      path: '/login',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: app.config.publicUrl?.protocol === 'https:',
+      maxAge: DEVICE_COOKIE_MAX_AGE_S,
+    })
+  }
+
   app.get<{ Querystring: { next?: string; signed_out?: string } }>('/login', async (request, reply) => {
     const next = safeReturnPath(request.query.next)
     if (request.user) return reply.redirect(next, 303)
@@ -23,7 +49,7 @@ export default async function loginRoutes(app: FastifyInstance) {
 
   app.post<{ Body: Record<string, unknown> }>('/login', async (request, reply) => {
     const next = safeReturnPath(request.body?.next)
-    const result = await signIn(app.db, request.body, request.accountContext())
+    const result = await signIn(app.db, request.body, context(request))
     const again = (status: number, errors: Record<string, string>) =>
       reply.code(status).render('auth/login/new', { ...page, values: formValues(request.body), errors, next })
 
@@ -37,12 +63,16 @@ export default async function loginRoutes(app: FastifyInstance) {
         return again(429, {
           email: `Too many attempts to sign in. Wait ${describeWait(result.retryAfterSeconds)}, then try again`,
         })
+      case 'busy':
+        reply.header('retry-after', String(result.retryAfterSeconds))
+        return again(503, { email: BUSY(result.retryAfterSeconds) })
       case 'disabled':
         return again(422, {
           email: 'This account has been closed by the shop. Contact us if you think that is a mistake',
         })
       case 'signed-in':
         await startUserSession(request, result.user, result.remember)
+        rememberDevice(request, reply, result.user.email)
         request.flash('success', `Welcome back, ${result.user.name}.`)
         return reply.redirect(next, 303)
       case 'second-factor': {
@@ -72,13 +102,7 @@ export default async function loginRoutes(app: FastifyInstance) {
       request.flash('error', 'That took too long. Please sign in again.')
       return reply.redirect('/login', 303)
     }
-    const result = await signInSecondStep(
-      app.db,
-      waiting.userId,
-      request.body,
-      request.accountContext(),
-      waiting.remember,
-    )
+    const result = await signInSecondStep(app.db, waiting.userId, request.body, context(request), waiting.remember)
     switch (result.kind) {
       case 'invalid':
         return reply.code(422).render('auth/login/two-factor', { ...secondStep, errors: result.errors })
@@ -94,6 +118,7 @@ export default async function loginRoutes(app: FastifyInstance) {
         })
       case 'signed-in':
         await startUserSession(request, result.user, waiting.remember)
+        rememberDevice(request, reply, result.user.email)
         request.flash('success', `Welcome back, ${result.user.name}.`)
         return reply.redirect(waiting.next, 303)
     }
