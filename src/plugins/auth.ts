@@ -8,19 +8,17 @@ import type { RequestContext } from '../modules/accounts/accounts.service.js'
 import { mustUseTwoFactor } from '../modules/accounts/two-factor.service.js'
 import { mergeGuestCart } from '../modules/cart/cart.service.js'
 import { findSessionUser, touchSession } from '../modules/sessions/session.repository.js'
+import {
+  fixedExpiry,
+  REMEMBER_IDLE_MS,
+  SHORT_IDLE_MS,
+  signedInCookie,
+  signInExpiresAt,
+} from '../modules/sessions/session-lifetime.js'
 import { siteOrigin } from './csrf.js'
 
 /** A session's "last seen" is written at most this often, so browsing costs no write per page. */
 const TOUCH_EVERY_MS = 5 * 60_000
-/**
- * Lifetimes of a signed-in session. "Keep me signed in": 30 days from sign-in
- * at most, ended after 14 days unused. Otherwise the cookie ends with the
- * browser, and the session after 12 hours at most or 2 hours unused.
- */
-export const REMEMBER_MS = 30 * 24 * 60 * 60_000
-const REMEMBER_IDLE_MS = 14 * 24 * 60 * 60_000
-export const SHORT_SESSION_MS = 12 * 60 * 60_000
-const SHORT_IDLE_MS = 2 * 60 * 60_000
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -70,15 +68,24 @@ export const authPlugin = fp(
 /**
  * Starts a signed-in session under a new id (the old one dies, so a session
  * id planted before sign-in is worthless), remembering the device for the
- * user's list of sessions.
+ * user's list of sessions. Its end is fixed here (see session-lifetime.ts).
+ * A new id for the sign-in already under way (after a password change, say)
+ * keeps that sign-in's time and end: renewing the id never lengthens a session.
  */
 export async function startUserSession(request: FastifyRequest, user: User, remember: boolean): Promise<void> {
-  const guestCartId = request.session.get('cartId') ?? null
+  const previous = request.session
+  const guestCartId = previous.get('cartId') ?? null
+  const sameSignIn =
+    request.user?.id === user.id && previous.get('userId') === user.id && previous.get('remember') === remember
+  const signedInAt = (sameSignIn && previous.get('signedInAt')) || nowIso()
+  const expiresAt = (sameSignIn && fixedExpiry(previous)?.toISOString()) || signInExpiresAt(signedInAt, remember)
   await request.session.regenerate()
-  request.session.options({ maxAge: remember ? REMEMBER_MS : undefined })
+  // Over the options regenerate() copied: the plugin's 14-day default, or a guest cookie's Expires.
+  request.session.options(signedInCookie(new Date(expiresAt), remember))
   request.session.set('userId', user.id)
   request.session.set('remember', remember)
-  request.session.set('signedInAt', nowIso())
+  request.session.set('signedInAt', signedInAt)
+  request.session.set('expiresAt', expiresAt)
   request.session.set('device', {
     userAgent: String(request.headers['user-agent'] ?? '').slice(0, 300),
     ip: request.ip,

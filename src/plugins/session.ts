@@ -6,7 +6,7 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
 import { DatabaseSessionStore } from '../modules/sessions/session.store.js'
-import { SHORT_SESSION_MS } from './auth.js'
+import { SHORT_SESSION_MS } from '../modules/sessions/session-lifetime.js'
 
 export const SESSION_COOKIE = 'sid'
 const SESSION_MAX_AGE_MS = 14 * 24 * 60 * 60 * 1000
@@ -25,6 +25,8 @@ declare module 'fastify' {
     remember?: boolean
     /** When the user signed in, and from what, for their list of sessions. */
     signedInAt?: string
+    /** When a signed-in session ends however it is used, fixed at sign-in (see session-lifetime.ts). */
+    expiresAt?: string
     device?: { userAgent: string; ip: string }
     /** Between a right password and the second factor: who, for how long, and where to go after. */
     pendingSignIn?: { userId: number; remember: boolean; next: string; until: string }
@@ -94,7 +96,7 @@ function onlyWithSessionWork<O extends FastifyPluginOptions>(
  */
 export const sessionPlugin = fp(
   async (app: FastifyInstance, opts: { config: Config; db: Db }) => {
-    // A session whose cookie ends with the browser (signed in without "keep me signed in") lives 12 hours here.
+    // A signed-in session ends at the instant fixed at sign-in; this is for a session with no other end.
     const store = new DatabaseSessionStore(opts.db, SHORT_SESSION_MS)
     await app.register(fastifyCookie)
     await app.register(onlyWithSessionWork(fastifySession), {
