@@ -4,12 +4,14 @@ import { BusyError } from '../../lib/work-limit.js'
 import { nowIso } from '../../lib/time.js'
 import { describeUserAgent } from '../../lib/user-agent.js'
 import { type FieldErrors, validate } from '../../lib/validation.js'
-import { enqueueEmail } from '../mail/mail.service.js'
+import { type EmailRequest, enqueueEmail, renderEmail } from '../mail/mail.service.js'
 import { claimGuestOrders } from '../orders/orders.repository.js'
+import { clientKey, giveSlotBack, takeSlot } from '../rate-limits/rate-limits.service.js'
 import { getShopSettings } from '../settings/settings.service.js'
 import { signInInput, signUpInput } from './accounts.forms.js'
 import { audit } from './audit.js'
 import { hashPassword, type ScryptParams, verifyAgainstDecoy, verifyPassword } from './password.js'
+import { ACCOUNT_EXISTS_EMAILS, SIGN_UPS_PER_CLIENT } from './sign-up-limits.js'
 import { clearSignInFailures, releaseSignInSlot, takeSignInSlot } from './throttle.js'
 import { consumeToken, issueToken, revokeTokens } from './tokens.js'
 import { mustUseTwoFactor, verifySecondFactor } from './two-factor.service.js'
@@ -27,47 +29,72 @@ export interface RequestContext {
 
 export const VERIFY_EMAIL_TTL_MS = 24 * 60 * 60_000
 
-export type SignUpResult = { ok: true; email: string } | { ok: false; errors: FieldErrors }
+export type SignUpResult =
+  | { ok: true; email: string }
+  | { ok: false; errors: FieldErrors }
+  /** The client address has had its sign-ups for the hour; nothing was done. */
+  | { ok: false; retryAfterSeconds: number }
 
 /**
  * Creates a customer account and emails a link to confirm the address. When
- * the address already has an account, its owner is emailed instead, and the
- * answer is the same: nobody can learn from sign-up which addresses are
- * registered. The password is hashed either way, so both take as long.
+ * the address already has an account, its owner is emailed instead (once an
+ * hour at most), and the answer is the same: nobody can learn from sign-up
+ * which addresses are registered. The password is hashed either way, so both
+ * take as long. A client address has SIGN_UPS_PER_CLIENT tries an hour,
+ * counted after the input is found valid and before the hashing, so a refusal
+ * costs no hash and writes nothing.
  */
 export async function signUp(db: Db, input: unknown, ctx: RequestContext): Promise<SignUpResult> {
   const checked = validate(signUpInput, input)
   if (!checked.ok) return checked
   const { name, email, password } = checked.value
-  const passwordHash = await hashPassword(password, ctx.scrypt)
+  // Its own transaction: sharing the one below would hold the write lock through the hashing.
+  const slot = await takeSlot(db, SIGN_UPS_PER_CLIENT, clientKey(ctx.ip))
+  if (!slot.allowed) return { ok: false, retryAfterSeconds: slot.retryAfterSeconds }
 
-  await db.transaction().execute(async (trx) => {
-    const shop = await getShopSettings(trx)
-    const existing = await findUserByEmail(trx, email)
-    if (existing) {
-      await enqueueEmail(trx, {
-        template: 'account-exists',
-        to: email,
-        subject: `You already have an account at ${shop.shopName}`,
-        data: { name: existing.name },
-        shop,
-        baseUrl: ctx.baseUrl,
+  try {
+    const passwordHash = await hashPassword(password, ctx.scrypt)
+    await db.transaction().execute(async (trx) => {
+      const shop = await getShopSettings(trx)
+      const existing = await findUserByEmail(trx, email)
+      if (existing) {
+        const notice: EmailRequest = {
+          template: 'account-exists',
+          to: email,
+          subject: `You already have an account at ${shop.shopName}`,
+          data: { name: existing.name },
+          shop,
+          baseUrl: ctx.baseUrl,
+        }
+        const emailed = (await takeSlot(trx, ACCOUNT_EXISTS_EMAILS, email)).allowed
+        // Rendered all the same when it is not sent, so that both take as long.
+        if (emailed) await enqueueEmail(trx, notice)
+        else renderEmail(notice)
+        await audit(trx, {
+          action: 'sign_up_existing_email',
+          subjectUserId: existing.id,
+          ip: ctx.ip,
+          details: { emailed },
+        })
+        return
+      }
+      const now = nowIso()
+      const user = await insertUser(trx, {
+        email,
+        name,
+        password_hash: passwordHash,
+        role: 'customer',
+        created_at: now,
+        updated_at: now,
       })
-      await audit(trx, { action: 'sign_up_existing_email', subjectUserId: existing.id, ip: ctx.ip })
-      return
-    }
-    const now = nowIso()
-    const user = await insertUser(trx, {
-      email,
-      name,
-      password_hash: passwordHash,
-      role: 'customer',
-      created_at: now,
-      updated_at: now,
+      await sendVerification(trx, user, ctx)
+      await audit(trx, { action: 'sign_up', actorUserId: user.id, ip: ctx.ip })
     })
-    await sendVerification(trx, user, ctx)
-    await audit(trx, { action: 'sign_up', actorUserId: user.id, ip: ctx.ip })
-  })
+  } catch (err) {
+    // Nothing was done (too many passwords being hashed, a failing database): the try does not count.
+    await giveSlotBack(db, slot.hit).catch(() => undefined)
+    throw err
+  }
   return { ok: true, email }
 }
 

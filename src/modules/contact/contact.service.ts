@@ -3,23 +3,38 @@ import type { ContactMessage } from '../../db/schema.js'
 import { nowIso } from '../../lib/time.js'
 import { type Validated, validate } from '../../lib/validation.js'
 import { enqueueEmail } from '../mail/mail.service.js'
+import { clientKey, HOUR_MS, type RateLimit, takeSlot } from '../rate-limits/rate-limits.service.js'
 import { getShopSettings } from '../settings/settings.service.js'
 import { contactMessageInput } from './contact.forms.js'
 import { insertContactMessage } from './contact.repository.js'
 
+/** Messages one client address may send in an hour, by the form and the API together. */
+export const CONTACT_MESSAGES_PER_CLIENT_PER_HOUR = 5
+const CONTACT_MESSAGES_PER_CLIENT: RateLimit = {
+  bucket: 'contact_message',
+  max: CONTACT_MESSAGES_PER_CLIENT_PER_HOUR,
+  windowMs: HOUR_MS,
+}
+
+export type ContactResult = Validated<ContactMessage> | { ok: false; retryAfterSeconds: number }
+
 /**
  * Keeps a shopper's message for the shop's staff and, when the shop has a
  * contact address, emails it there with the shopper as Reply-To — both in one
- * transaction. Invalid input changes nothing.
+ * transaction. Invalid input changes nothing and is not counted; a client
+ * address that has sent its share of messages this hour is told how long to
+ * wait, and nothing is kept or sent.
  */
 export async function submitContactMessage(
   db: Db,
   input: unknown,
-  context: { baseUrl: string },
-): Promise<Validated<ContactMessage>> {
+  context: { baseUrl: string; ip: string },
+): Promise<ContactResult> {
   const checked = validate(contactMessageInput, input)
   if (!checked.ok) return checked
-  const saved = await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx): Promise<ContactResult> => {
+    const slot = await takeSlot(trx, CONTACT_MESSAGES_PER_CLIENT, clientKey(context.ip))
+    if (!slot.allowed) return { ok: false, retryAfterSeconds: slot.retryAfterSeconds }
     const message = await insertContactMessage(trx, { ...checked.value, created_at: nowIso() })
     const shop = await getShopSettings(trx)
     if (shop.contactEmail) {
@@ -33,7 +48,6 @@ export async function submitContactMessage(
         baseUrl: context.baseUrl,
       })
     }
-    return message
+    return { ok: true, value: message }
   })
-  return { ok: true, value: saved }
 }

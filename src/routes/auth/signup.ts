@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify'
+import { formValues } from '../../lib/forms.js'
 import { signUp } from '../../modules/accounts/accounts.service.js'
+import { describeWait } from '../../modules/accounts/throttle.js'
 
 const page = {
   title: 'Create an account',
@@ -14,6 +16,21 @@ export default async function signupRoutes(app: FastifyInstance) {
 
   app.post('/signup', async (request, reply) => {
     const result = await signUp(app.db, request.body, request.accountContext())
+    if (!result.ok && 'retryAfterSeconds' in result) {
+      // The name and address stay in the form (never the password); no session is started for it.
+      return reply
+        .code(429)
+        .header('retry-after', String(result.retryAfterSeconds))
+        .render('auth/signup/new', {
+          ...page,
+          values: formValues(request.body),
+          errors: {},
+          refusal: {
+            title: 'Please wait before you create another account',
+            message: `There have been too many sign-ups from your internet connection in the past hour. Wait ${describeWait(result.retryAfterSeconds)}, then try again.`,
+          },
+        })
+    }
     if (!result.ok) {
       return reply.formErrors('auth/signup/new', page, result.errors)
     }

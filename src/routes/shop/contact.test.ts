@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { countContactMessages } from '../../modules/contact/contact.repository.js'
+import { CONTACT_MESSAGES_PER_CLIENT_PER_HOUR } from '../../modules/contact/contact.service.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { postForm, sessionCookie } from '../../testing/http.js'
+import { htmlErrors } from '../../testing/html.js'
+import { csrfTokenIn, postForm, SAME_ORIGIN, sessionCookie } from '../../testing/http.js'
 
 const valid = { name: 'Ada Lovelace', email: 'Ada@Example.com', subject: 'Wholesale', message: 'Do you sell to shops?' }
 
@@ -10,7 +12,11 @@ describe('the contact form', () => {
   beforeAll(async () => {
     shop = await buildTestApp()
   })
-  beforeEach(() => shop.db.deleteFrom('contact_messages').execute())
+  beforeEach(async () => {
+    await shop.db.deleteFrom('contact_messages').execute()
+    // Every test starts with the client's messages of the hour unused.
+    await shop.db.deleteFrom('rate_limit_hits').execute()
+  })
   afterAll(() => shop.close())
 
   it('shows a labelled form with a heading, title and description', async () => {
@@ -85,5 +91,97 @@ describe('the contact form', () => {
     expect(response.statusCode).toBe(422)
     expect(response.body).toContain('Enter your name')
     expect(await countContactMessages(shop.db)).toBe(0)
+  })
+
+  describe('limit per client address', () => {
+    const LIMIT = CONTACT_MESSAGES_PER_CLIENT_PER_HOUR
+    /** A message sent from a browser at this client address. */
+    const sendFrom = (remoteAddress: string, fields: Record<string, string> = valid, cookie?: string) =>
+      shop.app.inject({
+        method: 'POST',
+        url: '/contact',
+        remoteAddress,
+        payload: new URLSearchParams(fields).toString(),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: SAME_ORIGIN,
+          ...(cookie ? { cookie } : {}),
+        },
+      })
+    const sendByApiFrom = (remoteAddress: string) =>
+      shop.app.inject({ method: 'POST', url: '/api/contact-messages', remoteAddress, payload: valid })
+    const emailCount = async () => (await shop.db.selectFrom('outbox_emails').select('id').execute()).length
+
+    it(`lets ${LIMIT} messages an hour through, then shows the form again with 429, how long to wait and the message kept`, async () => {
+      for (let i = 0; i < LIMIT; i++) expect((await sendFrom('203.0.113.20')).statusCode).toBe(303)
+      expect(await countContactMessages(shop.db)).toBe(LIMIT)
+      const emails = await emailCount()
+      const sessions = await shop.db.selectFrom('sessions').select('id').execute()
+
+      const refused = await sendFrom('203.0.113.20', {
+        ...valid,
+        subject: 'One more',
+        message: 'Please read this one too.',
+      })
+      expect(refused.statusCode).toBe(429)
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(3590)
+      expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(3600)
+      expect(refused.headers['cache-control']).toBe('no-store')
+      expect(refused.body).toContain('Please wait before you send another message')
+      expect(refused.body).toContain(
+        'Too many messages have been sent from your internet connection in the past hour. Wait 60 minutes, then try again.',
+      )
+      expect(refused.body).toMatch(/class="error-summary" role="alert"[^>]*autofocus/)
+      expect(refused.body).toContain('value="One more"')
+      expect(refused.body).toContain('>Please read this one too.</textarea>')
+      expect(await htmlErrors(refused.body)).toEqual([])
+      // Nothing kept, nothing sent, no session started.
+      expect(refused.headers['set-cookie']).toBeUndefined()
+      expect(await countContactMessages(shop.db)).toBe(LIMIT)
+      expect(await emailCount()).toBe(emails)
+      expect(await shop.db.selectFrom('sessions').select('id').execute()).toEqual(sessions)
+    })
+
+    it('refuses a visitor with a session the same way, with the form still carrying their token', async () => {
+      const first = await sendFrom('203.0.113.21')
+      const cookie = sessionCookie(first) as string
+      const page = await shop.app.inject({ url: '/contact', headers: { cookie } })
+      const token = csrfTokenIn(page.body) as string
+      for (let i = 1; i < LIMIT; i++) {
+        expect((await sendFrom('203.0.113.21', { ...valid, _csrf: token }, cookie)).statusCode).toBe(303)
+      }
+      const refused = await sendFrom('203.0.113.21', { ...valid, _csrf: token }, cookie)
+      expect(refused.statusCode).toBe(429)
+      // The form can be sent again once the wait is over: it carries a token for the visitor's session.
+      expect(csrfTokenIn(refused.body)).toBeDefined()
+    })
+
+    it('counts the form and the API together, and each client address on its own', async () => {
+      for (let i = 0; i < LIMIT - 2; i++) expect((await sendFrom('203.0.113.22')).statusCode).toBe(303)
+      for (let i = 0; i < 2; i++) expect((await sendByApiFrom('203.0.113.22')).statusCode).toBe(201)
+      expect((await sendFrom('203.0.113.22')).statusCode).toBe(429)
+      expect((await sendByApiFrom('203.0.113.22')).statusCode).toBe(429)
+      expect((await sendFrom('203.0.113.23')).statusCode).toBe(303)
+      expect((await sendByApiFrom('203.0.113.23')).statusCode).toBe(201)
+      expect(await countContactMessages(shop.db)).toBe(LIMIT + 2)
+    })
+
+    it('does not count a message with mistakes, which still gets 422 over the limit', async () => {
+      for (let i = 0; i < LIMIT + 1; i++) {
+        expect((await sendFrom('203.0.113.24', { ...valid, email: 'nope' })).statusCode).toBe(422)
+      }
+      for (let i = 0; i < LIMIT; i++) expect((await sendFrom('203.0.113.24')).statusCode).toBe(303)
+      expect((await sendFrom('203.0.113.24', { ...valid, email: 'nope' })).statusCode).toBe(422)
+    })
+
+    it(`lets exactly ${LIMIT} of 20 simultaneous messages from one client address through`, async () => {
+      const emails = await emailCount()
+      const responses = await Promise.all(Array.from({ length: 20 }, () => sendFrom('203.0.113.25')))
+      const statuses = responses.map((r) => r.statusCode)
+      expect(statuses.filter((s) => s === 303)).toHaveLength(LIMIT)
+      expect(statuses.filter((s) => s === 429)).toHaveLength(20 - LIMIT)
+      expect(await countContactMessages(shop.db)).toBe(LIMIT)
+      expect(await emailCount()).toBe(emails + LIMIT)
+    })
   })
 })
