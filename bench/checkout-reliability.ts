@@ -13,13 +13,13 @@
  *
  * Prints what it saw and exits non-zero when anything is off.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import { freePort, productionEnv, startServer as startProductionServer } from './production-server.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'shopfront-reliability-'))
 const file = join(dir, 'shop.sqlite')
@@ -32,50 +32,18 @@ function check(ok: boolean, what: string) {
   if (!ok) failures.push(what)
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}
-
 function env(port: number) {
-  return {
-    PATH: process.env.PATH ?? '',
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    SESSION_SECRET: secret,
-    DATABASE_URL: file,
-    LOG_LEVEL: 'warn',
-    SMTP_URL: 'smtp://127.0.0.1:2525',
-    RUN_WORKER: 'false',
-  }
+  return productionEnv({ port, file, secret })
 }
 
 async function startServer(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['dist/src/server.js'], { env: env(port), stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = await startProductionServer(env(port), {
+    onOutput: (chunk) => {
+      if (/SQLITE_BUSY|database is locked/.test(chunk)) failures.push(`server log: ${chunk.trim()}`)
+    },
+  })
   servers.add(child)
   child.once('exit', () => servers.delete(child))
-  let output = ''
-  child.stderr?.on('data', (chunk) => {
-    output += chunk
-  })
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk) => {
-      output += chunk
-      if (output.includes('Shopfront is running at')) resolve()
-    })
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)))
-  })
-  child.stdout?.removeAllListeners('data')
-  child.stderr?.on('data', (chunk) => {
-    if (/SQLITE_BUSY|database is locked/.test(String(chunk))) failures.push(`server log: ${String(chunk).trim()}`)
-  })
   return child
 }
 
