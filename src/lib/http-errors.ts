@@ -20,6 +20,10 @@ const COPY: Record<number, ErrorCopy> = {
   422: { title: 'Unprocessable content', message: 'Some of what you sent needs to be corrected.' },
   429: { title: 'Too many requests', message: 'Please wait a moment and try again.' },
   500: { title: 'Something went wrong', message: 'Sorry, this page could not be shown. Please try again in a moment.' },
+  503: {
+    title: 'Busy right now',
+    message: 'Too many people are doing the same thing at this moment. Please wait a few seconds and try again.',
+  },
 }
 
 /** A refused cross-site or token-less form: the person can fix it by reloading. */
