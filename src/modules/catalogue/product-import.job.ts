@@ -46,8 +46,21 @@ import {
   selectVariantsOfProducts,
 } from './product-import.repository.js'
 
-/** Rows read between two progress writes (and two turns of the event loop, so requests keep being answered). */
+/** Rows read between two progress writes. */
 const CHUNK_ROWS = 500
+/**
+ * How long reading or planning a file may hold the event loop before it lets
+ * waiting requests in: a count of rows would not do, as rows differ a
+ * hundredfold in size, and the storefront shares this process.
+ */
+const SLICE_MS = 10
+/**
+ * The most rows under the header one file may have. Checking keeps every row
+ * and its plan in memory (about 1 KB a row, 2 KB with descriptions), so this
+ * bounds what a check costs the server. A shop of 100,000 products,
+ * one variant each, fits in one file; a larger catalogue is imported in parts.
+ */
+export const MAX_IMPORT_ROWS = 100_000
 /** Values per IN list. */
 const LOOKUP_BATCH = 500
 /** How long a claim holds while checking; each chunk extends it. */
@@ -57,14 +70,43 @@ export const APPLY_LOCK_MS = 10 * 60_000
 const RETRY_MS = 30_000
 const MAX_ATTEMPTS = 3
 
-/** The file's records, parsed as they are needed: the text goes to the parser 64 KB at a time. */
-async function* readRecords(csv: string): AsyncGenerator<string[]> {
-  const bytes = Buffer.from(csv, 'utf8')
+/** What staff are told of a file over the limit, at upload or (for one stored before) in the check's report. */
+export function tooManyRowsMessage(maxRows: number): string {
+  const n = maxRows.toLocaleString('en')
+  return `This file has more than ${n} rows: split it into files of at most ${n} rows each; nothing was imported`
+}
+
+/** A function to await often: it lets the event loop turn once SLICE_MS have passed since it last did. */
+function timeSlices(): () => Promise<void> {
+  let since = performance.now()
+  return async () => {
+    if (performance.now() - since < SLICE_MS) return
+    await yieldToEventLoop()
+    since = performance.now()
+  }
+}
+
+/**
+ * The file's records, parsed as they are needed: the text goes to the parser
+ * 64 K characters (or bytes) at a time, so no second copy of a whole file is
+ * made. A piece of text never ends between the two halves of a character
+ * outside the Basic Multilingual Plane, which would then be encoded apart.
+ */
+async function* readRecords(csv: string | Buffer): AsyncGenerator<string[]> {
   const slices = function* () {
-    for (let at = 0; at < bytes.length; at += 65_536) yield bytes.subarray(at, at + 65_536)
+    for (let at = 0; at < csv.length; ) {
+      let end = Math.min(at + 65_536, csv.length)
+      if (typeof csv === 'string') {
+        if (end < csv.length && isHighSurrogate(csv.charCodeAt(end - 1))) end--
+        yield csv.slice(at, end)
+      } else yield csv.subarray(at, end)
+      at = end
+    }
   }
   yield* Readable.from(slices(), { objectMode: false }).pipe(parse(CSV_PARSE_OPTIONS))
 }
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff
 
 /** What the parser could not read, as a row error. */
 function fileError(err: CsvError): RowError {
@@ -78,23 +120,49 @@ function fileError(err: CsvError): RowError {
   return { line, column: null, message }
 }
 
+/**
+ * How many rows the file has under its header, as the parser reads them (a
+ * blank row counts, as in a spreadsheet), counting no further than one past
+ * `max`. A row the parser cannot read counts: the check reports it.
+ */
+export async function countRows(csv: string | Buffer, max: number): Promise<number> {
+  let records = 0
+  const turn = timeSlices()
+  try {
+    for await (const _record of readRecords(csv)) {
+      // Leaving the loop ends the parse: the rest of a file over the limit is never read.
+      if (++records - 1 > max) break
+      await turn()
+    }
+  } catch (err) {
+    if (!(err instanceof CsvError)) throw err
+    records++
+  }
+  return Math.max(0, records - 1)
+}
+
 type ReadResult =
   | { kind: 'read'; reader: ProductRowReader | null; errors: RowError[]; records: number }
   | { kind: 'stopped' }
 
 /**
  * Reads the whole file into rows, chunk by chunk; `onChunk` (given the rows
- * read so far and the new valid rows) returns false to stop.
+ * read so far and the new valid rows) returns false to stop. The upload
+ * refuses a file of more than `maxRows` rows; one stored before the limit
+ * (or before it was lowered) is refused here at its first row too many,
+ * keeping none of its rows, so it cannot cost more than the limit allows.
  */
 async function readFile(
   csv: string,
   currency: string,
+  maxRows: number,
   onChunk: (records: number, rows: ImportRow[]) => Promise<boolean>,
 ): Promise<ReadResult> {
   let reader: ProductRowReader | null = null
   const errors: RowError[] = []
   let line = 0
   let reported = 0
+  const turn = timeSlices()
   const chunk = async () => {
     const rows = reader ? reader.rows.slice(reported) : []
     reported += rows.length
@@ -112,8 +180,14 @@ async function readFile(
         reader = new ProductRowReader(header.columns, currency)
         continue
       }
+      if (line - 1 > maxRows) {
+        const tooMany = { line, column: null, message: tooManyRowsMessage(maxRows) }
+        return { kind: 'read', reader: null, errors: [tooMany], records: line - 1 }
+      }
       ;(reader as ProductRowReader).read(record, line)
-      if ((line - 1) % CHUNK_ROWS === 0 && !(await chunk())) return { kind: 'stopped' }
+      if ((line - 1) % CHUNK_ROWS === 0) {
+        if (!(await chunk())) return { kind: 'stopped' }
+      } else await turn()
     }
   } catch (err) {
     if (!(err instanceof CsvError)) throw err
@@ -164,6 +238,8 @@ async function loadRows(db: Db, rows: readonly ImportRow[], state: LoadedState):
 
 /** The rest the plan needs: the categories, and every variant of the products the file names. */
 async function completeState(db: Db, state: LoadedState): Promise<void> {
+  // SQLite answers synchronously: without turns, a file naming 100,000 known products holds the event loop throughout.
+  const turn = timeSlices()
   for (const category of await selectCategorySlugs(db)) {
     state.categoryIds.set(category.slug, category.id)
     state.categorySlugs.set(category.id, category.slug)
@@ -175,15 +251,17 @@ async function completeState(db: Db, state: LoadedState): Promise<void> {
       if (list) list.push(variant)
       else state.productVariants.set(variant.product_id, [variant])
     }
+    await turn()
   }
 }
 
-/** Runs a step-by-step computation to its end, letting the event loop turn every CHUNK_ROWS steps. */
+/** Runs a step-by-step computation to its end, letting the event loop turn between steps every SLICE_MS. */
 async function inTurns<T>(steps: Generator<void, T>): Promise<T> {
-  for (let n = 1; ; n++) {
+  const turn = timeSlices()
+  for (;;) {
     const step = steps.next()
     if (step.done) return step.value
-    if (n % CHUNK_ROWS === 0) await yieldToEventLoop()
+    await turn()
   }
 }
 
@@ -236,13 +314,14 @@ export async function checkImport(
   id: number,
   token: string,
   shouldStop: () => boolean = () => false,
+  maxRows = MAX_IMPORT_ROWS,
 ): Promise<StepOutcome> {
   const file = await claimedFile(db, id, token, 'checking')
   if (!file) return 'lost'
   const { currency } = await getShopSettings(db)
   const state = emptyState(currency)
   let lost = false
-  const read = await readFile(file.csv, currency, async (records, rows) => {
+  const read = await readFile(file.csv, currency, maxRows, async (records, rows) => {
     await loadRows(db, rows, state)
     if (
       !(await saveProgress(
@@ -293,6 +372,7 @@ export async function applyImport(
   id: number,
   token: string,
   shouldStop: () => boolean = () => false,
+  maxRows = MAX_IMPORT_ROWS,
 ): Promise<StepOutcome> {
   const file = await claimedFile(db, id, token, 'applying')
   if (!file) return 'lost'
@@ -307,7 +387,7 @@ export async function applyImport(
   const { currency } = await getShopSettings(db)
   // Markdown is rendered while the file is read, so the transaction only writes.
   const descriptions: Rendered = new Map()
-  const read = await readFile(file.csv, currency, async (_records, rows) => {
+  const read = await readFile(file.csv, currency, maxRows, async (_records, rows) => {
     for (const row of rows) if (row.product.description_md) rendered(descriptions, row.product.description_md)
     return nextChunk(shouldStop)
   })
@@ -487,7 +567,7 @@ type JobLog = { error(obj: object, msg: string): void }
  */
 export async function runProductImportJobs(
   db: Db,
-  options: { log: JobLog; shouldStop?: () => boolean },
+  options: { log: JobLog; shouldStop?: () => boolean; maxRows?: number },
 ): Promise<number> {
   const shouldStop = options.shouldStop ?? (() => false)
   let done = 0
@@ -510,6 +590,7 @@ export async function runProductImportJobs(
         claimed.id,
         token,
         shouldStop,
+        options.maxRows,
       )
       if (outcome === 'done') done++
     } catch (err) {

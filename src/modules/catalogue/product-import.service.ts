@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { parse } from 'csv-parse/sync'
 import { type Db, inTransaction } from '../../db/connection.js'
 import { nowIso } from '../../lib/time.js'
@@ -9,16 +10,20 @@ import {
   applyImport,
   CHECK_LOCK_MS,
   checkImport,
+  countRows,
   EXPIRED_NOTICE,
+  MAX_IMPORT_ROWS,
   type StepOutcome,
+  tooManyRowsMessage,
 } from './product-import.job.js'
 import { type ImportReport, readHeader } from './product-import.js'
 import { finishClaim, insertImport, queueApplication, selectImport } from './product-import.repository.js'
 
-/** The largest file taken: about 200,000 rows of a typical catalogue. */
+/** The largest file taken, in bytes; its rows are limited apart (MAX_IMPORT_ROWS). */
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 /** A file up to this size is checked, and applied, within the request; a larger one by the import job. */
 export const INLINE_BYTES = 256 * 1024
+const CHECK_TEXT_BYTES = 1024 * 1024
 
 export interface Upload {
   fileName: string
@@ -37,15 +42,18 @@ const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'applica
 
 /**
  * Takes an uploaded file: refuses what is not a CSV file of product rows
- * (by its name, type and text, and its header), stores it, and checks it
- * right away when it is small; a larger one waits for the import job.
+ * (by its name, type and text, its header, and its number of rows), stores
+ * it, and checks it right away when it is small; a larger one waits for the
+ * import job.
  */
 export async function acceptProductCsv(
   db: Db,
   upload: Upload | null,
   actor: { id: number },
   log: Log,
+  options: { maxRows?: number } = {},
 ): Promise<UploadResult> {
+  const maxRows = options.maxRows ?? MAX_IMPORT_ROWS
   const invalid = (message: string): UploadResult => ({ kind: 'invalid', status: 422, errors: { file: message } })
   if (!upload || (upload.fileName === '' && upload.content.length === 0))
     return invalid('Choose the CSV file to import')
@@ -54,13 +62,16 @@ export async function acceptProductCsv(
   if (!/\.(csv|txt)$/i.test(upload.fileName) && !CSV_TYPES.has(upload.mimeType))
     return invalid('Choose a CSV file (its name ends in .csv)')
   if (upload.content.length === 0) return invalid('The file is empty')
-  const text = decodeText(upload.content)
-  if (text === null) return invalid('This file is not CSV text: save it from your spreadsheet as “CSV UTF-8”')
+  if (!(await isText(upload.content)))
+    return invalid('This file is not CSV text: save it from your spreadsheet as “CSV UTF-8”')
 
-  const header = readHeader(firstRecord(text))
+  const header = readHeader(firstRecord(upload.content))
   if (!header.ok) return invalid(header.errors.map((e) => e.message).join('; '))
-  const rows = countRecords(text) - 1
+  // Counted before the file is made into text, so one far over the limit costs no more than the limit.
+  const rows = await countRows(upload.content, maxRows)
   if (rows <= 0) return invalid('The file has no rows under its first (header) row')
+  if (rows > maxRows) return invalid(tooManyRowsMessage(maxRows))
+  const text = upload.content.toString('utf8').replace(/^\uFEFF/, '')
 
   const now = nowIso()
   const inline = upload.content.length <= INLINE_BYTES
@@ -83,7 +94,8 @@ export async function acceptProductCsv(
       text,
     ),
   )
-  if (inline) await runNow(db, id, token, checkImport, log)
+  const check = (on: Db, importId: number, claim: string) => checkImport(on, importId, claim, undefined, maxRows)
+  if (inline) await runNow(db, id, token, check, log)
   return { kind: 'queued', id, inline }
 }
 
@@ -160,35 +172,34 @@ export async function productImportPage(db: Db, id: number) {
   }
 }
 
-/** UTF-8 text without its byte-order mark, or null for a file that is not text. */
-function decodeText(content: Buffer): string | null {
+/**
+ * Whether the file is UTF-8 text (no NUL characters). Checked a megabyte at
+ * a time, letting waiting requests in between: a whole 50 MB file at once
+ * holds the event loop for a good part of a second.
+ */
+async function isText(content: Buffer): Promise<boolean> {
+  const decoder = new TextDecoder('utf-8', { fatal: true })
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(content)
-    return text.includes('\u0000') ? null : text
+    for (let at = 0; at < content.length; at += CHECK_TEXT_BYTES) {
+      const part = content.subarray(at, at + CHECK_TEXT_BYTES)
+      if (part.includes(0)) return false
+      decoder.decode(part, { stream: true })
+      await yieldToEventLoop()
+    }
+    decoder.decode()
   } catch {
-    return null
+    return false
   }
+  return true
 }
 
-function firstRecord(text: string): string[] {
+function firstRecord(content: Buffer): string[] {
   try {
-    const [record] = parse(text.slice(0, 65_536), { ...CSV_PARSE_OPTIONS, to_line: 1 }) as string[][]
+    const [record] = parse(content.subarray(0, 65_536), { ...CSV_PARSE_OPTIONS, to_line: 1 }) as string[][]
     return record ?? []
   } catch {
     return []
   }
-}
-
-/** How many records the file holds (quoted line breaks stay inside a record), for the progress bar. */
-export function countRecords(text: string): number {
-  let records = 0
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c === 34) quoted = !quoted
-    else if (c === 10 && !quoted) records++
-  }
-  return text.length > 0 && !text.endsWith('\n') ? records + 1 : records
 }
 
 /** The name as shown to staff: no folders (old browsers send them), at most 200 characters. */

@@ -6,9 +6,12 @@ import {
   CHANGED_NOTICE,
   EXPIRED_NOTICE,
   expireStaleImports,
+  MAX_IMPORT_ROWS,
   runProductImportJobs,
 } from '../../modules/catalogue/product-import.job.js'
-import { INLINE_BYTES } from '../../modules/catalogue/product-import.service.js'
+import type { ImportReport } from '../../modules/catalogue/product-import.js'
+import { insertImport } from '../../modules/catalogue/product-import.repository.js'
+import { acceptProductCsv, INLINE_BYTES } from '../../modules/catalogue/product-import.service.js'
 import { type StaffSession, staffSession } from '../../testing/admin.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createCategory, createTestProduct } from '../../testing/catalogue.js'
@@ -369,6 +372,98 @@ describe('product import in the back office', () => {
     expect(tooLarge.statusCode).toBe(413)
     expect(tooLarge.body).toContain('The file is larger than 50 MB')
     expect(await counts()).toEqual(before)
+  })
+
+  describe('the limit on rows', () => {
+    const boards = (count: number) =>
+      csvOf(Array.from({ length: count }, (_, i) => ({ ...newBoard[0], handle: `board-${i}`, sku: `BOARD-${i}` })))
+    const accept = (text: string, maxRows: number) =>
+      acceptProductCsv(
+        shop.db,
+        { fileName: 'products.csv', mimeType: 'text/csv', content: Buffer.from(text) },
+        staff.user,
+        silentLog,
+        { maxRows },
+      )
+
+    it('refuses a file with more rows than the limit with 422 and what to do, storing nothing', async () => {
+      const before = await counts()
+      // Small rows, so the file is well under the size limit; a lone inch mark is text, and no reason to miscount.
+      const rows = Array.from({ length: MAX_IMPORT_ROWS + 1 }, (_, i) => `p-${i},Pot ${i}" wide,S-${i}\r\n`)
+      const response = await upload(csvFile(`handle,title,sku\r\n${rows.join('')}`))
+      expect(response.statusCode).toBe(422)
+      expect(response.body).toContain(
+        'This file has more than 100,000 rows: split it into files of at most 100,000 rows each; nothing was imported',
+      )
+      expect(response.body).toContain('href="#f-file"')
+      expect(response.body).toContain('Up to 50 MB and 100,000 rows')
+
+      expect(await accept(boards(4), 3)).toEqual({
+        kind: 'invalid',
+        status: 422,
+        errors: {
+          file: 'This file has more than 3 rows: split it into files of at most 3 rows each; nothing was imported',
+        },
+      })
+      expect(await counts()).toEqual(before)
+    })
+
+    it('takes a file of exactly as many rows as the limit, and checks it', async () => {
+      expect(await accept(boards(3), 3)).toMatchObject({ kind: 'queued', inline: true })
+      const stored = await shop.db
+        .selectFrom('product_imports')
+        .select(['status', 'rows_total', 'error_count'])
+        .executeTakeFirstOrThrow()
+      expect(stored).toEqual({ status: 'checked', rows_total: 3, error_count: 0 })
+    })
+
+    it('stops checking a file stored before the limit was lower at the first row past it, keeping none', async () => {
+      const now = new Date().toISOString()
+      await insertImport(
+        shop.db,
+        {
+          file_name: 'products.csv',
+          file_size: 1000,
+          status: 'checking',
+          rows_total: 4,
+          created_by: staff.user.id,
+          created_at: now,
+          updated_at: now,
+        },
+        boards(4),
+      )
+      expect(await runProductImportJobs(shop.db, { log: silentLog, maxRows: 3 })).toBe(1)
+      const stored = await shop.db
+        .selectFrom('product_imports')
+        .select(['status', 'error_count', 'plan_hash', 'report'])
+        .executeTakeFirstOrThrow()
+      expect(stored).toMatchObject({ status: 'checked', error_count: 1, plan_hash: null })
+      const report = JSON.parse(stored.report ?? '{}') as ImportReport
+      expect(report.errors).toEqual([
+        {
+          line: 5,
+          column: null,
+          message: 'This file has more than 3 rows: split it into files of at most 3 rows each; nothing was imported',
+        },
+      ])
+      expect(report.counts.productsCreated).toBe(0)
+    })
+  })
+
+  it('reads a character outside the Basic Multilingual Plane whole where the file is read in pieces', async () => {
+    let text = 'handle,title,sku,price,description_md\r\n'
+    for (let i = 0; text.length < 60_000; i++) text += `pot-${i},Pot ${i},POT-${i},5.00,${'a'.repeat(1000)}\r\n`
+    const start = `${text}vase,Vase,VASE-1,9.00,`
+    // The stored text is read 65,536 characters at a time: the plant's two halves fall either side of that.
+    const description = `${'b'.repeat(65_535 - start.length)}🪴 end`
+    const { id } = await uploaded(`${start}${description}\r\n`)
+    expect((await staff.post(`/admin/products/imports/${id}/application`)).statusCode).toBe(303)
+    const product = await shop.db
+      .selectFrom('products')
+      .select('description_md')
+      .where('slug', '=', 'vase')
+      .executeTakeFirstOrThrow()
+    expect(product.description_md).toBe(description)
   })
 
   it('checks and applies a large file in the background, with a progress bar that reloads itself', async () => {

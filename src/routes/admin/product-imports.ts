@@ -6,7 +6,11 @@ import {
   PRODUCT_CSV_COLUMNS,
   PRODUCT_CSV_EXAMPLE,
 } from '../../modules/catalogue/product-csv.js'
-import { type RunningImports, startProductImportJobs } from '../../modules/catalogue/product-import.job.js'
+import {
+  MAX_IMPORT_ROWS,
+  type RunningImports,
+  startProductImportJobs,
+} from '../../modules/catalogue/product-import.job.js'
 import {
   acceptProductCsv,
   applyProductImport,
@@ -53,6 +57,7 @@ export default async function productImportRoutes(app: FastifyInstance, opts: { 
       adminNav: opts.nav,
       columns: PRODUCT_CSV_COLUMNS.map((name) => ({ name, help: PRODUCT_CSV_COLUMN_HELP[name] })),
       maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024,
+      maxRows: MAX_IMPORT_ROWS.toLocaleString('en'),
       errors,
     })
 
