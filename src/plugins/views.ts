@@ -24,6 +24,14 @@ export interface PageData {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The Cache-Control of every answer of the route, its 404 and error pages
+     * included: set as the request starts, so a page rendered for a not-found
+     * or an error finds it there and keeps it.
+     */
+    cacheControl?: string
+  }
   interface FastifyReply {
     /** Renders a page with the locals every layout needs. Personal pages are marked private. */
     render(template: string, data?: PageData): Promise<FastifyReply>
@@ -63,6 +71,12 @@ export const viewsPlugin = fp(
       engine: { eta: createEta(production) },
       templates: viewsDir,
       production,
+    })
+
+    app.addHook('onRequest', (request, reply, done) => {
+      const cacheControl = request.routeOptions.config.cacheControl
+      if (cacheControl) reply.header('cache-control', cacheControl)
+      done()
     })
 
     app.decorateReply('render', async function render(this: FastifyReply, template: string, data: PageData = {}) {

@@ -19,9 +19,12 @@ export type PaymentNotice = 'awaiting' | 'confirming' | 'unavailable' | 'refused
 export default async function orderRoutes(app: FastifyInstance) {
   const byToken = (token: string) =>
     /^[\w-]{20,64}$/.test(token) ? selectOrderByAccessToken(app.db, token) : Promise.resolve(undefined)
+  // Kept by nobody, not even a wrong link's 404: a shared cache would otherwise answer for a link it has seen before.
+  const personal = { config: { cacheControl: 'private, no-store' } }
 
   app.get<{ Params: { token: string }; Querystring: { payment?: string } }>(
     '/orders/:token',
+    personal,
     async (request, reply) => {
       const order = await byToken(request.params.token)
       return orderPage(app, reply, order, {
@@ -33,7 +36,7 @@ export default async function orderRoutes(app: FastifyInstance) {
   )
 
   // Where an order paid on the provider's page is paid: on to its payment there, or back to the order saying why not.
-  app.get<{ Params: { token: string } }>('/orders/:token/payment', async (request, reply) => {
+  app.get<{ Params: { token: string } }>('/orders/:token/payment', personal, async (request, reply) => {
     const order = await byToken(request.params.token)
     if (!order) return reply.callNotFound()
     const orderUrl = `${siteOrigin(app.config, request)}/orders/${order.access_token}`
@@ -44,10 +47,7 @@ export default async function orderRoutes(app: FastifyInstance) {
     const invoicePath = `/orders/${request.params.token}/invoice.pdf`
     switch (page.kind) {
       case 'redirect':
-        return reply
-          .header('cache-control', 'no-store')
-          .header('referrer-policy', 'no-referrer')
-          .redirect(page.url, 303)
+        return reply.header('referrer-policy', 'no-referrer').redirect(page.url, 303)
       case 'settled':
         return reply.redirect(`/orders/${order.access_token}`, 303)
       case 'expired':
@@ -63,7 +63,7 @@ export default async function orderRoutes(app: FastifyInstance) {
     }
   })
 
-  app.get<{ Params: { token: string } }>('/orders/:token/invoice.pdf', async (request, reply) =>
+  app.get<{ Params: { token: string } }>('/orders/:token/invoice.pdf', personal, async (request, reply) =>
     sendInvoice(app, reply, await byToken(request.params.token)),
   )
 }
