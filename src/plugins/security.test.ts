@@ -33,6 +33,8 @@ describe('security headers', () => {
     expect(csp).not.toContain('unsafe-inline')
     expect(csp).not.toContain('unsafe-eval')
     expect(csp).toContain("frame-ancestors 'none'")
+    // The older header says the same as frame-ancestors: no framing at all, not even same-origin.
+    expect(response.headers['x-frame-options']).toBe('DENY')
     expect(csp).toContain("form-action 'self'")
     expect(response.headers['x-content-type-options']).toBe('nosniff')
     expect(response.headers['referrer-policy']).toBe('strict-origin-when-cross-origin')
@@ -53,6 +55,7 @@ describe('security headers', () => {
       const response = await shop.app.inject({ url })
       expect(response.headers['x-content-type-options'], url).toBe('nosniff')
       expect(String(response.headers['content-security-policy']), url).toContain("frame-ancestors 'none'")
+      expect(response.headers['x-frame-options'], url).toBe('DENY')
     }
   })
 

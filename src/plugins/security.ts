@@ -47,6 +47,8 @@ export const securityPlugin = fp(
           ...(https ? { upgradeInsecureRequests: [] } : {}),
         },
       },
+      // For browsers without CSP frame-ancestors: the same answer, never framed, not even by this shop's own pages.
+      xFrameOptions: { action: 'deny' },
       strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
       referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
       crossOriginEmbedderPolicy: false,
