@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin'
 import { type ErrorCopy, errorCopy, problemBody, statusOf } from '../lib/http-errors.js'
 import { withFields } from '../lib/objects.js'
+import { BusyError } from '../lib/work-limit.js'
 
 /**
  * 404 and error pages for people, in the shop's layout. Only the request id
@@ -14,7 +15,11 @@ export const errorPagesPlugin = fp(
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const status = statusOf(error)
-      if (status >= 500) request.log.error({ err: error }, 'request failed')
+      if (error instanceof BusyError) {
+        // Load shed on purpose, not a fault: the person is asked to come back shortly.
+        request.log.warn({ code: error.code, status }, error.message)
+        reply.headers(error.headers)
+      } else if (status >= 500) request.log.error({ err: error }, 'request failed')
       else request.log.info({ code: error.code, status }, error.message)
       return sendErrorPage(request, reply, status, error.code)
     })

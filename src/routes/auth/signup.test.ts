@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { hashingLimit } from '../../modules/accounts/password.js'
 import { SIGN_UPS_PER_CLIENT_PER_HOUR } from '../../modules/accounts/sign-up-limits.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createUser } from '../../testing/factories.js'
@@ -103,6 +104,33 @@ describe('signing up', () => {
       password: `${'p'.repeat(64)} and then some more words`,
     })
     expect(response.statusCode).toBe(303)
+  })
+
+  it('answers 503 with Retry-After when too many passwords are waiting to be hashed, and counts nothing', async () => {
+    let release!: () => void
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const places = hashingLimit.concurrency + hashingLimit.maxWaiting
+    const holders = Array.from({ length: places }, () => hashingLimit.run(() => held))
+    try {
+      const busy = await postForm(shop.app, '/signup', {
+        name: 'Busy Person',
+        email: 'busy@example.com',
+        password: 'a long enough password',
+      })
+      expect(busy.statusCode).toBe(503)
+      expect(busy.headers['retry-after']).toBe('5')
+      expect(busy.body).toContain('Busy right now')
+      expect(busy.body).not.toContain('a long enough password')
+      expect(await shop.db.selectFrom('users').select('id').where('email', '=', 'busy@example.com').execute()).toEqual(
+        [],
+      )
+      expect(await shop.db.selectFrom('rate_limit_hits').select('id').execute()).toEqual([])
+    } finally {
+      release()
+      await Promise.all(holders)
+    }
   })
 
   describe('limits', () => {
