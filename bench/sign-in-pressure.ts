@@ -4,15 +4,15 @@
  * Seeds the demo shop, starts the built production server (both cores, as
  * deployed; TRUST_PROXY=true so every sign-in can come from its own client
  * address, as in an attack from many machines), and measures storefront
- * latency with a few shoppers who each load pages one after another (gzip
- * asked for, as browsers do, and the stylesheet read from disk):
+ * latency with shoppers arriving at a steady rate (gzip asked for, as
+ * browsers do, and the stylesheet read from disk):
  *   1. quiet: the shoppers alone;
  *   2. under sign-ins: the same, while waves of 40 parallel sign-ins with
  *      unknown addresses (each hashed against a decoy at the production cost)
  *      are sent for the whole time.
  * Prints p50/p99/max of both, and what the sign-ins were answered.
  *
- *   npm run bench:sign-in -- [--seconds 10] [--shoppers 4] [--root /path/to/another/checkout]
+ *   npm run bench:sign-in -- [--seconds 10] [--rate 200] [--root /path/to/another/checkout]
  *
  * --root runs another checkout's build (its `dist/`, built beforehand) to
  * compare before and after a change.
@@ -23,18 +23,19 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { Agent, get as httpGet } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 import { freePort, productionEnv, startServer } from './production-server.js'
 
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
-    shoppers: { type: 'string', default: '4' },
+    rate: { type: 'string', default: '200' },
     root: { type: 'string', default: process.cwd() },
   },
 })
 const seconds = Number(values.seconds)
-const shopperCount = Number(values.shoppers)
+const rate = Number(values.rate)
 const root = resolve(values.root as string)
 const PARALLEL_SIGN_INS = 40
 
@@ -53,21 +54,32 @@ function summary(label: string, { ms, errors }: Latencies): string {
   return `| ${label.padEnd(26)} | ${String(sorted.length).padStart(8)} | ${f(at(0.5))} | ${f(at(0.99))} | ${f(sorted.at(-1) ?? Number.NaN)} | ${errors} |`
 }
 
-/** Shoppers loading the home page, a listing, the stylesheet and a product page, one after another, until `until`. */
+/**
+ * Shoppers loading the home page, a listing, the stylesheet and a product
+ * page at a steady `rate` a second until `until`, whether or not earlier
+ * requests have been answered (an open loop, as real visitors arrive): each
+ * latency counts from the moment its request was due, so a stall counts for
+ * every visitor who arrived during it, not only for the few already waiting.
+ */
 async function shoppers(origin: string, paths: string[], until: number): Promise<Latencies> {
-  const agent = new Agent({ keepAlive: true, maxSockets: shopperCount })
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 })
   const result: Latencies = { ms: [], errors: 0 }
-  await Promise.all(
-    Array.from({ length: shopperCount }, async (_, n) => {
-      for (let i = n; Date.now() < until; i++) {
-        const path = paths[i % paths.length] as string
-        const started = performance.now()
-        const ok = await get(agent, origin + path)
-        result.ms.push(performance.now() - started)
+  const everyMs = 1000 / rate
+  const start = performance.now()
+  const pending: Array<Promise<void>> = []
+  for (let i = 0; Date.now() < until; i++) {
+    const due = start + i * everyMs
+    const wait = due - performance.now()
+    if (wait > 0) await sleep(wait)
+    const path = paths[i % paths.length] as string
+    pending.push(
+      get(agent, origin + path).then((ok) => {
+        result.ms.push(performance.now() - due)
         if (!ok) result.errors++
-      }
-    }),
-  )
+      }),
+    )
+  }
+  await Promise.all(pending)
   agent.destroy()
   return result
 }
@@ -140,7 +152,7 @@ async function main() {
   const [busy, signIns] = await Promise.all([shoppers(origin, paths, until), signInWaves(origin, until)])
 
   console.log(`Sign-in pressure: ${new Date().toISOString()}, ${root === process.cwd() ? 'this checkout' : root}`)
-  console.log(`${shopperCount} shoppers, ${seconds} s each phase; pages: ${paths.join(' ')}\n`)
+  console.log(`${rate} storefront requests/s, ${seconds} s each phase; pages: ${paths.join(' ')}\n`)
   console.log('| storefront                 | requests |  p50 ms |  p99 ms |  max ms | failed |')
   console.log('| -------------------------- | -------: | ------: | ------: | ------: | -----: |')
   console.log(summary('quiet', quiet))

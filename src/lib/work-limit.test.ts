@@ -25,11 +25,11 @@ describe('createWorkLimit', () => {
       }),
     )
     await expect(limit.run(async () => 'too many')).rejects.toEqual(expect.any(BusyError))
-    expect([limit.running, limit.waiting]).toEqual([2, 3])
+    expect([limit.running, limit.waiting, limit.full]).toEqual([2, 3, true])
     for (const g of gates) g.open()
     expect(await Promise.all(runs)).toEqual([0, 1, 2, 3, 4])
     expect(most).toBe(2)
-    expect([limit.running, limit.waiting]).toEqual([0, 0])
+    expect([limit.running, limit.waiting, limit.full]).toEqual([0, 0, false])
   })
 
   it('gives the place back when the work fails, and says when to try again', async () => {

@@ -16,6 +16,9 @@ export interface WorkLimit {
   readonly waiting: number
   readonly concurrency: number
   readonly maxWaiting: number
+  readonly retryAfterSeconds: number
+  /** Whether `run` would refuse now: a caller can then refuse before doing any work of its own. */
+  readonly full: boolean
 }
 
 /**
@@ -41,11 +44,15 @@ export function createWorkLimit(options: {
   return {
     concurrency: options.concurrency,
     maxWaiting: options.maxWaiting,
+    retryAfterSeconds: options.retryAfterSeconds,
     get running() {
       return running
     },
     get waiting() {
       return queue.length
+    },
+    get full() {
+      return running >= options.concurrency && queue.length >= options.maxWaiting
     },
     async run<T>(work: () => Promise<T>): Promise<T> {
       if (running >= options.concurrency) {

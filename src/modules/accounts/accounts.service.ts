@@ -10,7 +10,7 @@ import { clientKey, giveSlotBack, takeSlot } from '../rate-limits/rate-limits.se
 import { getShopSettings } from '../settings/settings.service.js'
 import { signInInput, signUpInput } from './accounts.forms.js'
 import { audit } from './audit.js'
-import { hashPassword, type ScryptParams, verifyAgainstDecoy, verifyPassword } from './password.js'
+import { hashingLimit, hashPassword, type ScryptParams, verifyAgainstDecoy, verifyPassword } from './password.js'
 import { ACCOUNT_EXISTS_EMAILS, SIGN_UPS_PER_CLIENT } from './sign-up-limits.js'
 import { clearSignInFailures, releaseSignInSlot, takeSignInSlot } from './throttle.js'
 import { consumeToken, issueToken, revokeTokens } from './tokens.js'
@@ -171,6 +171,8 @@ export async function signIn(db: Db, input: unknown, ctx: RequestContext): Promi
   if (!checked.ok) return { kind: 'invalid', errors: checked.errors }
   const { email, password, remember } = checked.value
 
+  // Refused before anything is written when no password could be checked anyway.
+  if (hashingLimit.full) return { kind: 'busy', retryAfterSeconds: hashingLimit.retryAfterSeconds }
   const device = ctx.trustedDevice?.(email) ?? null
   const throttle = await takeSignInSlot(db, { email, ip: ctx.ip, device })
   if (!throttle.allowed) {
