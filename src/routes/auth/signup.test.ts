@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { hashingLimit } from '../../modules/accounts/password.js'
 import { SIGN_UPS_PER_CLIENT_PER_HOUR } from '../../modules/accounts/sign-up-limits.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createUser } from '../../testing/factories.js'
+import { whileHashingQueueIsFull } from '../../testing/hashing.js'
 import { htmlErrors } from '../../testing/html.js'
 import { postForm, SAME_ORIGIN, sessionCookie } from '../../testing/http.js'
 
@@ -107,13 +107,7 @@ describe('signing up', () => {
   })
 
   it('answers 503 with Retry-After when too many passwords are waiting to be hashed, and counts nothing', async () => {
-    let release!: () => void
-    const held = new Promise<void>((resolve) => {
-      release = resolve
-    })
-    const places = hashingLimit.concurrency + hashingLimit.maxWaiting
-    const holders = Array.from({ length: places }, () => hashingLimit.run(() => held))
-    try {
+    await whileHashingQueueIsFull(async () => {
       const busy = await postForm(shop.app, '/signup', {
         name: 'Busy Person',
         email: 'busy@example.com',
@@ -127,10 +121,7 @@ describe('signing up', () => {
         [],
       )
       expect(await shop.db.selectFrom('rate_limit_hits').select('id').execute()).toEqual([])
-    } finally {
-      release()
-      await Promise.all(holders)
-    }
+    })
   })
 
   describe('limits', () => {

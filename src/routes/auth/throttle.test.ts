@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
-import { hashingLimit } from '../../modules/accounts/password.js'
 import {
   describeWait,
   FREE_PER_EMAIL,
@@ -10,6 +9,7 @@ import {
 } from '../../modules/accounts/throttle.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createUser, TEST_PASSWORD } from '../../testing/factories.js'
+import { whileHashingQueueIsFull } from '../../testing/hashing.js'
 import { postForm } from '../../testing/http.js'
 
 describe('waitAfterFailures', () => {
@@ -168,22 +168,13 @@ describe('sign-in throttling under concurrency', () => {
   it('answers 503 with Retry-After when too many passwords are waiting to be hashed, and counts nothing', async () => {
     shop = await buildTestApp({}, { seed: false })
     const user = await createUser(shop.db)
-    let release!: () => void
-    const held = new Promise<void>((resolve) => {
-      release = resolve
-    })
-    const places = hashingLimit.concurrency + hashingLimit.maxWaiting
-    const holders = Array.from({ length: places }, () => hashingLimit.run(() => held))
-    try {
+    await whileHashingQueueIsFull(async () => {
       const busy = await postForm(shop.app, '/login', { email: user.email, password: TEST_PASSWORD })
       expect(busy.statusCode).toBe(503)
       expect(busy.headers['retry-after']).toBe('5')
       expect(busy.body).toContain('Too many people are signing in at this moment. Wait 5 seconds, then try again')
       expect(await shop.db.selectFrom('sign_in_failures').select('id').execute()).toEqual([])
-    } finally {
-      release()
-      await Promise.all(holders)
-    }
+    })
     expect((await postForm(shop.app, '/login', { email: user.email, password: TEST_PASSWORD })).statusCode).toBe(303)
   })
 })
