@@ -1,6 +1,6 @@
 import fastifyView from '@fastify/view'
 import { Eta } from 'eta'
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
@@ -73,10 +73,15 @@ export const viewsPlugin = fp(
       production,
     })
 
-    app.addHook('onRequest', (request, reply, done) => {
-      const cacheControl = request.routeOptions.config.cacheControl
-      if (cacheControl) reply.header('cache-control', cacheControl)
-      done()
+    // Added to the routes that declare it only, so no other request pays for a hook.
+    app.addHook('onRoute', (route) => {
+      const cacheControl = route.config?.cacheControl
+      if (!cacheControl) return
+      const setCacheControl: onRequestHookHandler = (_request, reply, done) => {
+        reply.header('cache-control', cacheControl)
+        done()
+      }
+      route.onRequest = [setCacheControl, ...[route.onRequest ?? []].flat()]
     })
 
     app.decorateReply('render', async function render(this: FastifyReply, template: string, data: PageData = {}) {
