@@ -22,11 +22,11 @@ export async function placeGuestCardOrder(page: Page, guest: GuestAddress): Prom
   await page.getByLabel('Address line 1').fill(guest.line1)
   await page.getByLabel('Town or city').fill(guest.city)
   await page.getByLabel('Postcode').fill(guest.postcode)
-  await page.getByRole('button', { name: 'Continue to delivery' }).click()
+  await page.getByRole('button', { name: 'Continue', exact: true }).click()
   await page.getByRole('button', { name: 'Continue to payment' }).click()
   await page.getByLabel(/^Card/).check()
   await page.getByRole('button', { name: 'Review the order' }).click()
   const total = (await page.locator('.checkout-summary dd.summary-total').textContent())?.trim() ?? ''
-  await page.getByRole('button', { name: `Place order and pay ${total}` }).click()
+  await page.getByRole('button', { name: `Pay ${total} by card` }).click()
   return total
 }

@@ -37,10 +37,10 @@ test('a guest buys two sizes of a cup with a discount code by bank transfer and 
   await page.getByLabel('Address line 1').fill('1 Marsh Lane')
   await page.getByLabel('Town or city').fill('Bristol')
   await page.getByLabel('Postcode').fill('BS1 4')
-  await page.getByRole('button', { name: 'Continue to delivery' }).click()
+  await page.getByRole('button', { name: 'Continue', exact: true }).click()
   await expect(page.getByRole('alert')).toContainText('Enter a real postcode, like BS1 4DJ')
   await page.getByLabel('Postcode').fill('bs1 4dj')
-  await page.getByRole('button', { name: 'Continue to delivery' }).click()
+  await page.getByRole('button', { name: 'Continue', exact: true }).click()
 
   await expect(page).toHaveURL(/\/checkout\/delivery$/)
   await page.getByLabel(/Next working day/).check()
@@ -60,7 +60,11 @@ test('a guest buys two sizes of a cup with a discount code by bank transfer and 
   await expect(page.locator('.checkout-summary')).toContainText('Discount (WELCOME10)')
   const total = (await page.locator('.checkout-summary dd.summary-total').textContent())?.trim() ?? ''
   expect(total).toMatch(/^£\d+\.\d\d$/)
-  await page.getByRole('button', { name: `Place order and pay ${total}` }).click()
+  // A bank transfer is placed now and paid later: the button says so, and the line above it what comes next.
+  await expect(
+    page.getByText(`You will get our bank details on the next page and by email, to pay ${total}`),
+  ).toBeVisible()
+  await page.getByRole('button', { name: 'Place order', exact: true }).click()
 
   await expect(page).toHaveURL(/\/orders\/[\w-]{32}$/)
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Order #1001')

@@ -21,13 +21,17 @@ test('a customer checks out with a saved address, paying on collection, and find
   await saved.getByRole('link', { name: /Use this address/ }).click()
   await expect(page.getByLabel('Address line 1')).toHaveValue('22 Cotham Hill')
   await expect(page.getByLabel('Email address')).toHaveValue('casey@example.com')
-  await page.getByRole('button', { name: 'Continue to delivery' }).click()
+  await page.getByRole('button', { name: 'Continue', exact: true }).click()
 
   await page.getByLabel(/Collect from our Bristol workshop/).check()
   await page.getByRole('button', { name: 'Continue to payment' }).click()
-  await page.getByLabel(/Pay on collection or delivery/).check()
+  await page.getByLabel(/Pay on collection/).check()
   await page.getByRole('button', { name: 'Review the order' }).click()
-  await page.getByRole('button', { name: /^Place order and pay £/ }).click()
+  // Collected: the review shows where from, not a delivery address, and the button how it is paid.
+  await expect(page.locator('main dl.details')).toContainText('Collect from our Bristol workshop: 14 Orchard Row')
+  await expect(page.locator('main dl.details')).not.toContainText('22 Cotham Hill')
+  await expect(page.getByText(/^You pay £[\d.]+ when you collect your order/)).toBeVisible()
+  await page.getByRole('button', { name: 'Place order — pay on collection' }).click()
 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Order #\d+$/)
   const heading = (await page.getByRole('heading', { level: 1 }).textContent()) ?? ''
@@ -39,4 +43,6 @@ test('a customer checks out with a saved address, paying on collection, and find
   await page.getByRole('link', { name: `#${number}` }).click()
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Order #${number}`)
   await expect(page.getByText('Collect from our Bristol workshop: unfulfilled')).toBeVisible()
+  await expect(page.locator('main dl.details')).toContainText('14 Orchard Row, Bristol BS1 4DJ, United Kingdom')
+  await expect(page.locator('main dl.details')).not.toContainText('Deliver to')
 })

@@ -40,7 +40,12 @@ export async function placeTestOrder(
     cartId: added.cartId,
     userId,
     checkoutToken: options.token,
-    details: { ...TEST_CHECKOUT, ...options.details },
+    details: {
+      ...TEST_CHECKOUT,
+      // Paying on collection goes with collection only: such an order is collected, unless the test says otherwise.
+      ...(options.details?.paymentMethod === 'pay_on_pickup' ? { shippingMethodId: 'pickup' } : {}),
+      ...options.details,
+    },
     baseUrl: 'http://localhost',
     payments: options.payments ?? OFFLINE_PAYMENTS,
   })

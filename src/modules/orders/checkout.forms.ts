@@ -28,17 +28,33 @@ const optionalText = (label: string, max: number) =>
     .optional()
     .transform((v) => v ?? '')
 
+const contact = {
+  email: email(),
+  name: requiredText('your full name', 100),
+  phone: optionalText('The phone number', 40),
+}
+
+/** The checkout's first step for a shopper who collects the order: who is buying, and no address. */
+export const checkoutContactInput = z.object(contact)
+
+/** Delivered to an address, or collected from one of the shop's collection methods (by its id). */
+export const receiveInput = z.object({
+  receive: z
+    .string()
+    .optional()
+    .transform((v): { collect: string } | { deliver: true } =>
+      v?.startsWith('collect:') ? { collect: v.slice('collect:'.length) } : { deliver: true },
+    ),
+})
+
 /**
- * The checkout's first step: who is buying and where it goes. `countries`
- * are those the shop delivers to; `needsAddress` is false when the shopper
- * only collects (no street address asked).
+ * The checkout's first step for a shopper who has the order delivered: who
+ * is buying and where it goes. `countries` are those the shop delivers to.
  */
 export function checkoutAddressInput(countries: readonly string[]) {
   return z
     .object({
-      email: email(),
-      name: requiredText('your full name', 100),
-      phone: optionalText('The phone number', 40),
+      ...contact,
       country: z
         .string({ error: 'Choose a country' })
         .refine((c) => countries.includes(c), 'Choose a country we deliver to'),

@@ -146,6 +146,31 @@ describe('placing an order', () => {
     expect(await shop.db.selectFrom('orders').select('id').execute()).toEqual([])
   })
 
+  it('refuses paying on collection with a carrier, and keeps no delivery address for a collection', async () => {
+    const cartId = await cartWith(shop.db, [[mug, 1]])
+    expect(await place(cartId, 't1', shop.db, { paymentMethod: 'pay_on_pickup' })).toEqual({
+      kind: 'refused',
+      message:
+        'Pay on collection is only for orders you collect, not for Royal Mail Tracked 48. Choose another way to pay, or choose to collect the order.',
+    })
+    expect(await shop.db.selectFrom('orders').select('id').execute()).toEqual([])
+    expect(await stock(mug)).toBe(5)
+
+    // The address typed before choosing to collect goes nowhere: it is neither kept on the order nor saved.
+    const placed = await place(cartId, 't2', shop.db, { paymentMethod: 'pay_on_pickup', shippingMethodId: 'pickup' })
+    expect(placed.kind).toBe('placed')
+    const order = await shop.db.selectFrom('orders').selectAll().executeTakeFirstOrThrow()
+    expect(order).toMatchObject({
+      shipping_method: 'Collect from our Bristol workshop',
+      address_line1: '',
+      city: '',
+      postcode: '',
+      country: 'GB',
+      shipping_total: 0,
+      total: 1800,
+    })
+  })
+
   describe('a code that each customer may use once', () => {
     beforeEach(async () => {
       await insertDiscountCode(shop.db, {

@@ -13,7 +13,14 @@ import type { Payments } from '../payments/payments.js'
 import type { PricedOrder } from '../pricing/pricing.js'
 import { getShopSettings, type ShopSettings } from '../settings/settings.service.js'
 import { recordStockMovement } from '../stock/stock.service.js'
-import { findShippingMethod, priceCheckout } from './checkout.service.js'
+import {
+  collectionAddress,
+  findDelivery,
+  isCollection,
+  paymentGoesWith,
+  paymentRefusal,
+  priceCheckout,
+} from './checkout.service.js'
 import {
   emptyCart,
   insertOrder,
@@ -90,10 +97,16 @@ export async function placeOrder(
 
       const shop = await getShopSettings(trx)
       const { details } = input
-      const method = findShippingMethod(shop, details.address.country, details.shippingMethodId)
-      if (!method) return refused('Choose a delivery option for your address again: that one is not available.')
+      const delivery = findDelivery(shop, details.address.country, details.shippingMethodId)
+      if (!delivery) return refused('Choose a delivery option for your address again: that one is not available.')
+      const { method } = delivery
+      if (!paymentGoesWith(details.paymentMethod, method)) return refused(paymentRefusal(details.paymentMethod, method))
+      // A collection goes to no address (none is kept or shown), and is taxed where it is collected.
+      const address = isCollection(method)
+        ? { line1: '', line2: '', city: '', postcode: '', country: delivery.country }
+        : details.address
       const { priced, discount } = await priceCheckout(trx, lines, shop, {
-        country: details.address.country,
+        country: address.country,
         method,
         discountCode: input.discountCode ?? undefined,
         userId: input.userId,
@@ -124,11 +137,11 @@ export async function placeOrder(
         email: details.email,
         name: details.name,
         phone: details.phone,
-        address_line1: details.address.line1,
-        address_line2: details.address.line2,
-        city: details.address.city,
-        postcode: details.address.postcode,
-        country: details.address.country,
+        address_line1: address.line1,
+        address_line2: address.line2,
+        city: address.city,
+        postcode: address.postcode,
+        country: address.country,
         shipping_method: method.name,
         payment_method: details.paymentMethod,
         currency: shop.currency,
@@ -172,17 +185,17 @@ export async function placeOrder(
         if (!(await countUse(trx, discount.applied.id, order.id, key, now)))
           throw new Refused('That discount code has just been used up.')
       }
-      if (input.userId !== null && details.address.line1) {
+      if (input.userId !== null && address.line1) {
         // The next checkout offers it again.
         await saveAddress(trx, {
           user_id: input.userId,
           name: details.name,
           phone: details.phone,
-          line1: details.address.line1,
-          line2: details.address.line2,
-          city: details.address.city,
-          postcode: details.address.postcode,
-          country: details.address.country,
+          line1: address.line1,
+          line2: address.line2,
+          city: address.city,
+          postcode: address.postcode,
+          country: address.country,
           last_used_at: now,
         })
       }
@@ -242,6 +255,9 @@ export async function orderSummary(db: Db, order: Order, shop: ShopSettings) {
     money,
     bankTransfer: order.payment_method === 'bank_transfer' && order.payment_status === 'pending' && !order.cancelled_at,
     bankDetails: shop.bankDetails,
+    // An order with no street address is collected: it shows where from (the shop's address, if given) instead.
+    collection: order.address_line1 === '',
+    collectFrom: order.address_line1 === '' ? collectionAddress(shop) : null,
   }
 }
 

@@ -1,3 +1,5 @@
+import type { ShippingRate } from '../pricing/shipping.js'
+
 /** Every way of paying the shop knows; the settings choose which are offered. */
 export const PAYMENT_METHODS = ['stripe', 'bank_transfer', 'pay_on_pickup'] as const
 
@@ -7,7 +9,7 @@ export type PaymentMethod = (typeof PAYMENT_METHODS)[number]
 export const PAYMENT_METHOD_LABELS: Record<PaymentMethod, string> = {
   stripe: 'Card',
   bank_transfer: 'Bank transfer',
-  pay_on_pickup: 'Pay on collection or delivery',
+  pay_on_pickup: 'Pay on collection',
 }
 
 /** One line under each choice at checkout. */
@@ -15,7 +17,20 @@ export const PAYMENT_METHOD_HINTS: Record<PaymentMethod, string> = {
   stripe: 'Pay by card on Stripe’s secure page; your order is sent as soon as the payment is confirmed.',
   bank_transfer:
     'We show our bank details on the next page and in the email; we send the order when the money arrives.',
-  pay_on_pickup: 'Pay in person when you collect the order or it is delivered.',
+  pay_on_pickup: 'Pay in person when you collect the order.',
+}
+
+/**
+ * The kinds of delivery each way of paying goes with (`'any'`: every kind).
+ * Paying in person needs the shopper at the counter, and no carrier takes
+ * money for the shop: paying on collection goes with collection only. The
+ * checkout offers, and placing an order accepts, only the ways that go with
+ * the delivery chosen.
+ */
+export const PAYMENT_METHOD_DELIVERIES: Record<PaymentMethod, readonly ShippingRate['kind'][] | 'any'> = {
+  stripe: 'any',
+  bank_transfer: 'any',
+  pay_on_pickup: ['pickup'],
 }
 
 /**

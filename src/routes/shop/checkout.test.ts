@@ -148,6 +148,111 @@ describe('checkout', () => {
     expect(foreign.response.body).toMatch(/id="f-line1"[^>]*value="2 Other Lane"/)
   })
 
+  describe('delivery, collection and the ways to pay', () => {
+    const contact = { email: address.email, name: address.name, phone: '0117 496 0000' }
+
+    it('asks a shopper who collects for no street address, and shows where to collect instead of an address', async () => {
+      const first = await get('/checkout')
+      expect(first.response.body).toContain('Delivery or collection')
+      expect(first.response.body).toMatch(
+        /value="collect:pickup"[^>]*>\s*<label[^>]*>Collect from our Bristol workshop/,
+      )
+      expect(await htmlErrors(first.response.body)).toEqual([])
+
+      // The delivery is chosen with the details: on to payment.
+      const details = await post('/checkout', { ...contact, receive: 'collect:pickup', country: 'GB' })
+      expect(details.statusCode).toBe(303)
+      expect(details.headers.location).toBe('/checkout/payment')
+      const back = await get('/checkout')
+      expect(back.response.body).toMatch(/value="collect:pickup" checked/)
+
+      // The delivery step offers the collection only: there is no address to send anything to.
+      const delivery = await get('/checkout/delivery')
+      expect(delivery.response.body).toContain('Where would you like to collect it?')
+      expect(delivery.response.body).toContain('14 Orchard Row, Bristol BS1 4DJ, United Kingdom')
+      expect(delivery.response.body).not.toContain('Royal Mail')
+      expect(await htmlErrors(delivery.response.body)).toEqual([])
+      const carrier = await post('/checkout/delivery', { method: 'uk-standard' })
+      expect(carrier.statusCode).toBe(422)
+      expect(carrier.body).toContain('Choose where to collect your order, or give your address to have it delivered')
+
+      expect((await post('/checkout/payment', { payment: 'pay_on_pickup' })).headers.location).toBe('/checkout/review')
+      const review = await get('/checkout/review')
+      const body = review.response.body
+      expect(body).not.toContain('Deliver to')
+      expect(body).toContain(
+        '<dt>Collection</dt><dd>Collect from our Bristol workshop: 14 Orchard Row, Bristol BS1 4DJ, United Kingdom',
+      )
+      expect(body).toContain('<dt>Name</dt><dd>Ada Lovelace, 0117 496 0000')
+      expect(body).toContain(
+        'You pay £36.00 when you collect your order from 14 Orchard Row, Bristol BS1 4DJ, United Kingdom.',
+      )
+      expect(body).toMatch(/<button[^>]*>Place order — pay on collection<\/button>/)
+      expect(await htmlErrors(body)).toEqual([])
+
+      const orderToken = /name="token" value="([^"]+)"/.exec(body)?.[1] as string
+      const placed = await post('/checkout/orders', { token: orderToken })
+      const order = await get(placed.headers.location as string)
+      expect(order.response.body).not.toContain('Deliver to')
+      expect(order.response.body).toContain(
+        '<dt>Collect from</dt><dd>14 Orchard Row, Bristol BS1 4DJ, United Kingdom</dd>',
+      )
+      expect(order.response.body).toContain('Pay on collection: pending')
+      expect(await htmlErrors(order.response.body)).toEqual([])
+      const stored = await shop.db.selectFrom('orders').selectAll().executeTakeFirstOrThrow()
+      expect(stored).toMatchObject({ address_line1: '', city: '', postcode: '', country: 'GB', phone: '0117 496 0000' })
+      expect(stored).toMatchObject({ shipping_total: 0, total: 3600 })
+      const mail = await shop.db.selectFrom('outbox_emails').selectAll().executeTakeFirstOrThrow()
+      expect(mail.text).not.toContain('Delivery to')
+      expect(mail.text).toContain('Collect from:\n14 Orchard Row, Bristol BS1 4DJ, United Kingdom')
+      expect(mail.text).toContain('You pay £36.00 when you collect the order.')
+      expect(mail.html).toContain('<strong>Collect from</strong>')
+      expect(mail.html).not.toContain('Delivery to')
+    })
+
+    it('still wants the contact details of a shopper who collects', async () => {
+      const response = await post('/checkout', { email: '', name: 'Ada', receive: 'collect:pickup' })
+      expect(response.statusCode).toBe(422)
+      expect(response.body).toContain('Enter your email address')
+      expect(response.body).not.toContain('Enter the first line of the address')
+      expect(response.body).toMatch(/value="collect:pickup" checked/)
+      expect(await htmlErrors(response.body)).toEqual([])
+    })
+
+    it('offers paying on collection only with a collection, and refuses it with Royal Mail (422)', async () => {
+      await post('/checkout', address)
+      await post('/checkout/delivery', { method: 'uk-standard' })
+      const payment = await get('/checkout/payment')
+      expect(payment.response.body).toContain('Bank transfer')
+      expect(payment.response.body).not.toContain('Pay on collection')
+
+      const refused = await post('/checkout/payment', { payment: 'pay_on_pickup' })
+      expect(refused.statusCode).toBe(422)
+      expect(refused.body).toContain(
+        'Pay on collection is only for orders you collect, not for Royal Mail Tracked 48. Choose another way to pay, or choose to collect the order.',
+      )
+      expect(await htmlErrors(refused.body)).toEqual([])
+      expect((await get('/checkout/review')).response.headers.location).toBe('/checkout/payment')
+
+      // Collected instead: now it may be paid for at the counter.
+      await post('/checkout/delivery', { method: 'pickup' })
+      expect((await get('/checkout/payment')).response.body).toContain('Pay on collection')
+      expect((await post('/checkout/payment', { payment: 'pay_on_pickup' })).headers.location).toBe('/checkout/review')
+      // Sent by Royal Mail after all: the payment step is to be done again.
+      await post('/checkout/delivery', { method: 'uk-standard' })
+      expect((await get('/checkout/review')).response.headers.location).toBe('/checkout/payment')
+    })
+
+    it('has the place-order button say what happens next: a bank transfer is placed, and the bank details follow', async () => {
+      const { review } = await toReview('bank_transfer')
+      expect(review.response.body).toMatch(/<button[^>]*>Place order<\/button>/)
+      expect(review.response.body).toContain(
+        'You will get our bank details on the next page and by email, to pay £39.95 with your order number as the reference. We send your order once the money arrives.',
+      )
+      expect(review.response.body).not.toContain('Place order and pay')
+    })
+  })
+
   describe('discount codes', () => {
     const code = (row: Partial<Parameters<typeof insertDiscountCode>[1]> & { code: string }) =>
       insertDiscountCode(shop.db, {

@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { validate } from '../../lib/validation.js'
 import { findCartId } from '../../modules/cart/cart.service.js'
-import { checkoutAddressInput, deliveryInput, paymentInput } from '../../modules/orders/checkout.forms.js'
 import {
   type CheckoutState,
   type CheckoutSummary,
   checkoutSummary,
+  chooseDelivery,
+  choosePayment,
+  collectionPoints,
   countryName,
   deliveryCountries,
-  findShippingMethod,
+  paymentChoices,
+  placeOrderWording,
+  submitDetails,
 } from '../../modules/orders/checkout.service.js'
 import { selectAddressesOfUser } from '../../modules/orders/orders.repository.js'
 import { placeOrder } from '../../modules/orders/place-order.js'
@@ -21,7 +24,7 @@ import {
 import { siteOrigin } from '../../plugins/csrf.js'
 
 const STEPS = [
-  { path: '/checkout', label: 'Address' },
+  { path: '/checkout', label: 'Details' },
   { path: '/checkout/delivery', label: 'Delivery' },
   { path: '/checkout/payment', label: 'Payment' },
   { path: '/checkout/review', label: 'Review' },
@@ -64,12 +67,7 @@ export default async function checkoutRoutes(app: FastifyInstance) {
     const summary = await summaryOr(request, reply)
     if (!summary) return null
     const current = state(request)
-    const missing = missingBefore(
-      step,
-      current,
-      summary,
-      app.payments.offered(summary.shop, summary.priced.totals.total),
-    )
+    const missing = missingBefore(step, current, summary, paymentChoices(summary, app.payments))
     if (missing) {
       await reply.redirect(missing, 303)
       return null
@@ -99,45 +97,50 @@ export default async function checkoutRoutes(app: FastifyInstance) {
     })
   }
 
-  // Step 1: contact and address.
+  // Step 1: contact, and an address unless the shopper collects.
   app.get<{ Querystring: { address?: string } }>('/checkout', async (request, reply) => {
     const summary = await summaryOr(request, reply)
     if (!summary) return reply
     // A signed-in customer's saved addresses; ?address=<id> fills the form with one of them (theirs only).
     const addresses = request.user ? await selectAddressesOfUser(app.db, request.user.id) : []
     const chosen = addresses.find((a) => String(a.id) === request.query.address)
-    const entered = state(request).address
+    const current = state(request)
+    const entered = current.address
     const values = chosen
       ? { email: entered?.email ?? request.user?.email ?? '', ...chosen }
-      : (entered ?? { email: request.user?.email ?? '', name: request.user?.name ?? '', country: summary.shop.country })
-    return page(reply, 0, 'shop/checkout/address', summary, {
-      values,
-      addresses,
-      countries: deliveryCountries(summary.shop),
-    })
+      : {
+          ...(entered ?? {
+            email: request.user?.email ?? '',
+            name: request.user?.name ?? '',
+            country: summary.shop.country,
+          }),
+          // Collecting, whether chosen here or as the delivery: the same collection is checked again.
+          receive: summary.collecting && summary.method ? `collect:${summary.method.id}` : 'delivery',
+        }
+    return detailsPage(reply, summary, { values, addresses })
   })
 
   app.post('/checkout', async (request, reply) => {
     const summary = await summaryOr(request, reply)
     if (!summary) return reply
-    const countries = deliveryCountries(summary.shop)
-    const checked = validate(checkoutAddressInput(countries.map((c) => c.code)), request.body)
-    if (!checked.ok) {
+    const outcome = submitDetails(summary.shop, state(request), request.body)
+    if (!outcome.ok) {
       reply.code(422)
-      return page(reply, 0, 'shop/checkout/address', summary, {
-        values: request.body ?? {},
-        countries,
-        errors: checked.errors,
-      })
+      return detailsPage(reply, summary, { values: request.body ?? {}, errors: outcome.errors })
     }
-    const current = state(request)
-    // A new country may not offer the delivery chosen before.
-    const method = findShippingMethod(summary.shop, checked.value.country, current.method) ? current.method : undefined
-    save(request, { ...current, address: checked.value, method, token: undefined })
-    return reply.redirect('/checkout/delivery', 303)
+    save(request, outcome.state)
+    return reply.redirect(outcome.next, 303)
   })
 
-  // Step 2: delivery.
+  function detailsPage(reply: FastifyReply, summary: CheckoutSummary, data: Record<string, unknown>) {
+    return page(reply, 0, 'shop/checkout/address', summary, {
+      countries: deliveryCountries(summary.shop),
+      points: collectionPoints(summary.shop),
+      ...data,
+    })
+  }
+
+  // Step 2: delivery, or where to collect.
   app.get('/checkout/delivery', async (request, reply) => {
     const step = await stepOr(request, reply, 1)
     if (!step) return reply
@@ -145,6 +148,7 @@ export default async function checkoutRoutes(app: FastifyInstance) {
     return page(reply, 1, 'shop/checkout/delivery', summary, {
       values: { method: current.method },
       address: current.address,
+      collect: current.collect === true,
     })
   })
 
@@ -152,33 +156,28 @@ export default async function checkoutRoutes(app: FastifyInstance) {
     const step = await stepOr(request, reply, 1)
     if (!step) return reply
     const { summary, current } = step
-    if (!current.address) return reply.redirect('/checkout', 303)
-    const checked = validate(deliveryInput, request.body)
-    const method = checked.ok ? findShippingMethod(summary.shop, current.address.country, checked.value.method) : null
-    if (!method) {
+    const outcome = chooseDelivery(summary.shop, current, request.body)
+    if (!outcome.ok) {
       reply.code(422)
       return page(reply, 1, 'shop/checkout/delivery', summary, {
         values: {},
         address: current.address,
-        errors: {
-          method: checked.ok
-            ? 'Choose one of the ways we deliver to your address'
-            : (checked.errors.method ?? 'Choose how you would like it delivered'),
-        },
+        collect: current.collect === true,
+        errors: outcome.errors,
       })
     }
-    save(request, { ...current, method: method.id, token: undefined })
-    return reply.redirect('/checkout/payment', 303)
+    save(request, outcome.state)
+    return reply.redirect(outcome.next, 303)
   })
 
-  // Step 3: payment.
+  // Step 3: payment, the ways that go with the delivery chosen.
   app.get('/checkout/payment', async (request, reply) => {
     const step = await stepOr(request, reply, 2)
     if (!step) return reply
     const { summary, current } = step
     return page(reply, 2, 'shop/checkout/payment', summary, {
       values: { payment: current.payment },
-      methods: app.payments.offered(summary.shop, summary.priced.totals.total),
+      methods: paymentChoices(summary, app.payments),
     })
   })
 
@@ -186,18 +185,17 @@ export default async function checkoutRoutes(app: FastifyInstance) {
     const step = await stepOr(request, reply, 2)
     if (!step) return reply
     const { summary, current } = step
-    const checked = validate(paymentInput, request.body)
-    const offered = app.payments.offered(summary.shop, summary.priced.totals.total)
-    if (!checked.ok || !offered.includes(checked.value.payment)) {
+    const outcome = choosePayment(summary, app.payments, current, request.body)
+    if (!outcome.ok) {
       reply.code(422)
       return page(reply, 2, 'shop/checkout/payment', summary, {
         values: {},
-        methods: offered,
-        errors: { payment: 'Choose one of the ways to pay' },
+        methods: paymentChoices(summary, app.payments),
+        errors: outcome.errors,
       })
     }
-    save(request, { ...current, payment: checked.value.payment, token: undefined })
-    return reply.redirect('/checkout/review', 303)
+    save(request, outcome.state)
+    return reply.redirect(outcome.next, 303)
   })
 
   // Step 4: review, and the one-time token that makes placing the order idempotent.
@@ -212,7 +210,9 @@ export default async function checkoutRoutes(app: FastifyInstance) {
     const current = state(request)
     const token = current.token ?? randomBytes(24).toString('base64url')
     if (token !== current.token) save(request, { ...current, token })
-    return page(reply, 3, 'shop/checkout/review', summary, { checkout: current, token, errors, values })
+    // stepOr has seen a payment that goes with this order.
+    const wording = current.payment ? placeOrderWording(summary, current.payment) : null
+    return page(reply, 3, 'shop/checkout/review', summary, { checkout: current, token, errors, values, wording })
   }
 
   app.get('/checkout/review', async (request, reply) => {
