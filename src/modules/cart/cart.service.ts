@@ -2,6 +2,7 @@ import type { Db } from '../../db/connection.js'
 import { nowIso } from '../../lib/time.js'
 import { type FieldErrors, validate } from '../../lib/validation.js'
 import { type CardImage, parseJson } from '../catalogue/catalogue.service.js'
+import { getShopSettings } from '../settings/settings.service.js'
 import { addToCartInput, lineQuantityInput, MAX_QUANTITY } from './cart.forms.js'
 import {
   countItems,
@@ -20,6 +21,7 @@ import {
   touchCart,
   updateLineQuantity,
 } from './cart.repository.js'
+import { cartDeliveryNote, type DeliveryNote } from './delivery-note.js'
 
 /** Whose cart: a signed-in customer's (by account), or a guest's (by the id their session holds). */
 export interface CartOwner {
@@ -205,6 +207,16 @@ export async function cartView(db: Db, cartId: number | null): Promise<CartView>
   const count = lines.reduce((sum, line) => sum + line.quantity, 0)
   const subtotal = lines.reduce((sum, line) => sum + line.lineTotal, 0)
   return { lines, count, subtotal, ready: lines.length > 0 && lines.every((line) => line.problem === null) }
+}
+
+/** The cart page: the cart, and how far its goods are from free delivery (null for an empty cart). */
+export async function cartPage(
+  db: Db,
+  cartId: number | null,
+): Promise<{ cart: CartView; deliveryNote: DeliveryNote | null }> {
+  const cart = await cartView(db, cartId)
+  if (cart.lines.length === 0) return { cart, deliveryNote: null }
+  return { cart, deliveryNote: cartDeliveryNote(await getShopSettings(db), cart.subtotal) }
 }
 
 /** Items in the owner's cart, for the header: one indexed query, and only for visitors with a session. */

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connection.js'
 import { withFields } from '../../lib/objects.js'
 import { paginate } from '../../lib/pagination.js'
+import { productDeliveryNote } from '../cart/delivery-note.js'
 import { getShopSettings } from '../settings/settings.service.js'
 import { selectVariantOptions } from './catalogue.repository.js'
 import {
@@ -161,6 +162,7 @@ export async function productPage(
     ...details,
     variant: choice.variant,
     unavailable: choice.unavailable,
+    deliveryNote: productDeliveryNote(shop),
     breadcrumbs: [
       ...category.map((c) => ({ name: c.name, href: `/categories/${c.slug}` })),
       { name: product.title, href: null },

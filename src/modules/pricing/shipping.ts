@@ -66,6 +66,53 @@ export function shippingOptions(
   }))
 }
 
+/** What delivering in a zone costs at least, and from what amount of goods it can cost nothing. */
+export interface DeliveryOffer {
+  /** The cheapest delivery before any threshold, collection aside; null when the zone only offers collection. */
+  from: number | null
+  /** The lowest amount of goods from which a delivery is free (0: one always is), or null when none ever is. */
+  freeFrom: number | null
+  /** The method that is free from `freeFrom`. */
+  freeMethod: ShippingMethod | null
+}
+
+/**
+ * The cheapest delivery of a zone's methods and the lowest free-delivery
+ * threshold, for telling shoppers before checkout what delivery will cost.
+ * Collection is left out: it is free, but it is not delivery.
+ */
+export function deliveryOffer(methods: readonly ShippingMethod[]): DeliveryOffer {
+  let from: number | null = null
+  let freeFrom: number | null = null
+  let freeMethod: ShippingMethod | null = null
+  for (const method of methods) {
+    if (method.kind === 'pickup') continue
+    if (from === null || method.price < from) from = method.price
+    const threshold = method.kind === 'flat' ? (method.price === 0 ? 0 : null) : method.threshold
+    if (threshold !== null && (freeFrom === null || threshold < freeFrom)) {
+      freeFrom = threshold
+      freeMethod = method
+    }
+  }
+  return { from, freeFrom, freeMethod }
+}
+
+/** Where goods coming to `goodsAmount` stand against an offer: delivered free, some way short of it, or simply priced. */
+export type DeliveryStanding =
+  | { kind: 'free'; method: ShippingMethod; threshold: number }
+  | { kind: 'short'; away: number; threshold: number; from: number }
+  | { kind: 'priced'; from: number }
+
+/** Null when the offer has no delivery at all (collection only). */
+export function deliveryStanding(offer: DeliveryOffer, goodsAmount: number): DeliveryStanding | null {
+  if (offer.from === null) return null
+  if (offer.freeFrom !== null && offer.freeMethod && goodsAmount >= offer.freeFrom)
+    return { kind: 'free', method: offer.freeMethod, threshold: offer.freeFrom }
+  if (offer.freeFrom !== null)
+    return { kind: 'short', away: offer.freeFrom - goodsAmount, threshold: offer.freeFrom, from: offer.from }
+  return { kind: 'priced', from: offer.from }
+}
+
 export function assertShippingRate(rate: ShippingRate, field = 'shipping'): void {
   if (rate.kind === 'pickup') return
   assertMinor(rate.price, `${field}.price`)

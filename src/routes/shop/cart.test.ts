@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { updateMethod } from '../../modules/settings/shipping-settings.service.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
 import { createUser, TEST_PASSWORD } from '../../testing/factories.js'
@@ -197,4 +198,62 @@ describe('the cart', () => {
     expect(response.statusCode).toBe(303)
     return sessionCookie(response) as string
   }
+})
+
+describe('what delivery costs, before checkout', () => {
+  let shop: TestShop
+  let mug: number
+  beforeAll(async () => {
+    shop = await buildTestApp()
+    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1875, stock: 10 }] })
+    mug = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+  })
+  afterAll(() => shop.close())
+
+  async function cartOf(quantity: number) {
+    const cookie = sessionCookie(
+      await postForm(shop.app, '/cart/items', { variant_id: String(mug), quantity: String(quantity) }),
+    ) as string
+    return (await shop.app.inject({ url: '/cart', headers: { cookie } })).body
+  }
+
+  it('tells the cart how far it is from free delivery, and when it is there', async () => {
+    // 2 × £18.75 = £37.50: £12.50 short of the demo shop's £50.00.
+    const short = await cartOf(2)
+    expect(short).toContain('<strong>£12.50 away from free delivery</strong>')
+    expect(short).toContain('Delivery from £3.95, free on orders of £50.00 or more (United Kingdom).')
+    expect(short).not.toContain('Delivery is chosen and priced at checkout')
+    expect(await htmlErrors(short)).toEqual([])
+    const free = await cartOf(3)
+    expect(free).toContain('<strong>Free delivery on this order</strong>')
+    expect(free).toContain('Royal Mail Tracked 48 is free on orders of £50.00 or more (United Kingdom).')
+  })
+
+  it('shows delivery from £3.95 and the threshold on the product page, the same for every visitor, until the settings change', async () => {
+    const first = await shop.app.inject({ url: '/products/heather-mug' })
+    const note = 'Delivery from £3.95, free on orders of £50.00 or more (United Kingdom)'
+    expect(first.body).toContain(`<p class="delivery-note">${note}</p>`)
+    expect(await htmlErrors(first.body)).toEqual([])
+    const cached = await shop.app.inject({ url: '/products/heather-mug' })
+    expect(cached.headers['x-cache']).toBe('HIT')
+    // A visitor whose cart is already past the threshold sees the same: the note never depends on a cart.
+    const cookie = sessionCookie(
+      await postForm(shop.app, '/cart/items', { variant_id: String(mug), quantity: '3' }),
+    ) as string
+    const theirs = await shop.app.inject({ url: '/products/heather-mug', headers: { cookie } })
+    expect(theirs.body).toContain(`<p class="delivery-note">${note}</p>`)
+
+    const owner = await createUser(shop.db, { role: 'owner' })
+    const changed = await updateMethod(shop.db, owner, 'uk', 'uk-standard', {
+      name: 'Royal Mail Tracked 48',
+      kind: 'free_over',
+      price: 450,
+      threshold: 6000,
+    })
+    expect(changed.kind).toBe('saved')
+    const after = await shop.app.inject({ url: '/products/heather-mug' })
+    expect(after.headers['x-cache']).toBe('MISS')
+    expect(after.body).toContain('Delivery from £4.50, free on orders of £60.00 or more (United Kingdom)')
+    expect(after.body).not.toContain(note)
+  })
 })

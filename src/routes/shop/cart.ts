@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { withFields } from '../../lib/objects.js'
-import { addToCart, cartView, changeLineQuantity, findCartId } from '../../modules/cart/cart.service.js'
+import { addToCart, cartPage, changeLineQuantity, findCartId } from '../../modules/cart/cart.service.js'
 import { productPageForVariant } from '../../modules/catalogue/storefront.js'
 import { siteOrigin } from '../../plugins/csrf.js'
 
@@ -8,8 +8,8 @@ const page = { title: 'Your cart', noindex: true }
 
 export default async function cartRoutes(app: FastifyInstance) {
   app.get('/cart', async (request, reply) => {
-    const cart = await cartView(app.db, await findCartId(app.db, request.cartOwner()))
-    return reply.render('shop/cart/show', withFields(page, { cart, errors: {} }))
+    const data = await cartPage(app.db, await findCartId(app.db, request.cartOwner()))
+    return reply.render('shop/cart/show', withFields(page, { ...data, errors: {} }))
   })
 
   app.post('/cart/items', async (request, reply) => {
@@ -26,7 +26,7 @@ export default async function cartRoutes(app: FastifyInstance) {
         ? await productPageForVariant(app.db, result.variantId, siteOrigin(app.config, request))
         : null
     if (result.kind === 'unavailable' || !product || product.kind !== 'page') {
-      return cartPage(app, request, reply, 422, {
+      return cartPageWith(app, request, reply, 422, {
         _form: 'Sorry, that item is not for sale any more. Have a look at what else we have',
       })
     }
@@ -51,24 +51,25 @@ export default async function cartRoutes(app: FastifyInstance) {
         request.flash('success', `Removed ${result.title} from your cart.`)
         return reply.redirect('/cart', 303)
       case 'invalid':
-        return cartPage(app, request, reply, 422, {
+        return cartPageWith(app, request, reply, 422, {
           [`line-${lineId}`]: result.errors.quantity ?? 'Check the quantity',
         })
       case 'missing':
-        return cartPage(app, request, reply, 404, { _form: 'That item is not in your cart. Here is what is' })
+        return cartPageWith(app, request, reply, 404, { _form: 'That item is not in your cart. Here is what is' })
     }
   })
 }
 
-async function cartPage(
+/** The cart page again with messages: a form that failed, or a line that is not there. */
+async function cartPageWith(
   app: FastifyInstance,
   request: FastifyRequest,
   reply: FastifyReply,
   status: number,
   errors: Record<string, string>,
 ) {
-  const cart = await cartView(app.db, await findCartId(app.db, request.cartOwner()))
-  return reply.code(status).render('shop/cart/show', withFields(page, { cart, errors, values: request.body ?? {} }))
+  const data = await cartPage(app.db, await findCartId(app.db, request.cartOwner()))
+  return reply.code(status).render('shop/cart/show', withFields(page, { ...data, errors, values: request.body ?? {} }))
 }
 
 function bodyField(request: FastifyRequest, name: string): string {
