@@ -229,6 +229,17 @@ describe('what delivery costs, before checkout', () => {
     expect(free).toContain('Royal Mail Tracked 48 is free on orders of £50.00 or more (United Kingdom).')
   })
 
+  it('lays each cart line out as a card on a phone: picture and title, a labelled quantity, price each and total', async () => {
+    const body = await cartOf(2)
+    expect(body).toContain('<table class="cart-table cart-lines">')
+    expect(body).toMatch(/<td class="cart-item-cell">/)
+    expect(body).toMatch(/<td class="cart-unit">£18\.75<span class="cart-each"> each<\/span><\/td>/)
+    expect(body).toMatch(
+      /<label for="f-line-\d+-quantity"><span class="cart-quantity-word">Quantity<\/span><span class="visually-hidden"> of Heather Mug<\/span><\/label>/,
+    )
+    expect(body).toMatch(/<td class="numeric cart-line-total">£37\.50<\/td>/)
+  })
+
   it('shows delivery from £3.95 and the threshold on the product page, the same for every visitor, until the settings change', async () => {
     const first = await shop.app.inject({ url: '/products/heather-mug' })
     const note = 'Delivery from £3.95, free on orders of £50.00 or more (United Kingdom)'
