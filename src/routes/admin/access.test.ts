@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { User } from '../../db/schema.js'
 import { currentTotpCode } from '../../modules/accounts/totp.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
+import { htmlErrors } from '../../testing/html.js'
 import { createTestProduct } from '../../testing/catalogue.js'
 import { createUser, signInAs, TEST_PASSWORD } from '../../testing/factories.js'
 import { csrfTokenIn, postForm, sessionCookie } from '../../testing/http.js'
@@ -45,6 +46,51 @@ describe('who may enter the back office', () => {
     expect(response.statusCode).toBe(200)
     expect(response.body).toContain('Confirm your email address for Juniper &amp; Pine')
     expect(response.body).toMatch(/<a href="http:\/\/localhost:80\/verify-email\?token=[\w-]+">/)
+  })
+
+  it('shows each email as its customer sees it, in a sandboxed frame with a policy of its own', async () => {
+    await postForm(shop.app, '/signup', { name: 'Alan', email: 'alan@example.com', password: 'machines can think' })
+    const cookie = await signInAs(shop.app, await createUser(shop.db, { role: 'staff' }))
+    const email = await shop.db
+      .selectFrom('outbox_emails')
+      .select(['id', 'html'])
+      .where('to_address', '=', 'alan@example.com')
+      .executeTakeFirstOrThrow()
+    const page = await shop.app.inject({ url: '/admin/mailbox', headers: { cookie } })
+    const frame = new RegExp(`<iframe class="mail-html" src="/admin/mailbox/${email.id}/html" sandbox title="[^"]+"`)
+    expect(page.body).toMatch(frame)
+    expect(await htmlErrors(page.body)).toEqual([])
+
+    const html = await shop.app.inject({ url: `/admin/mailbox/${email.id}/html`, headers: { cookie } })
+    expect(html.statusCode).toBe(200)
+    expect(html.body).toBe(email.html)
+    expect(html.headers['content-type']).toBe('text/html; charset=utf-8')
+    const csp = String(html.headers['content-security-policy'])
+    // Sandboxed even when opened on its own: no script, no form, an origin of its own.
+    expect(csp.split('; ')).toEqual(
+      expect.arrayContaining(['sandbox', "default-src 'none'", "style-src 'unsafe-inline'", "frame-ancestors 'self'"]),
+    )
+    expect(csp).not.toContain('allow-')
+    expect(html.headers['x-frame-options']).toBe('SAMEORIGIN')
+    expect(html.headers['cache-control']).toBe('private, no-store')
+    // Every other page still refuses to be framed.
+    expect(page.headers['x-frame-options']).toBe('DENY')
+    expect((await shop.app.inject({ url: '/admin/mailbox/999999/html', headers: { cookie } })).statusCode).toBe(404)
+    expect((await shop.app.inject({ url: `/admin/mailbox/${email.id}/html` })).statusCode).toBe(303)
+  })
+
+  it('never makes a link of an address a visitor wrote in a contact message', async () => {
+    await postForm(shop.app, '/contact', {
+      name: 'Mallory https://evil.example/name',
+      email: 'mallory@example.com',
+      subject: 'Your invoice https://evil.example/subject',
+      message: 'Pay here: https://evil.example/pay?x=1&y=2 or <a href="https://evil.example/a">here</a>',
+    })
+    const cookie = await signInAs(shop.app, await createUser(shop.db, { role: 'staff' }))
+    const page = await shop.app.inject({ url: '/admin/mailbox', headers: { cookie } })
+    expect(page.body).toContain('Pay here: https://evil.example/pay?x=1&amp;y=2')
+    expect(page.body).not.toMatch(/<a [^>]*href="https:\/\/evil\.example/)
+    expect(await htmlErrors(page.body)).toEqual([])
   })
 })
 
