@@ -104,8 +104,13 @@ export function signedInUser(request: FastifyRequest): User {
 /** The hook for an area that needs a signed-in user: others go to sign in, and come back after. */
 export async function requireUser(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (request.user) return
-  const next = request.method === 'GET' ? request.url : '/account'
+  // A form sent after the session ended cannot be sent again from here: back to its area's first page.
+  const next = request.method === 'GET' ? request.url : isBackOffice(request.url) ? '/admin' : '/account'
   await reply.redirect(`/login?next=${encodeURIComponent(next)}`, 303)
+}
+
+function isBackOffice(url: string): boolean {
+  return url === '/admin' || url.startsWith('/admin/') || url.startsWith('/admin?')
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js'
+import { formatMoney, minorDigits } from '../../lib/money.js'
 import { withFields } from '../../lib/objects.js'
 import { selectLowStock, selectNewestOrders, selectOrderCounts, selectSalesSince } from './dashboard.repository.js'
 
@@ -48,18 +49,94 @@ export async function dashboard(db: Db, now = new Date()) {
   }
 }
 
-/** Bars for the 30-day chart, scaled to a box of `width` × `height` (SVG units), drawn by the template. */
-export function chartBars(series: { day: string; sales: number }[], width = 600, height = 160) {
-  const max = Math.max(1, ...series.map((d) => d.sales))
-  const slot = width / series.length
-  return series.map((d, i) => {
+/** The chart's box: a fixed height in CSS pixels, and the whole width of the page (x positions are percentages). */
+export const CHART = { height: 220, plotTop: 18, plotBottom: 186, labelY: 208 } as const
+
+export interface SalesChart {
+  bars: { day: string; sales: number; label: string; x: string; width: string; y: number; height: number }[]
+  /** Gridlines from the bottom up, each with its amount in the shop's currency. */
+  yTicks: { y: number; label: string }[]
+  /** A day every week, the first and the last. */
+  xTicks: { x: string; label: string; anchor: 'start' | 'middle' | 'end' }[]
+  /** What the chart shows, for people who cannot see it. */
+  summary: string
+}
+
+/** 1, 2 or 5 times a power of ten: the smallest such step at least `raw`. */
+export function niceStep(raw: number): number {
+  if (!(raw > 0)) return 1
+  const power = 10 ** Math.floor(Math.log10(raw))
+  return ([1, 2, 5, 10].map((m) => m * power).find((step) => step >= raw - 1e-9) as number) ?? 10 * power
+}
+
+const percent = (n: number) => `${Math.round(n * 10_000) / 100}%`
+
+/**
+ * The 30-day chart as the template draws it: bars by day (x and width as
+ * percentages of the width, so the SVG needs no viewBox and its text is never
+ * scaled down on a phone), four or five gridlines at round amounts labelled in
+ * the shop's currency, and the days under the bars once a week.
+ */
+export function salesChart(
+  series: { day: string; sales: number }[],
+  format: { currency: string; locale: string },
+): SalesChart {
+  const unit = 10 ** minorDigits(format.currency)
+  const highest = Math.max(0, ...series.map((d) => d.sales))
+  // No sales yet: the gridlines still show what the amounts would look like.
+  const step = highest > 0 ? niceStep(highest / 4) : unit
+  const top = highest > 0 ? step * Math.ceil(highest / step) : 4 * step
+  const plot = CHART.plotBottom - CHART.plotTop
+  const yOf = (amount: number) => CHART.plotBottom - Math.round((amount / top) * plot)
+
+  const wholeUnits = step % unit === 0
+  const amount = new Intl.NumberFormat(format.locale, {
+    style: 'currency',
+    currency: format.currency,
+    ...(top / unit >= 10_000 ? { notation: 'compact' as const } : {}),
+    minimumFractionDigits: wholeUnits ? 0 : minorDigits(format.currency),
+    maximumFractionDigits: wholeUnits ? (top / unit >= 10_000 ? 1 : 0) : minorDigits(format.currency),
+  })
+  const yTicks = Array.from({ length: Math.round(top / step) + 1 }, (_, i) => ({
+    y: yOf(i * step),
+    label: amount.format((i * step) / unit),
+  }))
+
+  const slot = 1 / Math.max(1, series.length)
+  const bars = series.map((d, i) => {
     // A day that gave back more than it took has no bar; its figure is in the table.
-    const h = Math.round((Math.max(0, d.sales) / max) * (height - 4))
+    const h = CHART.plotBottom - yOf(Math.max(0, d.sales))
     return withFields(d, {
-      x: Math.round(i * slot + 1),
-      y: height - h,
-      width: Math.max(1, Math.round(slot - 2)),
+      label: formatMoney(d.sales, format.currency, format.locale),
+      x: percent(i * slot + slot * 0.1),
+      width: percent(slot * 0.8),
+      y: CHART.plotBottom - h,
       height: h,
     })
   })
+
+  const dayLabel = new Intl.DateTimeFormat(format.locale, { day: 'numeric', month: 'short', timeZone: 'UTC' })
+  const last = series.length - 1
+  const labelled = [...new Set([0, 7, 14, 21, last])].filter(
+    (i) => i >= 0 && i <= last && (i === last || last - i >= 4),
+  )
+  const xTicks = labelled.map((i) => {
+    const anchor: 'start' | 'middle' | 'end' = i === 0 ? 'start' : i === last ? 'end' : 'middle'
+    const x = anchor === 'start' ? 0 : anchor === 'end' ? 1 : (i + 0.5) * slot
+    return { x: percent(x), label: dayLabel.format(new Date(`${series[i]?.day}T00:00:00Z`)), anchor }
+  })
+
+  const first = series[0]?.day
+  const final = series[last]?.day
+  const longDay = new Intl.DateTimeFormat(format.locale, {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  })
+  const summary =
+    first && final
+      ? `One bar a day from ${longDay.format(new Date(`${first}T00:00:00Z`))} to ${longDay.format(new Date(`${final}T00:00:00Z`))}, on a scale from ${yTicks[0]?.label} to ${yTicks.at(-1)?.label}.`
+      : ''
+  return { bars, yTicks, xTicks, summary }
 }

@@ -5,6 +5,7 @@ import { viewsDir } from '../../lib/paths.js'
 import { nowIso } from '../../lib/time.js'
 import { createEta } from '../../plugins/views.js'
 import { logActivity } from '../activity/activity.service.js'
+import { countryName } from '../settings/countries.js'
 import type { ShopSettings } from '../settings/settings.service.js'
 import { insertEmail, selectEmail } from './mail.repository.js'
 
@@ -25,9 +26,16 @@ export interface EmailRequest {
   baseUrl: string
 }
 
-/** Renders both parts of an email in the shop's name and style. */
+/** Renders both parts of an email in the shop's name and style; an address's country is written as its name, in the shop's language. */
 export function renderEmail(request: EmailRequest): { html: string; text: string } {
-  const data = { ...request.data, shop: request.shop, subject: request.subject, baseUrl: request.baseUrl }
+  const locale = request.shop.locale
+  const data = {
+    countryName: (code: string) => countryName(code, locale),
+    ...request.data,
+    shop: request.shop,
+    subject: request.subject,
+    baseUrl: request.baseUrl,
+  }
   return {
     html: htmlTemplates.render(`/emails/${request.template}.html.eta`, data),
     text: textTemplates.render(`/emails/${request.template}.text.eta`, data),
@@ -89,4 +97,20 @@ export async function resendEmail(db: Db, id: number, actor: { id: number }): Pr
 /** An email's text for a page: the signature line is "-- " by convention, and trailing spaces mean nothing there. */
 export function textForPage(text: string): string {
   return text.replace(/[ \t]+$/gm, '')
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" }
+
+/**
+ * The web links an email's HTML part shows as links (each <a>'s http or https
+ * address, once each), for staff to follow from the mailbox. The HTML was
+ * written by the shop's templates, which escape everything a visitor typed:
+ * an address in a contact message, a name or a note is text there, never a
+ * link, so it never becomes one here either.
+ */
+export function linksInHtml(html: string): string[] {
+  const hrefs = [...html.matchAll(/<a\s[^>]*?\bhref="([^"]*)"/gi)].map(([, href = '']) =>
+    href.replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => ENTITIES[name] ?? ''),
+  )
+  return [...new Set(hrefs.filter((href) => /^https?:\/\//i.test(href)))]
 }

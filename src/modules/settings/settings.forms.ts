@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { PAYMENT_METHODS } from '../payments/payment-methods.js'
 import { isCountryCode } from './countries.js'
+import { isListedCurrency, listedLanguageTag } from './locales.js'
 
 const text = (max: number, label: string) =>
   z
@@ -16,14 +17,6 @@ const days = (label: string, max: number) =>
     .regex(/^\d{1,2}$/, `${label} is a whole number of days`)
     .transform(Number)
     .refine((n) => n >= 1 && n <= max, `${label} is from 1 to ${max} days`)
-
-const knownCurrency = (code: string) => {
-  try {
-    return Intl.supportedValuesOf('currency').includes(code)
-  } catch {
-    return /^[A-Z]{3}$/.test(code)
-  }
-}
 
 /**
  * The owner's settings form: the shop, selling, payments, the home page and
@@ -43,22 +36,26 @@ export const settingsInput = z
     }),
     contactPhone: text(40, 'the phone number'),
     address: text(400, 'the address'),
+    // Chosen from lists (locales.ts, countries.ts); a code typed into a hand-made form is checked against the same lists.
     currency: z
-      .string()
+      .string({ error: 'Choose the shop’s currency from the list' })
       .trim()
       .toUpperCase()
-      .refine((v) => /^[A-Z]{3}$/.test(v) && knownCurrency(v), 'Enter a currency code, like GBP or EUR'),
+      .refine(isListedCurrency, 'Choose the shop’s currency from the list'),
     locale: z
-      .string()
+      .string({ error: 'Choose a language and region from the list' })
       .trim()
-      .refine((v) => {
-        try {
-          return Intl.getCanonicalLocales(v).length === 1
-        } catch {
-          return false
-        }
-      }, 'Enter a language and region, like en-GB'),
-    country: z.string().trim().toUpperCase().refine(isCountryCode, 'Enter a two-letter country code, like GB'),
+      .transform((v, ctx) => {
+        const tag = listedLanguageTag(v)
+        if (tag) return tag
+        ctx.addIssue({ code: 'custom', message: 'Choose a language and region from the list' })
+        return z.NEVER
+      }),
+    country: z
+      .string({ error: 'Choose the shop’s country from the list' })
+      .trim()
+      .toUpperCase()
+      .refine(isCountryCode, 'Choose the shop’s country from the list'),
     pricesIncludeTax: z.enum(['yes', 'no'], { error: 'Say whether prices include tax' }).transform((v) => v === 'yes'),
     paymentMethods: z
       .union([z.string(), z.array(z.string())])

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { chartBars } from '../../modules/dashboard/dashboard.service.js'
+import { CHART, niceStep, salesChart } from '../../modules/dashboard/dashboard.service.js'
 import { cancelOrder, markOrderPaid } from '../../modules/orders/order-changes.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
@@ -154,16 +154,91 @@ describe('the dashboard', () => {
     const page = await shop.app.inject({ url: '/admin', headers: { cookie } })
     const net = `£${((kept.total - 300) / 100).toFixed(2)}`
     expect(page.body).toContain(`<dt>Today</dt><dd>${net} <span class="muted">1 order, £3.00 refunded</span>`)
-    expect(page.body).toContain(`<td class="numeric">£3.00</td><td class="numeric">${net}</td>`)
+    expect(page.body).toContain(
+      `<td data-label="Refunds" class="numeric">£3.00</td><td data-label="Sales" class="numeric">${net}</td>`,
+    )
     expect(await htmlErrors(page.body)).toEqual([])
   })
 
-  it('draws no bar for a day that gave back more than it took', () => {
-    const bars = chartBars([
-      { day: '2026-11-01', sales: -500 },
-      { day: '2026-11-02', sales: 1000 },
-    ])
+  it('labels the chart: amounts in the shop’s currency up the side, days along the bottom', async () => {
+    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 4230, stock: 8 }] })
+    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    await placeTestOrder(shop.db, variant, { token: 't' })
+    const page = await shop.app.inject({ url: '/admin', headers: { cookie } })
+    const svg = /<svg class="chart-svg"[\s\S]*?<\/svg>/.exec(page.body)?.[0] ?? ''
+    expect(svg).toMatch(
+      /^<svg class="chart-svg" width="100%" height="220" role="img" aria-labelledby="chart-title chart-desc">/,
+    )
+    const yLabels = [...svg.matchAll(/<text x="0" y="\d+">([^<]+)<\/text>/g)].map((m) => m[1])
+    expect(yLabels[0]).toBe('£0')
+    expect(yLabels.every((label) => /^£\d+$/.test(label ?? ''))).toBe(true)
+    expect(yLabels.length).toBeGreaterThanOrEqual(3)
+    const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' })
+    expect(svg).toContain(`text-anchor="end">${day.format(new Date())}</text>`)
+    expect(svg).toContain(`text-anchor="start">${day.format(new Date(Date.now() - 29 * 86_400_000))}</text>`)
+    expect(svg).toMatch(
+      /<desc id="chart-desc">One bar a day from \d+ \w+ \d{4} to \d+ \w+ \d{4}, on a scale from £0 to £\d+\./,
+    )
+    expect(await htmlErrors(page.body)).toEqual([])
+  })
+})
+
+describe('the sales chart', () => {
+  const days = (sales: number[]) =>
+    sales.map((amount, i) => ({ day: new Date(Date.UTC(2026, 10, 8 + i)).toISOString().slice(0, 10), sales: amount }))
+  const gbp = { currency: 'GBP', locale: 'en-GB' }
+
+  it('draws no bar for a day that gave back more than it took, and the best day to the top', () => {
+    const { bars } = salesChart(days([-500, 1000]), gbp)
     expect(bars[0]?.height).toBe(0)
-    expect(bars[1]?.height).toBe(156)
+    expect(bars[1]?.height).toBe(CHART.plotBottom - CHART.plotTop)
+    expect(bars[1]?.label).toBe('£10.00')
+  })
+
+  it('puts gridlines at round amounts above the best day, labelled in the shop’s currency', () => {
+    expect(salesChart(days([4230, 100]), gbp).yTicks.map((t) => t.label)).toEqual(['£0', '£20', '£40', '£60'])
+    expect(salesChart(days([20_000_000]), gbp).yTicks.map((t) => t.label)).toEqual([
+      '£0',
+      '£50k',
+      '£100k',
+      '£150k',
+      '£200k',
+    ])
+    // German puts the euro after the amount, with a no-break space.
+    const euros = salesChart(days([75]), { currency: 'EUR', locale: 'de-DE' }).yTicks
+    expect(euros.map((t) => t.label.replace(/\u00a0/g, ' '))).toEqual([
+      '0,00 €',
+      '0,20 €',
+      '0,40 €',
+      '0,60 €',
+      '0,80 €',
+    ])
+    // No sales yet: a scale all the same, in whole units of a currency without minor ones.
+    expect(salesChart(days([0, 0]), { currency: 'JPY', locale: 'en-GB' }).yTicks.map((t) => t.label)).toEqual([
+      'JP¥0',
+      'JP¥1',
+      'JP¥2',
+      'JP¥3',
+      'JP¥4',
+    ])
+    const { yTicks } = salesChart(days([4230]), gbp)
+    expect(yTicks[0]?.y).toBe(CHART.plotBottom)
+    expect(yTicks.at(-1)?.y).toBe(CHART.plotTop)
+  })
+
+  it('names a day each week under the bars, the first and the last at the edges', () => {
+    const { xTicks, bars } = salesChart(days(Array.from({ length: 30 }, () => 100)), gbp)
+    expect(xTicks).toEqual([
+      { x: '0%', label: '8 Nov', anchor: 'start' },
+      { x: '25%', label: '15 Nov', anchor: 'middle' },
+      { x: '48.33%', label: '22 Nov', anchor: 'middle' },
+      { x: '71.67%', label: '29 Nov', anchor: 'middle' },
+      { x: '100%', label: '7 Dec', anchor: 'end' },
+    ])
+    expect(bars.map((b) => b.x).slice(0, 2)).toEqual(['0.33%', '3.67%'])
+  })
+
+  it('steps by 1, 2 or 5 times a power of ten', () => {
+    expect([0.3, 1, 1.5, 3, 7, 1057.5, 25_000].map(niceStep)).toEqual([0.5, 1, 2, 5, 10, 2000, 50_000])
   })
 })

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { formatMoney } from '../../lib/money.js'
-import { chartBars, dashboard, LOW_STOCK } from '../../modules/dashboard/dashboard.service.js'
+import { CHART, dashboard, LOW_STOCK, salesChart } from '../../modules/dashboard/dashboard.service.js'
 import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { requireRole } from '../../plugins/auth.js'
 import activityRoutes from './activity.js'
@@ -79,7 +79,8 @@ export default async function adminArea(app: FastifyInstance) {
       adminNav: nav,
       user: request.user,
       ...figures,
-      bars: chartBars(figures.series),
+      chart: salesChart(figures.series, shop),
+      chartBox: CHART,
       lowStockAt: LOW_STOCK,
       money: (minor: number) => formatMoney(minor, shop.currency, shop.locale),
     })

@@ -1,18 +1,54 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { withFields } from '../../lib/objects.js'
-import { listEmails } from '../../modules/mail/mail.repository.js'
-import { textForPage } from '../../modules/mail/mail.service.js'
+import { listEmails, selectEmail } from '../../modules/mail/mail.repository.js'
+import { linksInHtml, textForPage } from '../../modules/mail/mail.service.js'
 import type { AdminNavItem } from './index.js'
 
-/** Development only: the emails the shop has written, newest first, with their links made clickable. */
+/**
+ * The policy of an email's HTML shown in the mailbox: a sandbox of its own
+ * (no script, no forms, no top-level navigation, an origin of its own even
+ * when opened outside the frame), its inline styles as a mail client shows
+ * them, no request anywhere but this shop, framed by the mailbox only.
+ */
+export const EMAIL_PREVIEW_CSP = [
+  'sandbox',
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "form-action 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'self'",
+].join('; ')
+
+type IdParams = { Params: { id: string } }
+
+/**
+ * Development only: the emails the shop has written, newest first, each as
+ * its customer sees it (the HTML part in a sandboxed frame), its text, and the
+ * links the shop put in it to follow.
+ */
 export default async function mailboxRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
   app.get('/admin/mailbox', async (_request, reply) => {
     const emails = (await listEmails(app.db, 50)).map((email) =>
-      withFields(email, {
-        text: textForPage(email.text),
-        links: [...new Set(email.text.match(/https?:\/\/[^\s<>"]+/g) ?? [])],
-      }),
+      withFields(email, { text: textForPage(email.text), links: linksInHtml(email.html) }),
     )
     return reply.render('admin/mailbox/index', { title: 'Mailbox', adminNav: opts.nav, emails })
+  })
+
+  const idOf = (request: FastifyRequest<IdParams>) =>
+    /^[1-9]\d{0,11}$/.test(request.params.id) ? Number(request.params.id) : 0
+
+  /** An email's HTML part as it was sent, for the mailbox's frame. */
+  app.get<IdParams>('/admin/mailbox/:id/html', async (request, reply) => {
+    const email = await selectEmail(app.db, idOf(request))
+    if (!email) return reply.callNotFound()
+    return reply
+      .header('content-security-policy', EMAIL_PREVIEW_CSP)
+      .header('x-frame-options', 'SAMEORIGIN')
+      .header('cache-control', 'private, no-store')
+      .header('referrer-policy', 'no-referrer')
+      .type('text/html; charset=utf-8')
+      .send(email.html)
   })
 }

@@ -103,6 +103,7 @@ export const ADMIN_PERMISSIONS = {
   'POST /admin/staff/:id/removal': 'owner',
   'GET /admin/security-log': 'owner',
   'GET /admin/mailbox': 'staff',
+  'GET /admin/mailbox/:id/html': 'staff',
 } as const satisfies Record<string, AdminLevel>
 
 export type AdminRoute = keyof typeof ADMIN_PERMISSIONS

@@ -86,8 +86,13 @@ describe('settings in the back office', () => {
   it('answers each mistake with its message and changes nothing', async () => {
     for (const [changes, message] of [
       [{ shopName: '' }, 'Enter the shop’s name'],
-      [{ currency: 'XYZ' }, 'Enter a currency code, like GBP or EUR'],
-      [{ country: 'ZZ' }, 'Enter a two-letter country code, like GB'],
+      [{ currency: 'XYZ' }, 'Choose the shop’s currency from the list'],
+      // Known to Intl, but no longer anybody's money.
+      [{ currency: 'DEM' }, 'Choose the shop’s currency from the list'],
+      [{ locale: 'tlh-Latn' }, 'Choose a language and region from the list'],
+      [{ locale: 'not a tag' }, 'Choose a language and region from the list'],
+      [{ country: 'ZZ' }, 'Choose the shop’s country from the list'],
+      [{ country: 'EU' }, 'Choose the shop’s country from the list'],
       [{ contactEmail: 'nope' }, 'Enter an email address like hello@example.com'],
       [{ paymentMethods: [] }, 'Offer at least one way to pay'],
       [{ paymentMethods: ['bank_transfer'], bankDetails: '' }, 'Give the bank details'],
@@ -102,6 +107,42 @@ describe('settings in the back office', () => {
       expect(response.body).toContain(message)
     }
     expect(await shop.db.selectFrom('activity_log').select('id').execute()).toEqual([])
+  })
+
+  it('offers the currency, the language and the country as lists with names, the shop’s own chosen', async () => {
+    const page = await owner.get('/admin/settings')
+    const select = (name: string) =>
+      new RegExp(`<select id="f-${name}" name="${name}"[^>]*>([\\s\\S]*?)</select>`).exec(page.body)?.[1] ?? ''
+    expect(select('currency')).toMatch(/<option value="GBP" selected>British Pound \(GBP\)<\/option>/)
+    expect(select('currency')).toContain('<option value="EUR">Euro (EUR)</option>')
+    expect(select('locale')).toMatch(/<option value="en-GB" selected>English \(United Kingdom\) — en-GB<\/option>/)
+    expect(select('locale')).toContain('<option value="de-AT">German (Austria) — de-AT</option>')
+    expect(select('country')).toMatch(/<option value="GB" selected>United Kingdom<\/option>/)
+    expect(select('country').match(/<option /g)).toHaveLength(249)
+    expect(page.body).not.toMatch(/<input id="f-(currency|locale|country)"/)
+
+    const saved = await save({ currency: 'EUR', locale: 'de-at', country: 'AT' })
+    expect(saved.statusCode).toBe(303)
+    expect(await getShopSettings(shop.db)).toMatchObject({ currency: 'EUR', locale: 'de-AT', country: 'AT' })
+    // The shop's pages write amounts the new way at once.
+    expect((await owner.get('/admin')).body).toMatch(/€\s0,00/)
+  })
+
+  it('shows a value from before the lists as "choose one", never silently as the list’s first', async () => {
+    await shop.db
+      .updateTable('settings')
+      .set({ value: JSON.stringify('en-150') })
+      .where('key', '=', 'locale')
+      .execute()
+    const page = await owner.get('/admin/settings')
+    expect(page.body).toMatch(
+      /<select id="f-locale" name="locale"[^>]*>\s*<option value="">Choose a language and region<\/option>/,
+    )
+    expect(page.body).not.toMatch(/<option value="[^"]+" selected>[^<]*— /)
+    const response = await save({ locale: '' })
+    expect(response.statusCode).toBe(422)
+    expect(response.body).toContain('Choose a language and region from the list')
+    expect(await htmlErrors(response.body)).toEqual([])
   })
 
   it('links the tax and shipping pages beside the form', async () => {

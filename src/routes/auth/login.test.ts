@@ -103,7 +103,7 @@ describe('signing in and out', () => {
       expect(response.headers.location, next).toBe('/account')
     }
     const page = await shop.app.inject({ url: '/login?next=https%3A%2F%2Fevil.example' })
-    expect(page.body).toContain('name="next" value="/account"')
+    expect(page.body).not.toContain('name="next"')
   })
 
   it('refuses a return path whose dot segments resolve to another host, signed in or signing in', async () => {

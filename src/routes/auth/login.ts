@@ -9,6 +9,7 @@ import {
   trustedDeviceNonce,
 } from '../../modules/accounts/device-cookie.js'
 import { describeWait } from '../../modules/accounts/throttle.js'
+import type { User } from '../../db/schema.js'
 import { startUserSession } from '../../plugins/auth.js'
 
 const page = { title: 'Sign in', description: 'Sign in to your account.' }
@@ -36,8 +37,9 @@ export default async function loginRoutes(app: FastifyInstance) {
   }
 
   app.get<{ Querystring: { next?: string; signed_out?: string } }>('/login', async (request, reply) => {
-    const next = safeReturnPath(request.query.next)
-    if (request.user) return reply.redirect(next, 303)
+    // Empty unless a safe page was asked for: where to land then depends on who signs in.
+    const next = safeReturnPath(request.query.next, '')
+    if (request.user) return reply.redirect(next || landingPath(request.user), 303)
     return reply.render('auth/login/new', {
       ...page,
       values: {},
@@ -48,7 +50,7 @@ export default async function loginRoutes(app: FastifyInstance) {
   })
 
   app.post<{ Body: Record<string, unknown> }>('/login', async (request, reply) => {
-    const next = safeReturnPath(request.body?.next)
+    const next = safeReturnPath(request.body?.next, '')
     const result = await signIn(app.db, request.body, context(request))
     const again = (status: number, errors: Record<string, string>) =>
       reply.code(status).render('auth/login/new', { ...page, values: formValues(request.body), errors, next })
@@ -74,7 +76,7 @@ export default async function loginRoutes(app: FastifyInstance) {
         await startUserSession(request, result.user, result.remember)
         rememberDevice(request, reply, result.user.email)
         request.flash('success', `Welcome back, ${result.user.name}.`)
-        return reply.redirect(next, 303)
+        return reply.redirect(next || landingPath(result.user), 303)
       case 'second-factor': {
         // The guest cart waits with the half-finished sign-in, to join the account's at the end.
         const cartId = request.session.get('cartId')
@@ -83,7 +85,7 @@ export default async function loginRoutes(app: FastifyInstance) {
         request.session.set('pendingSignIn', {
           userId: result.user.id,
           remember: result.remember,
-          next,
+          next: next || landingPath(result.user),
           until: new Date(Date.now() + SECOND_STEP_MS).toISOString(),
         })
         return reply.redirect('/login/two-factor', 303)
@@ -123,6 +125,11 @@ export default async function loginRoutes(app: FastifyInstance) {
         return reply.redirect(waiting.next, 303)
     }
   })
+}
+
+/** Where a sign-in lands when no page asked for it: staff and owners sign in to work in the back office. */
+export function landingPath(user: Pick<User, 'role'>): string {
+  return user.role === 'customer' ? '/account' : '/admin'
 }
 
 /** How long the second step may take after the password was accepted. */
