@@ -66,8 +66,9 @@ test('a guest buys two sizes of a cup with a discount code by bank transfer and 
   ).toBeVisible()
   await page.getByRole('button', { name: 'Place order', exact: true }).click()
 
+  // The demo shop's own eight orders are #1001 to #1008 (src/modules/demo/demo-orders.seed.ts).
   await expect(page).toHaveURL(/\/orders\/[\w-]{32}$/)
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Order #1001')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Order #1009')
   await expect(page.getByRole('heading', { name: `Please pay ${total} by bank transfer` })).toBeVisible()
   const orderUrl = page.url()
 
@@ -76,7 +77,7 @@ test('a guest buys two sizes of a cup with a discount code by bank transfer and 
   const link = linkIn(mail, `${shop.url}/orders/`)
   expect(link).toBe(orderUrl)
   await page.goto(link)
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Order #1001')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Order #1009')
   await expect(page.locator('.cart-table tbody tr')).toHaveCount(2)
   await page.goto('/cart')
   await expect(page.getByText('Your cart is empty.')).toBeVisible()

@@ -24,12 +24,13 @@ test('a card order is paid on Stripe’s page and becomes paid when the signed w
 
   // On to the payment page (here the stand-in's), through the order's own payment address.
   await expect(page).toHaveURL(new RegExp(`^${stripe.url}/c/pay/cs_test_\\w+$`))
-  await expect(page.getByText('Order 1001 for grace@example.com')).toBeVisible()
+  // The demo shop's own eight orders are #1001 to #1008 (src/modules/demo/demo-orders.seed.ts).
+  await expect(page.getByText('Order 1009 for grace@example.com')).toBeVisible()
   await page.getByRole('button', { name: `Pay ${total}` }).click()
 
   // Back at the shop before Stripe's webhook: the order waits for it.
   await expect(page).toHaveURL(/\/orders\/[\w-]{32}\?payment=done$/)
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Order #1001')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Order #1009')
   await expect(page.getByRole('heading', { name: 'Thank you: Stripe is confirming your payment' })).toBeVisible()
   await expect(page.locator('.details')).toContainText('Card: pending')
   expect(shop.mail).toHaveLength(0)
@@ -51,6 +52,6 @@ test('a card order is paid on Stripe’s page and becomes paid when the signed w
   const mail = shop.mail[0]
   if (!mail) throw new Error('no mail')
   const raw = readableMail(mail)
-  expect(raw).toContain('Subject: Your order #1001 at Juniper & Pine')
+  expect(raw).toContain('Subject: Your order #1009 at Juniper & Pine')
   expect(raw).toContain(`You have paid ${total}`)
 })

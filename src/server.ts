@@ -15,7 +15,12 @@ export async function startServer(config: Config): Promise<FastifyInstance> {
   const db = createDb(config.databaseFile)
   await migrateToLatest(db)
   const seeded = config.seedDemo
-    ? await seedDemoIfEmpty(db, { scrypt: config.passwordHashing, mediaDir: config.mediaDir })
+    ? await seedDemoIfEmpty(db, {
+        scrypt: config.passwordHashing,
+        mediaDir: config.mediaDir,
+        // The links in the demo orders' emails (the port is the one asked for: seeding comes before listening).
+        baseUrl: config.publicUrl?.origin ?? `http://${displayHost(config.host)}:${config.port}`,
+      })
     : false
 
   const app = await buildApp(config)

@@ -156,3 +156,37 @@ document.addEventListener('submit', async (event) => {
     sending = false
   }
 })
+
+// A product's picture opens larger in a dialog over the page; without this script its link opens the
+// large picture itself. Escape, the Close button or a click outside the picture closes it, and focus
+// goes back to the link.
+for (const link of document.querySelectorAll('a[data-lightbox]')) {
+  link.addEventListener('click', (event) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return
+    if (typeof HTMLDialogElement !== 'function') return
+    event.preventDefault()
+    const alt = link.querySelector('img')?.alt ?? ''
+    const dialog = document.createElement('dialog')
+    dialog.className = 'lightbox'
+    dialog.setAttribute('aria-label', alt || 'Larger picture')
+    const close = document.createElement('button')
+    close.type = 'button'
+    close.className = 'lightbox-close'
+    close.textContent = 'Close'
+    const image = document.createElement('img')
+    image.src = link.href
+    image.alt = alt
+    dialog.append(close, image)
+    close.addEventListener('click', () => dialog.close())
+    dialog.addEventListener('click', (e) => {
+      if (e.target === dialog) dialog.close()
+    })
+    dialog.addEventListener('close', () => {
+      dialog.remove()
+      link.focus()
+    })
+    document.body.append(dialog)
+    dialog.showModal()
+    close.focus()
+  })
+}

@@ -11,7 +11,13 @@ async function main() {
   const db = createDb(config.databaseFile)
   try {
     await migrateToLatest(db)
-    await seedDemo(db, { sizes, progress: createProgress, scrypt: config.passwordHashing, mediaDir: config.mediaDir })
+    await seedDemo(db, {
+      sizes,
+      progress: createProgress,
+      scrypt: config.passwordHashing,
+      mediaDir: config.mediaDir,
+      baseUrl: config.publicUrl?.origin ?? `http://localhost:${config.port}`,
+    })
     console.log(`Demo data is loaded into ${config.databaseFile}.`)
   } finally {
     await db.destroy()

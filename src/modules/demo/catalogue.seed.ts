@@ -155,8 +155,9 @@ export const catalogueSeeder: Seeder = {
     const leaves = await seedCategories(db)
     const existing = await countProducts(db)
     if (existing >= wanted) return
-    // About one picture for ten products, shared between them: 8 for a small demo, never more than 48.
-    const pictures = Math.min(48, Math.max(8, Math.ceil(wanted / 10)))
+    // Three drawings of each kind for the 60-product demo (every form, each in its own colours), so a
+    // category's products do not all share one picture; 8 at least (tests), never more than 48.
+    const pictures = Math.min(48, Math.max(8, Math.ceil(wanted / 20) * 8))
     const imageBar = progress('product images', pictures)
     const images = await seedIllustrations(db, mediaDir, pictures, imageBar)
     imageBar.done()
@@ -236,10 +237,12 @@ export const catalogueSeeder: Seeder = {
         })
         const pool = imagesByKind.get(leaf.kind) ?? images.map((image) => image.id)
         const pictures = 1 + (n % 3 === 0 ? 1 : 0)
+        // The products of one category take their kind's pictures in turn, so neighbours differ.
+        const turn = Math.floor(n / leaves.length)
         for (let p = 0; p < pictures; p++) {
           productImages.push({
             product_id: id,
-            image_id: pool[(n + p * 7) % pool.length] as number,
+            image_id: pool[(turn + p) % pool.length] as number,
             position: p,
             alt: p === 0 ? `${title}, drawn in the studio` : `${title}, another view`,
           })

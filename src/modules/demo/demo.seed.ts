@@ -9,6 +9,7 @@ import { insertDiscountCode, selectDiscountByCode } from '../discounts/discounts
 import { saveAddress } from '../orders/orders.repository.js'
 import { isUnconfigured, type ShopSettings, setMissingShopSettings } from '../settings/settings.service.js'
 import { catalogueSeeder } from './catalogue.seed.js'
+import { demoOrdersSeeder } from './demo-orders.seed.js'
 import { ordersSeeder } from './orders.seed.js'
 
 /** A size option a seeder takes on the command line, such as --products 100000. */
@@ -33,6 +34,8 @@ export interface SeedContext {
   scrypt: ScryptParams
   /** Where product images are stored (Config.mediaDir). */
   mediaDir: string
+  /** The shop's origin, for the links in the emails the demo orders write. */
+  baseUrl: string
 }
 
 export const demoSettings: Partial<ShopSettings> = {
@@ -152,11 +155,27 @@ const discountsSeeder: Seeder = {
   },
 }
 
-/** Every module's demo data, in the order they depend on each other. */
-export const seeders: Seeder[] = [settingsSeeder, accountsSeeder, catalogueSeeder, discountsSeeder, ordersSeeder]
+/**
+ * Every module's demo data, in the order they depend on each other. The
+ * bench's orders come before the demo's: a shop seeded with them gets no others.
+ */
+export const seeders: Seeder[] = [
+  settingsSeeder,
+  accountsSeeder,
+  catalogueSeeder,
+  discountsSeeder,
+  ordersSeeder,
+  demoOrdersSeeder,
+]
 
 export async function seedDemo(db: Db, context: Partial<SeedContext> & { mediaDir: string }): Promise<void> {
-  const full: SeedContext = { sizes: {}, progress: silentProgress, scrypt: RECOMMENDED_SCRYPT, ...context }
+  const full: SeedContext = {
+    sizes: {},
+    progress: silentProgress,
+    scrypt: RECOMMENDED_SCRYPT,
+    baseUrl: 'http://localhost:3000',
+    ...context,
+  }
   full.sizes = {
     ...Object.fromEntries(seeders.flatMap((s) => Object.entries(s.options).map(([k, o]) => [k, o.default]))),
     ...full.sizes,

@@ -189,27 +189,44 @@ function sprig(
 }
 
 const mug: Draw = (p, form, rnd) => {
+  // Three shapes: a mug, a tall tumbler with no handle, a wide cup on its saucer.
+  const { w, top } = [
+    { w: 190, top: 500 },
+    { w: 150, top: 420 },
+    { w: 230, top: 620 },
+  ][form] ?? { w: 190, top: 500 }
+  const left = 600 - w
+  const right = 600 + w
   let decoration = ''
   if (form === 0) {
-    decoration = `<path d="M410 700 Q 460 676 510 702 T 610 698 T 710 704 T 790 694 L790 820 Q790 900 710 900 L490 900 Q410 900 410 820 Z" fill="${p.accent}" opacity=".9"/>`
+    decoration = `<path d="M${left} ${top + 200} Q 460 ${top + 176} 510 ${top + 202} T 610 ${top + 198} T 710 ${top + 204} T ${right} ${top + 194} L${right} 820 Q${right} 900 ${right - 80} 900 L${left + 80} 900 Q${left} 900 ${left} 820 Z" fill="${p.accent}" opacity=".9"/>`
   } else if (form === 1) {
-    decoration = [600, 650, 700]
-      .map((y) => `<rect x="410" y="${y}" width="380" height="18" fill="${p.accent}" opacity=".85"/>`)
+    decoration = [top + 120, top + 170, top + 220]
+      .map((y) => `<rect x="${left}" y="${y}" width="${2 * w}" height="18" fill="${p.accent}" opacity=".85"/>`)
       .join('')
   } else {
     for (let i = 0; i < 46; i++) {
-      decoration += `<circle cx="${n(430 + rnd() * 340)}" cy="${n(540 + rnd() * 330)}" r="${n(3 + rnd() * 4)}" fill="${p.shade}" opacity=".55"/>`
+      decoration += `<circle cx="${n(left + 20 + rnd() * (2 * w - 40))}" cy="${n(top + 40 + rnd() * (860 - top))}" r="${n(3 + rnd() * 4)}" fill="${p.shade}" opacity=".55"/>`
     }
   }
+  const handle =
+    form === 1
+      ? ''
+      : `<path d="M${right - 10} ${top + 85} C ${right + 145} ${top + 85} ${right + 145} ${top + (form === 2 ? 225 : 305)} ${right - 10} ${top + (form === 2 ? 225 : 305)}" fill="none" stroke="${p.shade}" stroke-width="46" stroke-linecap="round"/>`
+  const saucer =
+    form === 2
+      ? `<ellipse cx="600" cy="898" rx="330" ry="44" fill="${p.shade}"/><ellipse cx="600" cy="888" rx="310" ry="36" fill="${p.light}"/>`
+      : ''
   return {
-    shadow: 260,
-    body: `<path d="M560 440 c -34 -44 30 -76 0 -124 M640 440 c -34 -44 30 -76 0 -124" fill="none" stroke="#ffffff" stroke-width="14" stroke-linecap="round" opacity=".7"/>
-<path d="M780 585 C 935 585 935 805 780 805" fill="none" stroke="${p.shade}" stroke-width="46" stroke-linecap="round"/>
-<path d="M410 500 L410 820 Q410 900 490 900 L710 900 Q790 900 790 820 L790 500 Z" fill="url(#body)"/>
+    shadow: form === 2 ? 340 : 260,
+    body: `<path d="M560 ${top - 60} c -34 -44 30 -76 0 -124 M640 ${top - 60} c -34 -44 30 -76 0 -124" fill="none" stroke="#ffffff" stroke-width="14" stroke-linecap="round" opacity=".7"/>
+${saucer}
+${handle}
+<path d="M${left} ${top} L${left} 820 Q${left} 900 ${left + 80} 900 L${right - 80} 900 Q${right} 900 ${right} 820 L${right} ${top} Z" fill="url(#body)"/>
 ${decoration}
-<ellipse cx="600" cy="500" rx="190" ry="40" fill="${p.light}"/>
-<ellipse cx="600" cy="506" rx="168" ry="30" fill="#6b4a36"/>
-<ellipse cx="560" cy="500" rx="70" ry="9" fill="#ffffff" opacity=".18"/>`,
+<ellipse cx="600" cy="${top}" rx="${w}" ry="40" fill="${p.light}"/>
+<ellipse cx="600" cy="${top + 6}" rx="${w - 22}" ry="30" fill="#6b4a36"/>
+<ellipse cx="560" cy="${top}" rx="70" ry="9" fill="#ffffff" opacity=".18"/>`,
   }
 }
 
