@@ -139,7 +139,8 @@ describe('the server process', () => {
     expect(server.out()).toContain('Shopfront stopped.')
     // A clean close checkpoints the write-ahead log into the database file and removes it.
     expect(existsSync(`${database}-wal`)).toBe(false)
-  })
+    // A process start, migrations and the whole demo shop (its pictures drawn, its orders placed): seconds, more on a busy machine.
+  }, 60_000)
 
   it('npm run worker delivers the outbox in a process of its own and stops on SIGTERM', async () => {
     const database = tempDatabase()
