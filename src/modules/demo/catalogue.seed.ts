@@ -237,8 +237,10 @@ export const catalogueSeeder: Seeder = {
         })
         const pool = imagesByKind.get(leaf.kind) ?? images.map((image) => image.id)
         const pictures = 1 + (n % 3 === 0 ? 1 : 0)
-        // The products of one category take their kind's pictures in turn, so neighbours differ.
-        const turn = Math.floor(n / leaves.length)
+        // The products of one category take their kind's pictures in turn, so neighbours differ; a
+        // second category of the same kind (aprons after table linen) starts one picture on.
+        const sameKindBefore = leaves.slice(0, n % leaves.length).filter((l) => l.kind === leaf.kind).length
+        const turn = Math.floor(n / leaves.length) + sameKindBefore
         for (let p = 0; p < pictures; p++) {
           productImages.push({
             product_id: id,
