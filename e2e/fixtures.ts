@@ -12,14 +12,20 @@ interface VisitedPage {
 
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']
 
+/** The narrowest screen every page must fit without scrolling sideways (an iPhone 12 to 15, held upright). */
+export const NARROW = { width: 390, height: 844 }
+
 /**
  * Every journey gets its own shop, and every HTML page its browser is shown
  * (after a link, a form post or a redirect) is checked when the journey ends:
- * the HTML validator must find no error, and axe no WCAG 2.2 A/AA violation.
- * Axe runs on the page as it was served, replayed in a fresh context, so the
- * checks never race the journey's own clicks. Axe itself needs JavaScript, so
- * a page from a journey without JavaScript is replayed with its scripts taken
- * out: what is checked is what that visitor saw.
+ * the HTML validator must find no error, axe no WCAG 2.2 A/AA violation, and
+ * at 390 px wide the page must be no wider than the screen
+ * (`document.documentElement.scrollWidth <= 390`). Axe and the width are
+ * measured on the page as it was served, replayed in a fresh context with the
+ * shop's own stylesheet and pictures, so the checks never race the journey's
+ * own clicks and a page a form post answered is measured too. Axe itself needs
+ * JavaScript, so a page from a journey without JavaScript is replayed with its
+ * scripts taken out: what is checked is what that visitor saw.
  */
 export const test = base.extend<{ shop: RunningShop; withStripe: boolean }>({
   /** test.use({ withStripe: true }): the shop takes card payments through a stand-in for Stripe. */
@@ -35,18 +41,26 @@ export const test = base.extend<{ shop: RunningShop; withStripe: boolean }>({
     await use(shop.url)
   },
 
-  page: async ({ page, browser, javaScriptEnabled }, use) => {
-    const visited = recordPages(page)
-    await use(page)
+  page: [
+    async ({ page, browser, javaScriptEnabled }, use) => {
+      const visited = recordPages(page)
+      await use(page)
 
-    const pages = uniquePages(await Promise.all(visited))
-    expect(pages.length, 'the journey visited at least one page').toBeGreaterThan(0)
-    for (const visit of pages) {
-      expect(await htmlErrors(visit.body, visit.url), `HTML errors on ${visit.url} (${visit.status})`).toEqual([])
-    }
-    const violations = await axeViolations(browser, pages, javaScriptEnabled)
-    expect(violations, 'accessibility violations').toEqual([])
-  },
+      const pages = uniquePages(await Promise.all(visited))
+      expect(pages.length, 'the journey visited at least one page').toBeGreaterThan(0)
+      for (const visit of pages) {
+        // Soft, as the width below: a journey reports every page's problems of each kind, not only the first.
+        expect
+          .soft(await htmlErrors(visit.body, visit.url), `HTML errors on ${visit.url} (${visit.status})`)
+          .toEqual([])
+      }
+      const { violations, tooWide } = await replayChecks(browser, pages, javaScriptEnabled)
+      expect.soft(tooWide, `pages wider than ${NARROW.width} px at ${NARROW.width} px`).toEqual([])
+      expect(violations, 'accessibility violations').toEqual([])
+    },
+    // The checks take a few seconds a page on a busy machine, axe most of it: a long journey's need more than a minute.
+    { scope: 'test', timeout: 180_000 },
+  ],
 })
 
 export { expect }
@@ -86,11 +100,14 @@ function uniquePages(pages: VisitedPage[]): VisitedPage[] {
 }
 
 /**
- * Axe's violations on each page, keyed by URL and status. One context serves
- * every recorded page back at its own URL; legacy mode runs axe in the page
- * alone (our pages have no frames), at half the cost.
+ * Axe's violations on each page, and the pages wider than the screen at
+ * NARROW, keyed by URL and status. One context serves every recorded page back
+ * at its own URL (its stylesheet, scripts and pictures come from the shop);
+ * legacy mode runs axe in the page alone (our pages have no frames), at half
+ * the cost. Axe looks at each page at the context's 1280 × 720, and its width
+ * is read at NARROW.
  */
-async function axeViolations(
+async function replayChecks(
   browser: import('@playwright/test').Browser,
   pages: VisitedPage[],
   javaScriptEnabled: boolean,
@@ -111,9 +128,9 @@ async function axeViolations(
     )
     const found: { page: string; rule: string; impact: string | null | undefined; help: string; targets: string[] }[] =
       []
-    for (const visit of pages) {
-      serving = visit
-      await page.goto(visit.url)
+    const tooWide: { page: string; width: number; widest: string[] }[] = []
+    const wide = page.viewportSize() ?? { width: 1280, height: 720 }
+    const checkAxe = async (visit: VisitedPage) => {
       const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).setLegacyMode(true).analyze()
       for (const v of results.violations) {
         found.push({
@@ -125,8 +142,61 @@ async function axeViolations(
         })
       }
     }
-    return found
+    const checkWidth = async (visit: VisitedPage) => {
+      const width = await page.evaluate<number>('document.documentElement.scrollWidth')
+      if (width > NARROW.width) {
+        tooWide.push({ page: `${visit.url} (${visit.status})`, width, widest: await overflowing(page) })
+      }
+    }
+    // One resize a page: the pages take turns starting wide (axe first) and narrow (width first).
+    let narrow = false
+    for (const visit of pages) {
+      serving = visit
+      await page.goto(visit.url)
+      if (narrow) await checkWidth(visit)
+      else await checkAxe(visit)
+      narrow = !narrow
+      await page.setViewportSize(narrow ? NARROW : wide)
+      if (narrow) await checkWidth(visit)
+      else await checkAxe(visit)
+    }
+    return { violations: found, tooWide }
   } finally {
     await context.close()
   }
+}
+
+/**
+ * Where a page's overflow comes from, widest first: the outermost elements
+ * that stick out of their parent past the right edge of the screen (where the
+ * page widens), and the tables, preformatted text, pictures and form controls
+ * that reach past it (usually what makes it widen). Each is named with its
+ * last few ancestors, and how far right it reaches.
+ */
+function overflowing(page: Page): Promise<string[]> {
+  // A string, run in the page: the tests' TypeScript has no DOM types.
+  return page.evaluate<string[]>(`(() => {
+    const edge = document.documentElement.clientWidth + 0.5
+    const reach = (el) => {
+      const box = el.getBoundingClientRect()
+      return Math.max(box.right, box.left + el.scrollWidth)
+    }
+    const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + [...el.classList].map((c) => '.' + c).join('')
+    const path = (el) => {
+      const names = []
+      for (let at = el; at && at !== document.documentElement && names.length < 4; at = at.parentElement) names.unshift(name(at))
+      return names.join(' > ')
+    }
+    const wide = 'table, pre, img, svg, video, canvas, iframe, input, select, textarea'
+    const found = new Map()
+    for (const el of document.body.querySelectorAll('*')) {
+      const right = reach(el)
+      if (right <= edge) continue
+      const parent = el.parentElement.getBoundingClientRect().right
+      const sticksOut = parent <= edge && el.getBoundingClientRect().right > parent + 0.5
+      if (!sticksOut && !(el.matches(wide) && right > edge)) continue
+      found.set(path(el), Math.round(right))
+    }
+    return [...found].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([key, right]) => key + ' (to ' + right + ' px)')
+  })()`)
 }

@@ -174,7 +174,7 @@ for (const link of document.querySelectorAll('a[data-lightbox]')) {
     close.className = 'lightbox-close'
     close.textContent = 'Close'
     const image = document.createElement('img')
-    image.src = link.href
+    image.src = link.getAttribute('href')
     image.alt = alt
     dialog.append(close, image)
     close.addEventListener('click', () => dialog.close())
