@@ -169,7 +169,7 @@ describe('the dashboard', () => {
     expect(svg).toMatch(
       /^<svg class="chart-svg" width="100%" height="220" role="img" aria-labelledby="chart-title chart-desc">/,
     )
-    const yLabels = [...svg.matchAll(/<text x="0" y="\d+">([^<]+)<\/text>/g)].map((m) => m[1])
+    const yLabels = [...svg.matchAll(/<text x="-8" y="\d+" text-anchor="end">([^<]+)<\/text>/g)].map((m) => m[1])
     expect(yLabels[0]).toBe('£0')
     expect(yLabels.every((label) => /^£\d+$/.test(label ?? ''))).toBe(true)
     expect(yLabels.length).toBeGreaterThanOrEqual(3)

@@ -48,6 +48,8 @@ export default async function mailboxRoutes(app: FastifyInstance, opts: { nav: A
       .header('x-frame-options', 'SAMEORIGIN')
       .header('cache-control', 'private, no-store')
       .header('referrer-policy', 'no-referrer')
+      // Framed documents of the same origin must agree on agent clustering; this one has an origin of its own anyway.
+      .removeHeader('origin-agent-cluster')
       .type('text/html; charset=utf-8')
       .send(email.html)
   })

@@ -317,7 +317,7 @@ describe('the activity log', () => {
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain(`Marked order #${placed.number} as paid`)
     expect(page.body).toContain('payment status: pending → paid')
-    expect(page.body).toContain('<td>Sam Staff</td>')
+    expect(page.body).toContain('<td data-label="Who">Sam Staff</td>')
     expect(await htmlErrors(page.body)).toEqual([])
     const byOwner = await shop.app.inject({
       url: `/admin/activity?actor=${owner.id}`,

@@ -46,7 +46,8 @@ export default async function outboxRoutes(app: FastifyInstance, opts: { nav: Ad
     const email = await selectEmail(app.db, idOf(request))
     if (!email) return reply.callNotFound()
     return reply.render('admin/outbox/show', {
-      title: email.subject,
+      // The layout adds the area and the shop's name: the subject's start, so the title stays under 70 characters.
+      title: email.subject.length > 26 ? `${email.subject.slice(0, 25).trimEnd()}…` : email.subject,
       adminNav: opts.nav,
       email: withFields(email, { text: textForPage(email.text) }),
     })

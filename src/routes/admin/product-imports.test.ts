@@ -261,7 +261,9 @@ describe('product import in the back office', () => {
       [4, 'sku', 'This SKU is also on row 2: each variant has one row'],
       [5, 'stock', 'Enter the stock as a whole number, like 12'],
     ] as const) {
-      expect(report.body).toContain(`<tr><td class="numeric">${line}</td><td>${column}</td><td>${message}</td></tr>`)
+      expect(report.body).toContain(
+        `<tr><td data-label="Row" class="numeric">${line}</td><td data-label="Column">${column}</td><td data-label="Problem">${message}</td></tr>`,
+      )
     }
     expect(report.body).not.toContain('Apply the import')
     expect(await htmlErrors(report.body)).toEqual([])

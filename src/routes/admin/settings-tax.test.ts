@@ -50,7 +50,7 @@ describe('tax rates in the back office', () => {
     const page = await owner.get('/admin/settings/tax')
     expect(page.statusCode).toBe(200)
     expect(page.body).toMatch(
-      /United Kingdom <span class="muted">\(GB\)<\/span><\/th>\s*<td class="numeric">20 %<\/td>\s*<td class="numeric">5 %<\/td>\s*<td class="numeric">0 %<\/td>/,
+      /United Kingdom <span class="muted">\(GB\)<\/span><\/th>\s*<td data-label="Standard" class="numeric">20 %<\/td>\s*<td data-label="Reduced" class="numeric">5 %<\/td>\s*<td data-label="Zero" class="numeric">0 %<\/td>/,
     )
     expect(page.body).toContain('Every other country')
     expect(page.body).toContain('<dt>Reduced</dt>')
@@ -72,7 +72,7 @@ describe('tax rates in the back office', () => {
     const list = await owner.get('/admin/settings/tax')
     expect(list.body).toContain('The tax rates for France are added.')
     expect(list.body).toMatch(
-      /France <span class="muted">\(FR\)<\/span><\/th>\s*<td class="numeric">20 %<\/td>\s*<td class="numeric">5.5 %<\/td>/,
+      /France <span class="muted">\(FR\)<\/span><\/th>\s*<td data-label="Standard" class="numeric">20 %<\/td>\s*<td data-label="Reduced" class="numeric">5.5 %<\/td>/,
     )
 
     const form = await owner.get('/admin/settings/tax/FR')
