@@ -9,8 +9,9 @@ function amount(text: string): number {
   return n
 }
 
+/** What each card charges now (a sale's "was" price left out). */
 async function cardPrices(cards: Locator): Promise<number[]> {
-  return (await cards.locator('.product-card-price').allTextContents()).map(amount)
+  return (await cards.locator('.product-card-now').allTextContents()).map(amount)
 }
 
 test('a shopper browses a category, filters and sorts it, and opens a product', async ({ page }) => {
@@ -132,4 +133,34 @@ test('a shopper searches from the header for a product seen in the shop and open
   await expect(page).toHaveURL(/\/products\/[a-z0-9-]+$/)
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(firstTitle)
   await expect(page.locator('[data-sku]')).not.toBeEmpty()
+})
+
+test('on a phone, cards sit two to a row and the filters fold behind "Filter and sort"', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.goto('/categories/linen')
+  const cards = page.locator('.product-card')
+  const tops = await cards.evaluateAll((els) => els.slice(0, 2).map((e) => e.getBoundingClientRect().top))
+  expect(tops[0]).toBe(tops[1])
+  const filters = page.getByRole('form', { name: 'Filter and sort' })
+  await expect(filters).toBeHidden()
+
+  // A <details>: it opens without a script.
+  await page.locator('summary', { hasText: 'Filter and sort' }).click()
+  await expect(filters).toBeVisible()
+  // Linen's own options only, each with how many products offer it.
+  await expect(filters.locator('legend')).toHaveText(['Price (GBP)', 'Colour', 'Size'])
+  const small = filters.getByLabel(/^Small \(\d+\)$/)
+  const smallLabel = await filters.locator('label').filter({ hasText: /^Small \(/ }).textContent()
+  const offered = Number((smallLabel ?? '').replace(/\D/g, ''))
+  await small.check()
+  await filters.getByRole('button', { name: 'Show products' }).click()
+
+  await expect(page).toHaveURL(/\/categories\/linen\?/)
+  expect(new URL(page.url()).searchParams.getAll('option')).toEqual(['Size:Small'])
+  await expect(page.locator('#results-heading')).toHaveText(`${offered} products`)
+  const inUse = page.locator('.active-filters')
+  await expect(inUse.getByRole('link')).toHaveCount(1)
+  await inUse.getByRole('link', { name: 'Remove Size: Small', exact: true }).click()
+  await expect(page).toHaveURL(/\/categories\/linen$/)
+  await expect(page.locator('.active-filters')).toHaveCount(0)
 })

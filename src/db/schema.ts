@@ -251,6 +251,8 @@ export interface VariantOptionValuesTable {
   product_id: number
   name: string
   value: string
+  /** The product's category, kept by triggers: a listing's filters read one branch by index. */
+  category_id: Generated<number | null>
 }
 
 export interface ProductImagesTable {

@@ -297,29 +297,32 @@ export async function insertProductImage(
 }
 
 /**
- * Every distinct option value in the shop, for the filter form. A skip scan
- * over the (name, value) index: one indexed step per distinct value, however
- * many variants there are.
+ * The distinct option values in one category (every category when
+ * `categoryId` is undefined), in name and value order. A skip scan over the
+ * (category, name, value) index: one indexed step per distinct value,
+ * however many variants there are.
  */
-export async function selectOptionValues(db: Db, limit: number) {
+export async function selectOptionValues(db: Db, categoryId: number | undefined, limit: number) {
   const values: { name: string; value: string }[] = []
+  const from = () =>
+    db
+      .selectFrom('variant_option_values')
+      .select(['name', 'value'])
+      .$if(categoryId !== undefined, (q) => q.where('category_id', '=', categoryId as number))
   let last: { name: string; value: string } | undefined
   while (values.length < limit) {
     // Two plain range seeks: SQLite seeks a row-value comparison on its first column only.
     const after = last
     const row =
       (after &&
-        (await db
-          .selectFrom('variant_option_values')
-          .select(['name', 'value'])
+        (await from()
           .where('name', '=', after.name)
           .where('value', '>', after.value)
+          .orderBy('name')
           .orderBy('value')
           .limit(1)
           .executeTakeFirst())) ??
-      (await db
-        .selectFrom('variant_option_values')
-        .select(['name', 'value'])
+      (await from()
         .$if(after !== undefined, (q) => q.where('name', '>', after?.name ?? ''))
         .orderBy('name')
         .orderBy('value')
@@ -330,6 +333,48 @@ export async function selectOptionValues(db: Db, limit: number) {
     last = row
   }
   return values
+}
+
+/**
+ * How many active products in one category (every category when undefined)
+ * offer an option value, counting at most `cap`, and the average position of
+ * the first variant holding it in each (Small before Large, as products list them).
+ */
+export async function countOptionValue(
+  db: Db,
+  categoryId: number | undefined,
+  option: { name: string; value: string },
+  cap: number,
+): Promise<{ products: number; position: number | null }> {
+  const row = await db
+    .selectFrom((qb) =>
+      qb
+        .selectFrom('variant_option_values as ov')
+        .innerJoin('products as p', 'p.id', 'ov.product_id')
+        .innerJoin('variants as v', 'v.id', 'ov.variant_id')
+        .select((eb) => ['ov.product_id', eb.fn.min('v.position').as('position')])
+        .$if(categoryId !== undefined, (q) => q.where('ov.category_id', '=', categoryId as number))
+        .where('ov.name', '=', option.name)
+        .where('ov.value', '=', option.value)
+        .where('p.status', '=', 'active')
+        .groupBy('ov.product_id')
+        .limit(cap)
+        .as('matches'),
+    )
+    .select((eb) => [eb.fn.countAll<number>().as('products'), eb.fn.avg('position').as('position')])
+    .executeTakeFirstOrThrow()
+  return { products: Number(row.products), position: row.position === null ? null : Number(row.position) }
+}
+
+/** Each product's variants on sale (a compare-at price above the price), for the "was" price on cards. */
+export async function selectSalePrices(db: Db, productIds: number[]) {
+  if (productIds.length === 0) return []
+  return db
+    .selectFrom('variants')
+    .select(['product_id', 'price', 'compare_at_price'])
+    .where('product_id', 'in', productIds)
+    .whereRef('compare_at_price', '>', 'price')
+    .execute()
 }
 
 export async function countProducts(db: Db): Promise<number> {

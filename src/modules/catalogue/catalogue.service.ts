@@ -16,12 +16,14 @@ import {
   selectCoverImages,
   selectFeatured,
   selectListing,
+  countOptionValue,
   selectOptionValues,
   selectProductById,
   selectProductBySlug,
   selectProductImages,
   selectRelated,
   selectRenamedSlug,
+  selectSalePrices,
   selectVariants,
   slugTaken,
   updateProductRow,
@@ -74,16 +76,68 @@ export function buildCategoryTree(
  * catalogue version. Cached values are shared between requests: never mutate them.
  */
 const categoryTrees = new VersionedCache<'tree', CategoryTree>('catalogue', 1)
-const optionValueLists = new VersionedCache<number, { name: string; value: string }[]>('catalogue', 4)
+const facetLists = new VersionedCache<string, FacetGroup[]>('catalogue', 200)
 const listingCounts = new VersionedCache<string, number>('catalogue', 2000)
 
 export function loadCategoryTree(db: Db): Promise<CategoryTree> {
   return categoryTrees.get(db, 'tree', async () => buildCategoryTree(await selectCategories(db)))
 }
 
-/** The option values shoppers can filter by (size M, colour blue), at most `limit`. */
-export function filterOptionValues(db: Db, limit: number) {
-  return optionValueLists.get(db, limit, () => selectOptionValues(db, limit))
+export interface FacetGroup {
+  /** The option's name: Size, Colour. */
+  name: string
+  /** `more`: more than `products` offer it (the count stopped at FACET_COUNT_CAP). */
+  values: { value: string; products: number; more: boolean }[]
+}
+
+/** How many option values a listing offers as filters, across all options. */
+export const FACET_LIMIT = 60
+/** Counting products per value stops here: the form says "100+". */
+export const FACET_COUNT_CAP = 100
+
+/**
+ * The option values shoppers can filter a listing by: only those that active
+ * products in the branch being browsed offer (a linen listing never offers
+ * pot sizes), each with how many products offer it (up to FACET_COUNT_CAP),
+ * in the order the products list them. Read per category, each a few indexed
+ * steps, so a large branch costs no more than a small one.
+ */
+export function listingFacets(db: Db, categoryIds: number[] | undefined): Promise<FacetGroup[]> {
+  return facetLists.get(db, JSON.stringify(categoryIds ?? null), async () => {
+    const found = new Map<string, { name: string; value: string; products: number; position: number }>()
+    for (const categoryId of categoryIds ?? [undefined]) {
+      for (const option of await selectOptionValues(db, categoryId, FACET_LIMIT)) {
+        const key = JSON.stringify([option.name, option.value])
+        const before = found.get(key)
+        if (!before && found.size >= FACET_LIMIT) continue
+        const counted = await countOptionValue(db, categoryId, option, FACET_COUNT_CAP + 1)
+        if (counted.products === 0) continue // only drafts or archived products offer it
+        found.set(key, {
+          name: option.name,
+          value: option.value,
+          products: (before?.products ?? 0) + counted.products,
+          // Averaged over the products counted in every category.
+          position:
+            ((before?.position ?? 0) * (before?.products ?? 0) + (counted.position ?? 0) * counted.products) /
+            ((before?.products ?? 0) + counted.products),
+        })
+      }
+    }
+    const groups = new Map<string, FacetGroup>()
+    const sorted = [...found.values()].sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : a.position - b.position || (a.value < b.value ? -1 : 1),
+    )
+    for (const row of sorted) {
+      const group = groups.get(row.name) ?? { name: row.name, values: [] }
+      group.values.push({
+        value: row.value,
+        products: Math.min(row.products, FACET_COUNT_CAP),
+        more: row.products > FACET_COUNT_CAP,
+      })
+      groups.set(row.name, group)
+    }
+    return [...groups.values()]
+  })
 }
 
 /** A category and everything below it, for "Clothing" to list shirts too. */
@@ -128,26 +182,35 @@ export interface ProductCard {
   price_max: number
   in_stock: number
   image: CardImage | null
+  /** The price the cheapest variant was before its sale ("was £x"), or null when it is not on sale. */
+  compare_at: number | null
 }
 
-async function withCovers<T extends { id: number }>(
+type CardRow = Omit<ProductCard, 'image' | 'compare_at'>
+
+/** Cards for product rows: each product's cover picture and, when its lowest price is a sale price, the price it was. */
+export async function productCards<T extends CardRow>(
   db: Db,
   rows: T[],
-): Promise<(Omit<T, 'image'> & { image: CardImage | null })[]> {
-  const covers = new Map(
-    (
-      await selectCoverImages(
-        db,
-        rows.map((r) => r.id),
-      )
-    ).map((c) => [c.product_id, c]),
-  )
+): Promise<(Omit<T, 'image' | 'compare_at'> & Pick<ProductCard, 'image' | 'compare_at'>)[]> {
+  const ids = rows.map((r) => r.id)
+  const [covers, sales] = await Promise.all([selectCoverImages(db, ids), selectSalePrices(db, ids)])
+  const coverOf = new Map(covers.map((c) => [c.product_id, c]))
+  const wasOf = new Map<number, number>()
+  const rowOf = new Map(rows.map((r) => [r.id, r]))
+  for (const sale of sales) {
+    // Only a sale on the price the card shows ("From £18") is shown as that price's "was".
+    if (sale.price === rowOf.get(sale.product_id)?.price_min && sale.compare_at_price !== null) {
+      wasOf.set(sale.product_id, Math.max(wasOf.get(sale.product_id) ?? 0, sale.compare_at_price))
+    }
+  }
   return rows.map((row) => {
-    const cover = covers.get(row.id)
+    const cover = coverOf.get(row.id)
     return withFields(row, {
       image: cover
         ? { key: cover.key, width: cover.width, height: cover.height, widths: cover.widths, alt: cover.alt }
         : null,
+      compare_at: wasOf.get(row.id) ?? null,
     })
   })
 }
@@ -165,12 +228,12 @@ export async function listProducts(
     selectListing(db, filter, sort, perPage, (page - 1) * perPage),
     listingCounts.get(db, JSON.stringify([filter, cap]), () => countListing(db, filter, cap + 1)),
   ])
-  return { products: await withCovers(db, rows), total: Math.min(total, cap), capped: total > cap }
+  return { products: await productCards(db, rows), total: Math.min(total, cap), capped: total > cap }
 }
 
 export async function homeProducts(db: Db) {
   const [featured, newest] = await Promise.all([selectFeatured(db, 8), selectListing(db, {}, 'newest', 8, 0)])
-  return { featured: await withCovers(db, featured), newest: await withCovers(db, newest) }
+  return { featured: await productCards(db, featured), newest: await productCards(db, newest) }
 }
 
 export type ProductLookup =
@@ -234,7 +297,7 @@ export async function productDetails(db: Db, product: Product) {
   return {
     variants,
     images,
-    related: await withCovers(db, related),
+    related: await productCards(db, related),
     optionNames: parseJson<string[]>(product.option_names, []),
     attributes: Object.entries(parseJson<Record<string, string>>(product.attributes, {})),
   }

@@ -10,9 +10,10 @@ import {
   type ListingFilter,
   type ListingSort,
   selectCoverImages,
+  countOptionValue,
   selectFeatured,
-  selectListing,
   selectOptionValues,
+  selectListing,
   selectProductBySlug,
   selectProductImages,
   selectRelated,
@@ -115,7 +116,10 @@ describe('storefront query plans', () => {
     expectIndexed(await plan(() => selectRelated(db, { id: 1, category_id: categoryId }, 4))())
     expectIndexed(await plan(() => selectCoverImages(db, [1, 2, 3]))(), { sorted: false })
     expectIndexed(await plan(() => selectRenamedSlug(db, 'old-mug'))())
-    expectIndexed(await plan(() => selectOptionValues(db, 10))())
+    expectIndexed(await plan(() => selectOptionValues(db, categoryId, 10))())
+    expectIndexed(await plan(() => selectOptionValues(db, undefined, 10))())
+    expectIndexed(await plan(() => countOptionValue(db, categoryId, { name: 'Size', value: 'L' }, 101))())
+    expectIndexed(await plan(() => countOptionValue(db, undefined, { name: 'Size', value: 'L' }, 101))())
     expectIndexed(await plan(() => selectFeatured(db, 8))(), { sorted: false })
   })
 })

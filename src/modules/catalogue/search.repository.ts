@@ -1,7 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/connection.js'
 import { withFields } from '../../lib/objects.js'
-import { selectCoverImages } from './catalogue.repository.js'
 import type { ProductCard } from './catalogue.service.js'
 
 // Every `match` here is built by matchExpression() in search.ts; it is still passed as a bound parameter.
@@ -27,23 +26,18 @@ function indexed(db: Db, match: string) {
   return db.selectFrom('products_fts').where(sql<boolean>`products_fts MATCH ${match}`)
 }
 
-export interface SearchRow extends Omit<ProductCard, 'image'> {
+export interface SearchRow extends Omit<ProductCard, 'image' | 'compare_at'> {
   /** The description around the hits, with \u0001 … \u0002 around each hit; not yet escaped. */
   snippet: string | null
-  image_key: string | null
-  image_width: number | null
-  image_height: number | null
-  image_widths: string | null
-  image_alt: string | null
 }
 
-/** One page of matches, best first, each with its cover image (if any) and a highlighted snippet. */
+/** One page of matches, best first, each with a highlighted snippet. */
 export async function searchProducts(
   db: Db,
   match: string,
   page: { limit: number; offset: number },
 ): Promise<SearchRow[]> {
-  // Rank first, on ids alone; snippets and images are made for the one page shown, not for every match.
+  // Rank first, on ids alone; snippets are made for the one page shown, not for every match.
   const ranked = await indexed(db, match)
     .select(sql<number>`rowid`.as('id'))
     .orderBy(RANK)
@@ -53,7 +47,7 @@ export async function searchProducts(
     .execute()
   if (ranked.length === 0) return []
   const ids = ranked.map((r) => r.id)
-  const [snippets, products, covers] = await Promise.all([
+  const [snippets, products] = await Promise.all([
     indexed(db, match)
       .where(sql`rowid`, 'in', ids)
       .select([
@@ -67,22 +61,11 @@ export async function searchProducts(
       // Checked here, not in SQL: with a status condition SQLite walks the status index instead of the ids.
       .where('p.id', 'in', ids)
       .execute(),
-    selectCoverImages(db, ids),
   ])
   const snippetOf = new Map(snippets.map((row) => [row.id, row.snippet]))
-  const coverOf = new Map(covers.map((cover) => [cover.product_id, cover]))
-  const rows = products.flatMap(({ status, ...row }) => {
-    if (status !== 'active') return []
-    const cover = coverOf.get(row.id)
-    return withFields(row, {
-      snippet: snippetOf.get(row.id) ?? null,
-      image_key: cover?.key ?? null,
-      image_width: cover?.width ?? null,
-      image_height: cover?.height ?? null,
-      image_widths: cover?.widths ?? null,
-      image_alt: cover?.alt ?? null,
-    })
-  })
+  const rows = products.flatMap(({ status, ...row }) =>
+    status === 'active' ? [withFields(row, { snippet: snippetOf.get(row.id) ?? null })] : [],
+  )
   const byId = new Map(rows.map((row) => [row.id, row]))
   return ranked.flatMap((r) => byId.get(r.id) ?? [])
 }

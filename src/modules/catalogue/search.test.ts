@@ -65,6 +65,12 @@ describe('turning what a person typed into a search', () => {
     expect(searchTokens('a'.repeat(5000))).toEqual(['a'.repeat(200)])
   })
 
+  it('leaves tags and character references out of the words', () => {
+    expect(searchTokens('<b>Mug</b> &amp; <a href="/x">bowl</a> &#39;jug&#x27;')).toEqual(['mug', 'bowl', 'jug'])
+    expect(searchTokens('mugs < 20 and > 10')).toEqual(['mugs', '20', 'and', '10'])
+    expect(searchTokens('<script>')).toEqual([])
+  })
+
   it('searches a repeated word once', () => {
     expect(searchTokens('mug MUG Mug bowl')).toEqual(['mug', 'bowl'])
   })
@@ -165,7 +171,29 @@ describe('searching the catalogue index', () => {
     const rows = await searchProducts(db, toMatchQuery('stoneware') as string, { limit: 10, offset: 0 })
     expect(rows.map((r) => r.title)).toEqual(['Stoneware mug', 'Speckled bowl'])
     expect(rows[1]?.snippet).toBe('A \u0001stoneware\u0002 bowl for soup.')
-    expect(rows[0]?.image_key).toBeNull()
+  })
+
+  it("shows results as the listing's cards: picture, 'was' price of a sale, and the snippet as safe HTML", async () => {
+    const jug = await product('Stoneware jug on sale', { description: 'A jug.' })
+    await db.updateTable('variants').set({ compare_at_price: 1500 }).where('product_id', '=', jug).execute()
+    try {
+      const page = await searchCatalogue(db, { q: 'stoneware', page: 1 })
+      const byTitle = Object.fromEntries((page?.results ?? []).map((r) => [r.title, r]))
+      expect(byTitle['Stoneware jug on sale']).toMatchObject({ price_min: 1000, compare_at: 1500, image: null })
+      expect(byTitle['Stoneware mug']).toMatchObject({ compare_at: null, image: null })
+      expect(byTitle['Speckled bowl']?.snippetHtml).toBe('A <mark>stoneware</mark> bowl for soup.')
+    } finally {
+      await db.deleteFrom('products').where('id', '=', jug).execute()
+    }
+  })
+
+  it('never searches for or suggests from markup typed into the box', async () => {
+    expect(await suggestCorrection(db, searchTokens('<strong>stonewere</strong>'))).toEqual({
+      query: 'stoneware',
+      href: '/search?q=stoneware',
+    })
+    const page = await searchCatalogue(db, { q: '<span class="x">speckeld</span> &amp; <em>bowl</em>', page: 1 })
+    expect(page?.didYouMean?.query).toBe('speckled bowl')
   })
 
   it('counts matches up to a cap', async () => {

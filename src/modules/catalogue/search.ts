@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connection.js'
 import { withFields } from '../../lib/objects.js'
 import { type Pagination, paginate } from '../../lib/pagination.js'
-import type { ProductCard } from './catalogue.service.js'
+import { type ProductCard, productCards } from './catalogue.service.js'
 import {
   countSearchResults,
   hasSearchResults,
@@ -29,9 +29,12 @@ export const MARK_CLOSE = '\u0002'
 // FTS5's own syntax included (" * ( ) : ^ - + { }), only separates words.
 const WORD = /[\p{L}\p{N}\p{M}]+/gu
 
-/** The words of what a person typed: lower-cased, de-duplicated, at most MAX_TOKENS of them. */
+// Tags and character references pasted into the box ("<b>mug</b>", "&amp;"): their names are not words a shopper looked for.
+const MARKUP = /<\/?[a-z][^<>]*>|&(?:#\d+|#x[\da-f]+|[a-z]+\d*);/gi
+
+/** The words of what a person typed, markup left out: lower-cased, de-duplicated, at most MAX_TOKENS of them. */
 export function searchTokens(input: string): string[] {
-  const text = input.slice(0, MAX_QUERY_LENGTH).normalize('NFKC').toLowerCase()
+  const text = input.slice(0, MAX_QUERY_LENGTH).replace(MARKUP, ' ').normalize('NFKC').toLowerCase()
   const tokens: string[] = []
   for (const [word] of text.matchAll(WORD)) {
     if (!tokens.includes(word)) tokens.push(word)
@@ -223,31 +226,15 @@ export async function searchCatalogue(
     offset: (input.page - 1) * SEARCH_PER_PAGE,
   })
   return withFields(empty(counted, counted >= SEARCH_COUNT_CAP), {
-    results: rows.map(toResult),
+    results: await toResults(db, rows),
     pagination: paginate({ page: input.page, perPage: SEARCH_PER_PAGE, total, href: (n) => searchHref(query, n) }),
   })
 }
 
-function toResult(row: SearchRow): SearchResult {
-  return {
-    id: row.id,
-    slug: row.slug,
-    title: row.title,
-    price_min: row.price_min,
-    price_max: row.price_max,
-    in_stock: row.in_stock,
-    snippetHtml: highlightSnippet(row.snippet ?? ''),
-    image:
-      row.image_key !== null
-        ? {
-            key: row.image_key,
-            width: row.image_width ?? 0,
-            height: row.image_height ?? 0,
-            widths: row.image_widths ?? '[]',
-            alt: row.image_alt ?? '',
-          }
-        : null,
-  }
+async function toResults(db: Db, rows: SearchRow[]): Promise<SearchResult[]> {
+  return (await productCards(db, rows)).map(({ snippet, ...card }) =>
+    withFields(card, { snippetHtml: highlightSnippet(snippet ?? '') }),
+  )
 }
 
 /** Candidates tried per misspelt word before giving up: each costs one small query. */

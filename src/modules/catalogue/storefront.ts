@@ -5,10 +5,12 @@ import { productDeliveryNote } from '../cart/delivery-note.js'
 import { getShopSettings } from '../settings/settings.service.js'
 import { selectVariantOptions } from './catalogue.repository.js'
 import {
+  type CategoryTree,
   categoryPath,
   chooseVariant,
   descendantIds,
-  filterOptionValues,
+  type FacetGroup,
+  listingFacets,
   listProducts,
   loadCategoryTree,
   lookupProduct,
@@ -20,6 +22,7 @@ import {
   isFiltered,
   listingCanonical,
   listingFilter,
+  type ListingParams,
   listingQueryString,
   MAX_PAGES,
   PER_PAGE,
@@ -47,11 +50,7 @@ export async function listingPage(
   query: unknown,
   base: string,
 ): Promise<PageAnswer> {
-  const [shop, tree, optionValues] = await Promise.all([
-    getShopSettings(db),
-    loadCategoryTree(db),
-    filterOptionValues(db, 60),
-  ])
+  const [shop, tree] = await Promise.all([getShopSettings(db), loadCategoryTree(db)])
   const category = categorySlug === null ? null : (tree.bySlug.get(categorySlug) ?? undefined)
   if (category === undefined) return missing
   const parsed = parseListingQuery(query)
@@ -66,6 +65,8 @@ export async function listingPage(
     scope ? descendantIds(scope) : undefined,
   )
   Object.assign(errors, filterErrors)
+  const facets = await listingFacets(db, scope ? descendantIds(scope) : undefined)
+  const onCategoryPage = category !== null
   const crumbs = category ? categoryPath(tree, category.id) : []
   const common = {
     title: category ? category.name : 'All products',
@@ -73,7 +74,8 @@ export async function listingPage(
     category,
     params,
     sorts: SORTS,
-    optionGroups: groupOptions(optionValues),
+    optionGroups: withChosenValues(facets, params.options),
+    activeFilters: activeFilters(params, tree, path, onCategoryPage),
     breadcrumbs: category
       ? [
           { name: 'All products', href: '/products' },
@@ -94,7 +96,7 @@ export async function listingPage(
     page: params.page,
     perPage: PER_PAGE,
     total: result.total,
-    href: (n) => path + listingQueryString(params, n, category !== null),
+    href: (n) => path + listingQueryString(params, n, onCategoryPage),
   })
   const pageSuffix = params.page > 1 ? ` – page ${params.page}` : ''
   const data = withFields(common, {
@@ -104,7 +106,7 @@ export async function listingPage(
         pageSuffix
       : `Everything ${shop.shopName} sells, newest first.${pageSuffix}`,
     canonicalPath: listingCanonical(path, params.page),
-    noindex: !listingIndexable({ active: isFiltered(params, category !== null) }),
+    noindex: !listingIndexable({ active: isFiltered(params, onCategoryPage) }),
     errors: {},
     ...result,
     pagination,
@@ -185,8 +187,48 @@ export async function productPageForVariant(db: Db, variantId: number, base: str
   return productPage(db, variant.slug, parseJson<Record<string, string>>(variant.options, {}), '', base)
 }
 
-function groupOptions(values: { name: string; value: string }[]) {
-  const groups = new Map<string, string[]>()
-  for (const { name, value } of values) groups.set(name, [...(groups.get(name) ?? []), value])
-  return [...groups].map(([name, values]) => ({ name, values }))
+/**
+ * The filter form's option groups: the branch's values, and any value chosen
+ * in the URL that the branch does not offer (with no products), so it can be
+ * seen and unticked.
+ */
+function withChosenValues(facets: FacetGroup[], chosen: string[]): FacetGroup[] {
+  const groups = facets.map((g) => ({ name: g.name, values: [...g.values] }))
+  for (const pair of chosen) {
+    const at = pair.indexOf(':')
+    const name = pair.slice(0, at)
+    const value = pair.slice(at + 1)
+    let group = groups.find((g) => g.name === name)
+    if (!group) {
+      group = { name, values: [] }
+      groups.push(group)
+    }
+    if (!group.values.some((v) => v.value === value)) group.values.push({ value, products: 0, more: false })
+  }
+  return groups
+}
+
+/** Each filter in force, with the listing's address without it: the "remove" links above the results. */
+function activeFilters(params: ListingParams, tree: CategoryTree, path: string, onCategoryPage: boolean) {
+  const without = (change: (copy: ListingParams) => void) => {
+    const copy = withFields(params, {})
+    change(copy)
+    return path + listingQueryString(copy, 1, onCategoryPage)
+  }
+  const filters: { label: string; href: string }[] = []
+  if (params.categorySlug && !onCategoryPage) {
+    const name = tree.bySlug.get(params.categorySlug)?.name ?? params.categorySlug
+    filters.push({ label: `Category: ${name}`, href: without((p) => delete p.categorySlug) })
+  }
+  if (params.min) filters.push({ label: `Price from ${params.min}`, href: without((p) => (p.min = '')) })
+  if (params.max) filters.push({ label: `Price up to ${params.max}`, href: without((p) => (p.max = '')) })
+  if (params.inStock) filters.push({ label: 'In stock only', href: without((p) => (p.inStock = false)) })
+  for (const pair of params.options) {
+    const at = pair.indexOf(':')
+    filters.push({
+      label: `${pair.slice(0, at)}: ${pair.slice(at + 1)}`,
+      href: without((p) => (p.options = params.options.filter((o) => o !== pair))),
+    })
+  }
+  return filters
 }

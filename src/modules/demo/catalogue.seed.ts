@@ -56,7 +56,7 @@ const departments: {
         name: 'Aprons',
         kind: 'linen',
         nouns: ['Apron', 'Cross-back Apron', 'Half Apron'],
-        options: { Size: ['S', 'M', 'L'], Colour: ['Oat', 'Ink'] },
+        options: { Size: ['Small', 'Medium', 'Large'], Colour: ['Oat', 'Ink'] },
         price: [3400, 5200],
       },
     ],

@@ -172,6 +172,12 @@ describe('the default demo shop', () => {
     expect(bySlug.get('aprons')?.[0]).not.toBe(bySlug.get('table-linen')?.[0])
   })
 
+  it('spells each option value one way across the shop, so a filter never lists a size twice', async () => {
+    const rows = await db.selectFrom('variant_option_values').select(['name', 'value']).distinct().execute()
+    const sizes = rows.filter((r) => r.name === 'Size').map((r) => r.value)
+    expect(new Set(sizes)).toEqual(new Set(['Small', 'Medium', 'Large']))
+  })
+
   it('places no orders again when seeded again, nor when asked for none', async () => {
     await seedDemo(db, { mediaDir, scrypt })
     expect(await orders()).toHaveLength(8)

@@ -96,6 +96,45 @@ describe('catalogue pages', () => {
     expect(titles((await shop.app.inject({ url: '/products?option=Size%3AL&option=Colour%3ASand' })).body)).toEqual([])
   })
 
+  it('offers only the option values the branch being browsed has, with how many products offer each', async () => {
+    const clothing = (await shop.app.inject({ url: '/categories/clothing' })).body
+    const offered = (html: string) =>
+      [
+        ...html.matchAll(
+          /name="option" value="([^"]+)"[^>]*>\s*<label [^>]*>[^<]*<span class="facet-count">\((\d+)\)/g,
+        ),
+      ].map((m) => `${m[1]} ${m[2]}`)
+    // In the order the product lists them (M before L), not alphabetical.
+    expect(offered(clothing)).toEqual(['Colour:Blue 1', 'Colour:Sand 1', 'Size:M 1', 'Size:L 1'])
+    const kitchen = (await shop.app.inject({ url: '/categories/kitchen' })).body
+    expect(offered(kitchen)).toEqual([])
+    expect(kitchen).not.toContain('<legend>Size</legend>')
+    // A value chosen in the address that the branch does not have stays on the form, so it can be unticked.
+    const chosen = (await shop.app.inject({ url: '/categories/kitchen?option=Size%3AM' })).body
+    expect(offered(chosen)).toEqual(['Size:M 0'])
+    expect(chosen).toMatch(/value="Size:M" checked>/)
+  })
+
+  it('folds the filters behind "Filter and sort" and lists each filter in use with a link that removes it', async () => {
+    const response = await shop.app.inject({ url: '/products?category=clothing&in_stock=1&option=Size%3AM&min=10' })
+    expect(response.body).toMatch(
+      /<details class="filter-panel">\s*<summary[^>]*>Filter and sort <span class="filter-count">\(4\)<\/span><\/summary>/,
+    )
+    const removals = [...response.body.matchAll(/<li><a href="([^"]+)" aria-label="Remove [^"]+">([^<]+) <span aria-hidden="true">×/g)].map(
+      (m) => [m[2], m[1]?.replaceAll('&amp;', '&')],
+    )
+    expect(removals).toEqual([
+      ['Category: Clothing', '/products?min=10&in_stock=1&option=Size%3AM'],
+      ['Price from 10', '/products?category=clothing&in_stock=1&option=Size%3AM'],
+      ['In stock only', '/products?category=clothing&min=10&option=Size%3AM'],
+      ['Size: M', '/products?category=clothing&min=10&in_stock=1'],
+    ])
+    expect(await htmlErrors(response.body)).toEqual([])
+    // A bad value opens the panel, so its message is seen.
+    expect((await shop.app.inject({ url: '/products?min=abc' })).body).toContain('<details class="filter-panel" open>')
+    expect((await shop.app.inject({ url: '/products' })).body).not.toContain('class="active-filters"')
+  })
+
   it('marks filtered listings noindex,follow and keeps sorted ones indexable with a clean canonical', async () => {
     const filtered = await shop.app.inject({ url: '/products?in_stock=1' })
     expect(filtered.body).toContain('<meta name="robots" content="noindex,follow">')

@@ -68,9 +68,15 @@ describe('searching the shop', () => {
 
   const search = (q: string, extra = '') => shop.app.inject({ url: `/search?q=${encodeURIComponent(q)}${extra}` })
 
-  /** The product links of the results, in order. */
+  /** The results' cards, in order. */
+  const cards = (html: string) =>
+    html
+      .match(/<ol class="product-grid search-results">([\s\S]*?)<\/ol>/)?.[1]
+      ?.split('<li class="product-card">')
+      .slice(1) ?? []
+  /** The product titles of the results, in order. */
   const titles = (html: string) =>
-    [...html.matchAll(/<h3><a href="\/products\/[^"]+">([^<]+)<\/a><\/h3>/g)].map((m) => m[1])
+    cards(html).map((card) => card.match(/<span class="product-card-title">([^<]+)<\/span>/)?.[1])
 
   beforeAll(async () => {
     shop = await buildTestApp({}, { seed: false })
@@ -183,11 +189,12 @@ describe('searching the shop', () => {
   })
 
   it('shows the price, "from" a price range, and the stock state of each result', async () => {
-    const mug = await search('stoneware')
-    expect(mug.body).toMatch(/From €12\.00 · In stock/)
-    const towel = await search('towel')
-    expect(towel.body).toMatch(/€12\.50 · Out of stock/)
-    expect(towel.body).not.toMatch(/From €12\.50/)
+    const [mug] = cards((await search('stoneware')).body)
+    expect(mug).toMatch(/<span class="product-card-now">From €12\.00<\/span>/)
+    expect(mug).not.toContain('Out of stock')
+    const [towel] = cards((await search('towel')).body)
+    expect(towel).toMatch(/<span class="product-card-now">€12\.50<\/span>/)
+    expect(towel).toContain('<p class="product-card-stock">Out of stock</p>')
   })
 
   it('shows the cover image of a result', async () => {
@@ -212,7 +219,9 @@ describe('searching the shop', () => {
   it('says how many products were found and links each to its page', async () => {
     const response = await search('stoneware')
     expect(response.body).toContain('1 product found')
-    expect(response.body).toMatch(/<a href="\/products\/stoneware-mug-\d+">Stoneware mug<\/a>/)
+    expect(cards(response.body)[0]).toMatch(
+      /<a href="\/products\/stoneware-mug-\d+">\s*<span class="product-card-title">Stoneware mug<\/span>/,
+    )
   })
 
   it('suggests a spelling that finds something when a word is misspelt', async () => {

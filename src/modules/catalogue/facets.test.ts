@@ -1,0 +1,139 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createDb, type Db } from '../../db/connection.js'
+import { migrateToLatest } from '../../db/migrator.js'
+import { createCategory, createTestProduct } from '../../testing/catalogue.js'
+import { FACET_COUNT_CAP, listingFacets } from './catalogue.service.js'
+
+describe("a listing's option filters", () => {
+  let dir: string
+  let db: Db
+  let mugs: number
+  let linen: number
+  let aprons: number
+  let mug: number
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'shopfront-facets-'))
+    db = createDb(join(dir, 'shop.sqlite'))
+    await migrateToLatest(db)
+    mugs = await createCategory(db, 'Mugs')
+    linen = await createCategory(db, 'Linen')
+    aprons = await createCategory(db, 'Aprons', linen)
+    mug = await createTestProduct(db, {
+      title: 'Tall mug',
+      categoryId: mugs,
+      optionNames: ['Size'],
+      variants: [
+        { sku: 'MUG-S', options: { Size: 'Small' }, price: 1000, stock: 1 },
+        { sku: 'MUG-L', options: { Size: 'Large' }, price: 1400, stock: 0 },
+      ],
+    })
+    for (const [i, colour] of ['Oat', 'Ink', 'Oat'].entries()) {
+      await createTestProduct(db, {
+        title: `Apron ${i}`,
+        categoryId: aprons,
+        optionNames: ['Size', 'Colour'],
+        variants: [
+          { sku: `AP${i}-L`, options: { Size: 'Large', Colour: colour }, price: 3000, stock: 1 },
+          { sku: `AP${i}-M`, options: { Size: 'Medium', Colour: colour }, price: 3000, stock: 1 },
+        ],
+      })
+    }
+    await createTestProduct(db, {
+      title: 'Draft apron',
+      status: 'draft',
+      categoryId: aprons,
+      optionNames: ['Colour'],
+      variants: [{ sku: 'AP-DRAFT', options: { Colour: 'Clay' }, price: 3000, stock: 1 }],
+    })
+  })
+  afterAll(async () => {
+    await db.destroy()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const flat = async (ids: number[] | undefined) =>
+    (await listingFacets(db, ids)).flatMap((g) => g.values.map((v) => `${g.name}:${v.value} ${v.products}`))
+
+  it('offers the values of the branch browsed only, counted by product, in the order products list them', async () => {
+    expect(await flat([mugs])).toEqual(['Size:Small 1', 'Size:Large 1'])
+    // Large is listed first by the aprons; a draft's colour is not offered.
+    expect(await flat([linen, aprons])).toEqual(['Colour:Ink 1', 'Colour:Oat 2', 'Size:Large 3', 'Size:Medium 3'])
+    // Across the shop, by where products put a value on average: Small first (0), Large (0.25), Medium (1).
+    expect(await flat(undefined)).toEqual([
+      'Colour:Ink 1',
+      'Colour:Oat 2',
+      'Size:Small 1',
+      'Size:Large 4',
+      'Size:Medium 3',
+    ])
+  })
+
+  it('moves a product’s values with it when it changes category', async () => {
+    await db.updateTable('products').set({ category_id: aprons }).where('id', '=', mug).execute()
+    try {
+      expect(await flat([mugs])).toEqual([])
+      expect(await flat([linen, aprons])).toContain('Size:Small 1')
+    } finally {
+      await db.updateTable('products').set({ category_id: mugs }).where('id', '=', mug).execute()
+    }
+    expect(await flat([mugs])).toEqual(['Size:Small 1', 'Size:Large 1'])
+  })
+
+  it('knows the category of values written before their product, as bulk loads write them', async () => {
+    const bags = await createCategory(db, 'Bags')
+    const [last] = await db
+      .selectFrom('products')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .execute()
+    const id = Number(last?.id) + 1000
+    const now = new Date().toISOString()
+    await db.transaction().execute(async (trx) => {
+      await sql`PRAGMA defer_foreign_keys = ON`.execute(trx)
+      const variant = await trx
+        .insertInto('variants')
+        .values({ product_id: id, sku: 'BAG-1', price: 2000, stock: 1, created_at: now, updated_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await trx
+        .insertInto('variant_option_values')
+        .values({ variant_id: variant.id, product_id: id, name: 'Strap', value: 'Long' })
+        .execute()
+      await trx
+        .insertInto('products')
+        .values({
+          id,
+          slug: 'tote',
+          title: 'Tote',
+          status: 'active',
+          category_id: bags,
+          seo_title: null,
+          seo_description: null,
+          published_at: now,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute()
+    })
+    expect(await flat([bags])).toEqual(['Strap:Long 1'])
+  })
+
+  it(`stops counting at ${FACET_COUNT_CAP} and says there are more`, async () => {
+    const bulk = await createCategory(db, 'Tea towels')
+    for (let i = 0; i <= FACET_COUNT_CAP; i++) {
+      await createTestProduct(db, {
+        title: `Towel ${i}`,
+        categoryId: bulk,
+        optionNames: ['Colour'],
+        variants: [{ sku: `TT${i}`, options: { Colour: 'Sage' }, price: 900, stock: 1 }],
+      })
+    }
+    expect(await listingFacets(db, [bulk])).toEqual([
+      { name: 'Colour', values: [{ value: 'Sage', products: FACET_COUNT_CAP, more: true }] },
+    ])
+  })
+})
