@@ -34,7 +34,7 @@ export interface AppDependencies {
 
 /** Builds the whole shop without listening: the server and the tests both start here. */
 export async function buildApp(config: Config, deps: AppDependencies = {}): Promise<FastifyInstance> {
-  const db = deps.db ?? createDb(config.databaseFile)
+  const db = deps.db ?? createDb(config.database, config.databasePool)
   const app = Fastify({
     logger: loggerOptions(config, deps.logStream),
     // Logging every request costs a third of the throughput; LOG_REQUESTS=true turns on one line per request.

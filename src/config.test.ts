@@ -123,12 +123,46 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud', /^LOG_LEVEL must be/],
     ['SEED_DEMO', 'maybe', /^SEED_DEMO must be true or false/],
     ['TRUST_PROXY', 'everyone', /^TRUST_PROXY must be/],
-    ['DATABASE_URL', 'postgres://db/shop', /^DATABASE_URL must name a SQLite file/],
+    ['DATABASE_URL', 'mysql://db/shop', /^DATABASE_URL must name a SQLite file .* or a PostgreSQL database/],
+    ['DATABASE_URL', 'postgres:///shop', /^DATABASE_URL must name the PostgreSQL server's host/],
+    ['DATABASE_URL', 'postgres://shop:s3cret@/shop', /^DATABASE_URL is not a valid PostgreSQL URL/],
+    ['DATABASE_URL', 'postgres://shop:s3cret@db.example.com:5432', /^DATABASE_URL must name the database/],
+    ['DATABASE_URL', 'postgresql://shop:s3cret@[db:5432/shop', /^DATABASE_URL is not a valid PostgreSQL URL/],
+    ['DATABASE_POOL_SIZE', '0', /^DATABASE_POOL_SIZE must be between 1 and 1000/],
+    ['DATABASE_POOL_SIZE', 'many', /^DATABASE_POOL_SIZE must be a number/],
+    ['DATABASE_STATEMENT_TIMEOUT_MS', '5', /^DATABASE_STATEMENT_TIMEOUT_MS must be at least 100/],
     ['SMTP_URL', 'mail.example.com', /^SMTP_URL must look like smtp:/],
     ['MAIL_FROM', 'shop', /^MAIL_FROM must be an email address/],
     ['RUN_WORKER', 'sometimes', /^RUN_WORKER must be true or false/],
   ])('names %s when it is %s', (name, value, message) => {
     expect(bootError({ NODE_ENV: 'development', [name]: value })).toMatch(message)
+  })
+
+  it('never repeats a database password in a message', () => {
+    for (const url of [
+      'postgres://shop:s3cret@/shop',
+      'postgresql://shop:s3cret@[db:5432/shop',
+      'postgres://shop:s3cret@h',
+    ]) {
+      expect(bootError({ NODE_ENV: 'development', DATABASE_URL: url })).not.toContain('s3cret')
+    }
+  })
+
+  it('takes a PostgreSQL URL as it is, with the pool size and statement timeout', () => {
+    const base = { NODE_ENV: 'development', SESSION_SECRET: secret }
+    for (const url of [
+      'postgres://shop:pw@db.example.com:5432/shop',
+      'postgresql://shop@127.0.0.1/shop?sslmode=require',
+    ]) {
+      expect(loadConfig({ ...base, DATABASE_URL: url }).database).toBe(url)
+    }
+    expect(loadConfig(base).databasePool).toEqual({ size: 10, statementTimeoutMs: 15_000 })
+    expect(
+      loadConfig({ ...base, DATABASE_POOL_SIZE: '25', DATABASE_STATEMENT_TIMEOUT_MS: '2000' }).databasePool,
+    ).toEqual({ size: 25, statementTimeoutMs: 2000 })
+    expect(loadConfig({ ...base, DATABASE_URL: 'sqlite:db/other.sqlite' }).database).toBe(
+      join(projectRoot, 'db', 'other.sqlite'),
+    )
   })
 
   it('generates a development secret once, keeps it private, and reuses it', () => {

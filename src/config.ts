@@ -18,8 +18,10 @@ export interface Config {
   isProduction: boolean
   host: string
   port: number
-  /** Absolute path of the SQLite database file, or ':memory:'. */
-  databaseFile: string
+  /** A postgres:// URL, or the absolute path of the SQLite database file (or ':memory:'). */
+  database: string
+  /** PostgreSQL only: connections per process, and how long one statement may run. */
+  databasePool: { size: number; statementTimeoutMs: number }
   /** Absolute path of the folder holding the stored product images, served at /media/. */
   mediaDir: string
   sessionSecret: string
@@ -70,6 +72,18 @@ const schema = z.object({
     .max(65535, 'PORT must be between 0 and 65535')
     .default(3000),
   DATABASE_URL: z.string().default('sqlite:db/shop.sqlite'),
+  DATABASE_POOL_SIZE: z.coerce
+    .number({ error: 'DATABASE_POOL_SIZE must be a number' })
+    .int('DATABASE_POOL_SIZE must be a whole number')
+    .min(1, 'DATABASE_POOL_SIZE must be between 1 and 1000')
+    .max(1000, 'DATABASE_POOL_SIZE must be between 1 and 1000')
+    .default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce
+    .number({ error: 'DATABASE_STATEMENT_TIMEOUT_MS must be a number of milliseconds' })
+    .int('DATABASE_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds')
+    .min(100, 'DATABASE_STATEMENT_TIMEOUT_MS must be at least 100')
+    .max(3_600_000, 'DATABASE_STATEMENT_TIMEOUT_MS must be at most 3600000 (an hour)')
+    .default(15_000),
   MEDIA_DIR: z.string().default('db/media'),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters long').optional(),
   PUBLIC_URL: z.string().optional(),
@@ -141,7 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { secr
     isProduction,
     host: e.HOST ?? (isProduction ? '0.0.0.0' : 'localhost'),
     port: e.PORT,
-    databaseFile: parseDatabaseUrl(e.DATABASE_URL),
+    database: parseDatabaseUrl(e.DATABASE_URL),
+    databasePool: { size: e.DATABASE_POOL_SIZE, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS },
     mediaDir: isAbsolute(e.MEDIA_DIR) ? e.MEDIA_DIR : resolve(projectRoot, e.MEDIA_DIR),
     sessionSecret,
     publicUrl,
@@ -205,12 +220,31 @@ function parsePublicUrl(value: string): URL {
   return url
 }
 
-/** Accepts sqlite:PATH, file:PATH or a plain path; relative paths are taken from the project folder. */
+/**
+ * A postgres:// or postgresql:// URL is kept as it is (checked for a host and
+ * a database name); sqlite:PATH, file:PATH or a plain path name a SQLite
+ * file, relative paths taken from the project folder. Messages never repeat
+ * the value: it may hold a password.
+ */
 export function parseDatabaseUrl(value: string): string {
+  if (/^postgres(ql)?:/i.test(value)) {
+    const example = 'for example postgres://shop:password@127.0.0.1:5432/shop'
+    let url: URL
+    try {
+      url = new URL(value)
+    } catch {
+      throw new ConfigError(`DATABASE_URL is not a valid PostgreSQL URL, ${example}`)
+    }
+    if (!url.hostname) throw new ConfigError(`DATABASE_URL must name the PostgreSQL server's host, ${example}`)
+    if (url.pathname.length < 2) throw new ConfigError(`DATABASE_URL must name the database after the host, ${example}`)
+    return value
+  }
   const match = /^(?:sqlite|file):(?:\/\/)?(.*)$/.exec(value)
   const path = match ? match[1] : value
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !match) {
-    throw new ConfigError('DATABASE_URL must name a SQLite file, for example sqlite:db/shop.sqlite')
+    throw new ConfigError(
+      'DATABASE_URL must name a SQLite file (sqlite:db/shop.sqlite) or a PostgreSQL database (postgres://…)',
+    )
   }
   if (!path) throw new ConfigError('DATABASE_URL must name a SQLite file, for example sqlite:db/shop.sqlite')
   if (path === ':memory:') return path

@@ -17,8 +17,8 @@ const tempDatabase = () => join(mkdtempSync(join(tmpdir(), 'shopfront-server-'))
 
 describe('graceful shutdown', () => {
   it('lets an in-flight request finish, then refuses new ones and closes the database', async () => {
-    const config = testConfig({ databaseFile: tempDatabase() })
-    const setup = createDb(config.databaseFile)
+    const config = testConfig({ database: tempDatabase() })
+    const setup = createDb(config.database)
     await migrateToLatest(setup)
     await setup.destroy()
 

@@ -2,7 +2,7 @@ import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { type Config, ConfigError, loadConfig } from './config.js'
-import { createDb } from './db/connection.js'
+import { checkConnection, createDb, describeDatabase } from './db/connection.js'
 import { migrateToLatest } from './db/migrator.js'
 import { ownerSetupLink } from './modules/accounts/owner-setup.service.js'
 import { demoAccounts, seedDemoIfEmpty } from './modules/demo/demo.seed.js'
@@ -12,7 +12,8 @@ const SHUTDOWN_GRACE_MS = 10_000
 
 /** Migrates, loads the demo shop when asked and the database is empty, and listens. */
 export async function startServer(config: Config): Promise<FastifyInstance> {
-  const db = createDb(config.databaseFile)
+  const db = createDb(config.database, config.databasePool)
+  await checkConnection(db, config.database)
   await migrateToLatest(db)
   const seeded = config.seedDemo
     ? await seedDemoIfEmpty(db, {
@@ -29,7 +30,7 @@ export async function startServer(config: Config): Promise<FastifyInstance> {
   const port = typeof address === 'object' && address ? address.port : config.port
   const shown = config.publicUrl?.origin ?? `http://${displayHost(config.host)}:${port}`
   if (seeded) app.log.info('loaded the demo shop into the empty database')
-  console.log(`Shopfront is running at ${shown} (${config.env}, database ${config.databaseFile})`)
+  console.log(`Shopfront is running at ${shown} (${config.env}, database ${describeDatabase(config.database)})`)
 
   const setup = await ownerSetupLink(db, shown)
   await db.destroy()

@@ -149,7 +149,27 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   await db.schema.createIndex('product_images_image_idx').on('product_images').column('image_id').execute()
 
-  if (postgres) return // PostgreSQL keeps its summaries and search index in the scale-out work; see the catalogue README.
+  if (postgres) {
+    // The same rule as SQLite's triggers below, in PL/pgSQL. PostgreSQL's search index comes in a migration of its own.
+    await sql.raw(`CREATE FUNCTION products_summary(pid integer) RETURNS void LANGUAGE sql AS $$
+      UPDATE products SET
+        price_min = coalesce((SELECT min(price) FROM variants WHERE product_id = pid), 0),
+        price_max = coalesce((SELECT max(price) FROM variants WHERE product_id = pid), 0),
+        in_stock = CASE WHEN EXISTS (SELECT 1 FROM variants WHERE product_id = pid
+                         AND (track_stock = 0 OR allow_backorder = 1 OR stock > 0)) THEN 1 ELSE 0 END
+      WHERE id = pid $$`).execute(db)
+    await sql.raw(`CREATE FUNCTION variants_summary() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+      IF TG_OP <> 'DELETE' THEN PERFORM products_summary(NEW.product_id); END IF;
+      IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.product_id <> NEW.product_id) THEN
+        PERFORM products_summary(OLD.product_id);
+      END IF;
+      RETURN NULL;
+    END $$`).execute(db)
+    await sql.raw(`CREATE TRIGGER variants_summary
+      AFTER INSERT OR DELETE OR UPDATE OF price, stock, track_stock, allow_backorder, product_id ON variants
+      FOR EACH ROW EXECUTE FUNCTION variants_summary()`).execute(db)
+    return
+  }
 
   // Price range and stock state follow the variants, whoever changes them (admin, checkout, import).
   const summary = (productId: string) => sql.raw(`
@@ -204,6 +224,11 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter
   if (!postgres) await sql`DROP TABLE IF EXISTS products_fts`.execute(db)
+  if (postgres) {
+    await sql`DROP TRIGGER IF EXISTS variants_summary ON variants`.execute(db)
+    await sql`DROP FUNCTION IF EXISTS variants_summary()`.execute(db)
+    await sql`DROP FUNCTION IF EXISTS products_summary(integer)`.execute(db)
+  }
   await db.schema.dropTable('product_images').execute()
   await db.schema.dropTable('variant_option_values').execute()
   await db.schema.dropTable('variants').execute()

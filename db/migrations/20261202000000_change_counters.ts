@@ -28,7 +28,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     .insertInto('change_counters')
     .values(Object.keys(COUNTED).map((name) => ({ name, version: 0 })))
     .execute()
-  if (db.getExecutor().adapter instanceof PostgresAdapter) return
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    // Once a statement, not once a row: a bulk load moves the counter once.
+    await sql.raw(`CREATE FUNCTION change_counters_bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+      UPDATE change_counters SET version = version + 1 WHERE name = TG_ARGV[0];
+      RETURN NULL;
+    END $$`).execute(db)
+    for (const [counter, tables] of Object.entries(COUNTED)) {
+      for (const table of tables) {
+        await sql
+          .raw(
+            `CREATE TRIGGER ${table}_counts AFTER INSERT OR UPDATE OR DELETE ON ${table}
+             FOR EACH STATEMENT EXECUTE FUNCTION change_counters_bump('${counter}')`,
+          )
+          .execute(db)
+      }
+    }
+    return
+  }
   for (const [counter, tables] of Object.entries(COUNTED)) {
     for (const table of tables) {
       for (const event of ['INSERT', 'UPDATE', 'DELETE']) {
@@ -44,7 +61,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    for (const table of Object.values(COUNTED).flat()) {
+      await sql.raw(`DROP TRIGGER IF EXISTS ${table}_counts ON ${table}`).execute(db)
+    }
+    await sql`DROP FUNCTION IF EXISTS change_counters_bump()`.execute(db)
+  } else {
     for (const tables of Object.values(COUNTED)) {
       for (const table of tables) {
         for (const event of ['insert', 'update', 'delete']) {

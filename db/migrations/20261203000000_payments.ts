@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, PostgresAdapter } from 'kysely'
 
 // Frozen once released: a later change to the schema is a new migration.
 
@@ -8,6 +8,8 @@ import type { Kysely } from 'kysely'
  * down once, so an event the provider sends again is seen and not handled twice.
  */
 export async function up(db: Kysely<any>): Promise<void> {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter
+  const id = (c: any) => (postgres ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement())
   await db.schema.alterTable('orders').addColumn('payment_session_id', 'varchar(255)').execute()
   await db.schema.alterTable('orders').addColumn('payment_session_url', 'text').execute()
   await db.schema.alterTable('orders').addColumn('payment_session_expires_at', 'varchar(30)').execute()
@@ -15,7 +17,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('orders').addColumn('payment_checked_at', 'varchar(30)').execute()
   await db.schema
     .createTable('payment_events')
-    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('provider', 'varchar(40)', (col) => col.notNull())
     .addColumn('event_id', 'varchar(255)', (col) => col.notNull())
     .addColumn('type', 'varchar(255)', (col) => col.notNull())

@@ -10,9 +10,11 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely'
  * list needs to stay fast at a million orders.
  */
 export async function up(db: Kysely<any>): Promise<void> {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter
+  const id = (c: any) => (postgres ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement())
   await db.schema
     .createTable('order_events')
-    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('order_id', 'integer', (col) => col.notNull().references('orders.id').onDelete('cascade'))
     .addColumn('at', 'varchar(30)', (col) => col.notNull())
     .addColumn('kind', 'varchar(40)', (col) => col.notNull())
@@ -23,7 +25,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('activity_log')
-    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('at', 'varchar(30)', (col) => col.notNull())
     .addColumn('actor_user_id', 'integer', (col) => col.references('users.id').onDelete('set null'))
     .addColumn('action', 'varchar(60)', (col) => col.notNull())
@@ -40,7 +42,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // What was sent: each parcel (carrier, tracking number) and how many of each line went in it.
   await db.schema
     .createTable('fulfilments')
-    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('order_id', 'integer', (col) => col.notNull().references('orders.id').onDelete('cascade'))
     .addColumn('carrier', 'varchar(100)', (col) => col.notNull())
     .addColumn('tracking_number', 'varchar(100)', (col) => col.notNull())
@@ -61,7 +63,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // refund is written as pending before the provider is asked, so a crash in between is seen and retried.
   await db.schema
     .createTable('refunds')
-    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('order_id', 'integer', (col) => col.notNull().references('orders.id').onDelete('cascade'))
     .addColumn('amount', 'integer', (col) => col.notNull().check(sql`amount > 0`))
     .addColumn('reason', 'text', (col) => col.notNull())
@@ -85,7 +87,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   // Low-stock variants, for the dashboard.
   await db.schema.createIndex('variants_low_stock_idx').on('variants').columns(['track_stock', 'stock']).execute()
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
+  if (postgres) {
+    await sql.raw(`CREATE FUNCTION orders_sales() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+      IF TG_OP = 'INSERT' AND NEW.cancelled_at IS NULL THEN
+        INSERT INTO sales_daily (day, orders, sales) VALUES (substr(NEW.placed_at, 1, 10), 1, NEW.total)
+        ON CONFLICT (day) DO UPDATE SET orders = sales_daily.orders + 1, sales = sales_daily.sales + excluded.sales;
+      ELSIF TG_OP = 'UPDATE' AND OLD.cancelled_at IS NULL AND NEW.cancelled_at IS NOT NULL THEN
+        UPDATE sales_daily SET orders = orders - 1, sales = sales - OLD.total WHERE day = substr(OLD.placed_at, 1, 10);
+      END IF;
+      RETURN NULL;
+    END $$`).execute(db)
+    await sql`CREATE TRIGGER orders_sales AFTER INSERT OR UPDATE OF cancelled_at ON orders
+      FOR EACH ROW EXECUTE FUNCTION orders_sales()`.execute(db)
+    await sql`INSERT INTO sales_daily (day, orders, sales)
+      SELECT substr(placed_at, 1, 10), count(*), sum(total) FROM orders WHERE cancelled_at IS NULL GROUP BY 1`.execute(db)
+  } else {
     await sql`CREATE TRIGGER orders_sales_insert AFTER INSERT ON orders WHEN new.cancelled_at IS NULL BEGIN
       INSERT INTO sales_daily (day, orders, sales) VALUES (substr(new.placed_at, 1, 10), 1, new.total)
       ON CONFLICT (day) DO UPDATE SET orders = orders + 1, sales = sales + excluded.sales; END`.execute(db)
@@ -103,7 +119,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('name', 'varchar(40)', (col) => col.primaryKey())
     .addColumn('n', 'integer', (col) => col.notNull().defaultTo(0))
     .execute()
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
+  {
     const counted = (row: 'new' | 'old') => ({
       awaiting_payment: `(${row}.payment_status = 'pending' AND ${row}.cancelled_at IS NULL)`,
       to_send: `(${row}.fulfilment_status IN ('unfulfilled', 'partially_fulfilled') AND ${row}.cancelled_at IS NULL
@@ -112,24 +128,38 @@ export async function up(db: Kysely<any>): Promise<void> {
     for (const [name, condition] of Object.entries(counted('new'))) {
       await sql`INSERT INTO order_counts (name, n) SELECT ${name}, count(*) FROM orders new WHERE ${sql.raw(condition)}`.execute(db)
     }
+    // A condition counts as 1 or 0: SQLite's booleans are numbers, PostgreSQL's are cast.
+    const number = (condition: string) => (postgres ? `(${condition})::int` : condition)
     const change = (plus: 'new' | null, minus: 'old' | null) =>
       Object.keys(counted('new'))
         .map((name) => {
-          const up = plus ? counted(plus)[name as 'to_send'] : '0'
-          const down = minus ? counted(minus)[name as 'to_send'] : '0'
+          const up = plus ? number(counted(plus)[name as 'to_send']) : '0'
+          const down = minus ? number(counted(minus)[name as 'to_send']) : '0'
           return `UPDATE order_counts SET n = n + ${up} - ${down} WHERE name = '${name}';`
         })
         .join('\n')
+    if (postgres) {
+      await sql.raw(`CREATE FUNCTION orders_counts() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        IF TG_OP = 'INSERT' THEN ${change('new', null)}
+        ELSIF TG_OP = 'UPDATE' THEN ${change('new', 'old')}
+        ELSE ${change(null, 'old')}
+        END IF;
+        RETURN NULL;
+      END $$`).execute(db)
+      await sql`CREATE TRIGGER orders_counts AFTER INSERT OR UPDATE OR DELETE ON orders
+        FOR EACH ROW EXECUTE FUNCTION orders_counts()`.execute(db)
+    } else {
     await sql.raw(`CREATE TRIGGER orders_counts_insert AFTER INSERT ON orders BEGIN ${change('new', null)} END`).execute(db)
     await sql.raw(`CREATE TRIGGER orders_counts_update AFTER UPDATE ON orders BEGIN ${change('new', 'old')} END`).execute(db)
     await sql.raw(`CREATE TRIGGER orders_counts_delete AFTER DELETE ON orders BEGIN ${change(null, 'old')} END`).execute(db)
+    }
   }
 
   // Why stock is what it is: every change to a counted variant's stock (a sale, a cancellation, an
   // adjustment by staff, an import) is a row, with the stock after it.
   await db.schema
     .createTable('stock_movements')
-    .addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', id)
     .addColumn('variant_id', 'integer', (col) => col.notNull().references('variants.id').onDelete('cascade'))
     .addColumn('change', 'integer', (col) => col.notNull())
     .addColumn('stock_after', 'integer', (col) => col.notNull())
@@ -145,12 +175,15 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('orders_payment_list_idx').on('orders').columns(['payment_status', 'id']).execute()
   await db.schema.createIndex('orders_fulfilment_list_idx').on('orders').columns(['fulfilment_status', 'id']).execute()
   await db.schema.createIndex('orders_placed_idx').on('orders').column('placed_at').execute()
-  await sql`CREATE INDEX orders_name_idx ON orders (name COLLATE NOCASE)`.execute(db)
+  // A name's start in any case: NOCASE on SQLite, lower() with pattern ops on PostgreSQL (src/db/prefix-search.ts).
+  if (postgres) await sql`CREATE INDEX orders_name_idx ON orders (lower(name) text_pattern_ops)`.execute(db)
+  else await sql`CREATE INDEX orders_name_idx ON orders (name COLLATE NOCASE)`.execute(db)
   // The outbox page: sent or failed, newest first.
   await db.schema.createIndex('outbox_emails_status_idx').on('outbox_emails').columns(['status', 'id']).execute()
   // The customer list: by role, newest first, and found by the start of a name.
   await db.schema.createIndex('users_role_list_idx').on('users').columns(['role', 'id']).execute()
-  await sql`CREATE INDEX users_name_idx ON users (name COLLATE NOCASE)`.execute(db)
+  if (postgres) await sql`CREATE INDEX users_name_idx ON users (lower(name) text_pattern_ops)`.execute(db)
+  else await sql`CREATE INDEX users_name_idx ON users (name COLLATE NOCASE)`.execute(db)
 
   // The product list in the back office, sorted over every status: by title and by price; newest is the rowid.
   await db.schema.createIndex('products_admin_title_idx').on('products').columns(['title', 'id']).execute()
@@ -192,10 +225,17 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('orders_placed_idx').execute()
   await db.schema.dropIndex('orders_fulfilment_list_idx').execute()
   await db.schema.dropIndex('orders_payment_list_idx').execute()
-  await sql`DROP TRIGGER IF EXISTS orders_sales_insert`.execute(db)
-  await sql`DROP TRIGGER IF EXISTS orders_sales_cancel`.execute(db)
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql`DROP TRIGGER IF EXISTS orders_sales ON orders`.execute(db)
+    await sql`DROP TRIGGER IF EXISTS orders_counts ON orders`.execute(db)
+    await sql`DROP FUNCTION IF EXISTS orders_sales()`.execute(db)
+    await sql`DROP FUNCTION IF EXISTS orders_counts()`.execute(db)
+  } else {
+    await sql`DROP TRIGGER IF EXISTS orders_sales_insert`.execute(db)
+    await sql`DROP TRIGGER IF EXISTS orders_sales_cancel`.execute(db)
+    for (const event of ['insert', 'update', 'delete']) await sql.raw(`DROP TRIGGER IF EXISTS orders_counts_${event}`).execute(db)
+  }
   await db.schema.dropIndex('variants_low_stock_idx').execute()
-  for (const event of ['insert', 'update', 'delete']) await sql.raw(`DROP TRIGGER IF EXISTS orders_counts_${event}`).execute(db)
   await db.schema.dropTable('order_counts').execute()
   await db.schema.dropTable('sales_daily').execute()
   await db.schema.dropTable('stock_movements').execute()

@@ -16,7 +16,34 @@ export async function up(db: Kysely<any>): Promise<void> {
     .alterTable('sales_daily')
     .addColumn('refunds', 'integer', (col) => col.notNull().defaultTo(0))
     .execute()
-  if (db.getExecutor().adapter instanceof PostgresAdapter) return
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql.raw(`CREATE FUNCTION refunds_sales() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+      IF NEW.status = 'succeeded' AND (TG_OP = 'INSERT' OR OLD.status <> 'succeeded')
+         AND (SELECT cancelled_at FROM orders WHERE id = NEW.order_id) IS NULL THEN
+        INSERT INTO sales_daily (day, refunds) VALUES (substr(NEW.created_at, 1, 10), NEW.amount)
+        ON CONFLICT (day) DO UPDATE SET refunds = sales_daily.refunds + excluded.refunds;
+      END IF;
+      RETURN NULL;
+    END $$`).execute(db)
+    await sql`CREATE TRIGGER refunds_sales AFTER INSERT OR UPDATE OF status ON refunds
+      FOR EACH ROW EXECUTE FUNCTION refunds_sales()`.execute(db)
+    await sql.raw(`CREATE FUNCTION orders_sales_cancel_refunds() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+      IF OLD.cancelled_at IS NULL AND NEW.cancelled_at IS NOT NULL THEN
+        UPDATE sales_daily SET refunds = refunds - (
+          SELECT coalesce(sum(r.amount), 0) FROM refunds r
+          WHERE r.order_id = NEW.id AND r.status = 'succeeded' AND substr(r.created_at, 1, 10) = sales_daily.day)
+        WHERE day IN (SELECT substr(created_at, 1, 10) FROM refunds WHERE order_id = NEW.id AND status = 'succeeded');
+      END IF;
+      RETURN NULL;
+    END $$`).execute(db)
+    await sql`CREATE TRIGGER orders_sales_cancel_refunds AFTER UPDATE OF cancelled_at ON orders
+      FOR EACH ROW EXECUTE FUNCTION orders_sales_cancel_refunds()`.execute(db)
+    await sql`INSERT INTO sales_daily (day, refunds)
+      SELECT substr(r.created_at, 1, 10), sum(r.amount) FROM refunds r JOIN orders o ON o.id = r.order_id
+      WHERE r.status = 'succeeded' AND o.cancelled_at IS NULL GROUP BY 1
+      ON CONFLICT (day) DO UPDATE SET refunds = excluded.refunds`.execute(db)
+    return
+  }
 
   const live = sql.raw(`(SELECT cancelled_at FROM orders WHERE id = new.order_id) IS NULL`)
   const add = sql.raw(`INSERT INTO sales_daily (day, refunds) VALUES (substr(new.created_at, 1, 10), new.amount)
@@ -39,7 +66,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql`DROP TRIGGER IF EXISTS refunds_sales ON refunds`.execute(db)
+    await sql`DROP TRIGGER IF EXISTS orders_sales_cancel_refunds ON orders`.execute(db)
+    await sql`DROP FUNCTION IF EXISTS refunds_sales()`.execute(db)
+    await sql`DROP FUNCTION IF EXISTS orders_sales_cancel_refunds()`.execute(db)
+  } else {
     for (const trigger of ['refunds_sales_insert', 'refunds_sales_settle', 'orders_sales_cancel_refunds'])
       await sql`DROP TRIGGER IF EXISTS ${sql.id(trigger)}`.execute(db)
   }

@@ -18,8 +18,23 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('variant_option_values')
     .columns(['category_id', 'name', 'value', 'product_id'])
     .execute()
-  // PostgreSQL gets the same rule with the rest of its triggers in the scale-out work (see the catalogue README).
-  if (db.getExecutor().adapter instanceof PostgresAdapter) return
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql.raw(`CREATE FUNCTION option_values_category() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+      NEW.category_id := (SELECT category_id FROM products WHERE id = NEW.product_id);
+      RETURN NEW;
+    END $$`).execute(db)
+    await sql`CREATE TRIGGER option_values_category BEFORE INSERT ON variant_option_values
+      FOR EACH ROW EXECUTE FUNCTION option_values_category()`.execute(db)
+    await sql.raw(`CREATE FUNCTION products_option_values_category() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+      IF TG_OP = 'INSERT' OR NEW.category_id IS DISTINCT FROM OLD.category_id THEN
+        UPDATE variant_option_values SET category_id = NEW.category_id WHERE product_id = NEW.id;
+      END IF;
+      RETURN NULL;
+    END $$`).execute(db)
+    await sql`CREATE TRIGGER products_option_values_category AFTER INSERT OR UPDATE OF category_id ON products
+      FOR EACH ROW EXECUTE FUNCTION products_option_values_category()`.execute(db)
+    return
+  }
   await sql`CREATE TRIGGER option_values_category_insert AFTER INSERT ON variant_option_values BEGIN
     UPDATE variant_option_values SET category_id = (SELECT category_id FROM products WHERE id = new.product_id)
     WHERE variant_id = new.variant_id AND name = new.name;
@@ -34,7 +49,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql`DROP TRIGGER IF EXISTS option_values_category ON variant_option_values`.execute(db)
+    await sql`DROP TRIGGER IF EXISTS products_option_values_category ON products`.execute(db)
+    await sql`DROP FUNCTION IF EXISTS option_values_category()`.execute(db)
+    await sql`DROP FUNCTION IF EXISTS products_option_values_category()`.execute(db)
+  } else {
     await sql`DROP TRIGGER IF EXISTS option_values_category_insert`.execute(db)
     await sql`DROP TRIGGER IF EXISTS products_option_values_category_insert`.execute(db)
     await sql`DROP TRIGGER IF EXISTS products_option_values_category`.execute(db)

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '../config.js'
-import { createDb } from '../db/connection.js'
+import { checkConnection, createDb, describeDatabase } from '../db/connection.js'
 import { migrateToLatest } from '../db/migrator.js'
 import { createProgress } from '../lib/progress.js'
 import { seedDemo } from '../modules/demo/demo.seed.js'
@@ -8,7 +8,8 @@ import { parseSeedArgs, UsageError } from '../modules/demo/seed-args.js'
 async function main() {
   const sizes = parseSeedArgs(process.argv.slice(2))
   const config = loadConfig()
-  const db = createDb(config.databaseFile)
+  const db = createDb(config.database, config.databasePool)
+  await checkConnection(db, config.database)
   try {
     await migrateToLatest(db)
     await seedDemo(db, {
@@ -18,7 +19,7 @@ async function main() {
       mediaDir: config.mediaDir,
       baseUrl: config.publicUrl?.origin ?? `http://localhost:${config.port}`,
     })
-    console.log(`Demo data is loaded into ${config.databaseFile}.`)
+    console.log(`Demo data is loaded into ${describeDatabase(config.database)}.`)
   } finally {
     await db.destroy()
   }

@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace'
 import { ConfigError, loadConfig } from '../config.js'
-import { createDb } from '../db/connection.js'
+import { checkConnection, createDb, describeDatabase } from '../db/connection.js'
 import { migrateToLatest } from '../db/migrator.js'
 import { startProductImportJobs } from '../modules/catalogue/product-import.job.js'
 import { startMailWorker } from '../modules/mail/mail.worker.js'
@@ -11,7 +11,8 @@ import { jobsBaseUrl, mailWorkerOptions } from '../plugins/mail.js'
 /** npm run worker: delivers the outbox in a process of its own (run the server with RUN_WORKER=false). */
 async function main() {
   const config = loadConfig()
-  const db = createDb(config.databaseFile)
+  const db = createDb(config.database, config.databasePool)
+  await checkConnection(db, config.database)
   await migrateToLatest(db)
   const options = mailWorkerOptions(config, db)
   const log = {
@@ -40,7 +41,7 @@ async function main() {
   })
   imports = startProductImportJobs({ db, log })
   console.log(
-    `Shopfront worker is delivering email (${options.transport.name}) and running the order jobs on ${config.databaseFile}`,
+    `Shopfront worker is delivering email (${options.transport.name}) and running the order jobs on ${describeDatabase(config.database)}`,
   )
 }
 

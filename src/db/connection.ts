@@ -1,91 +1,22 @@
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
-import SQLite from 'better-sqlite3'
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  type Driver,
-  Kysely,
-  type SqliteDatabase,
-  SqliteDialect,
-  SqliteDriver,
-} from 'kysely'
+import { Kysely, sql } from 'kysely'
+import { describeDatabase, isPostgresUrl, type PoolOptions, postgresDialect } from './dialect/postgres.js'
+import { sqliteDialect } from './dialect/sqlite.js'
 import type { Database } from './schema.js'
+
+export { openSqlite, withStatementCache } from './dialect/sqlite.js'
+export { describeDatabase, isPostgresUrl } from './dialect/postgres.js'
 
 /** The database or a transaction on it: repositories take either (a Transaction is a Kysely). */
 export type Db = Kysely<Database>
 
 /**
- * Opens the SQLite file with the pragmas a web server wants: WAL so readers
- * never wait for the writer, a busy timeout so a second process waits for the
- * lock instead of failing, and foreign keys enforced.
+ * The shop's database: PostgreSQL for a postgres:// URL (a pool of `pool.size`
+ * connections per process), otherwise the SQLite file at that path.
  */
-export function openSqlite(filename: string): SQLite.Database {
-  if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true })
-  const sqlite = new SQLite(filename)
-  sqlite.pragma('journal_mode = WAL')
-  sqlite.pragma('synchronous = NORMAL')
-  sqlite.pragma('foreign_keys = ON')
-  sqlite.pragma('busy_timeout = 5000')
-  return sqlite
-}
-
-/** How many distinct statements stay prepared; an app has a few hundred, generated IN-lists add more. */
-const STATEMENT_CACHE_SIZE = 500
-
-/**
- * Kysely's SQLite driver prepares every statement on every query; preparing
- * costs about as much as running a simple indexed query. This keeps prepared
- * statements by their SQL text (least recently used dropped first). A
- * statement still iterating (a streamed query) is busy, so another caller
- * gets a fresh one.
- */
-export function withStatementCache(sqlite: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
-  const cache = new Map<string, SQLite.Statement>()
-  return {
-    close: () => sqlite.close(),
-    prepare(sql: string) {
-      const cached = cache.get(sql)
-      if (cached && !cached.busy) {
-        cache.delete(sql)
-        cache.set(sql, cached)
-        return cached
-      }
-      const statement = sqlite.prepare(sql)
-      if (!cached) {
-        cache.set(sql, statement)
-        if (cache.size > size) cache.delete(cache.keys().next().value as string)
-      }
-      return statement
-    },
-  }
-}
-
-/**
- * Every transaction here writes, so it takes the write lock when it begins
- * (BEGIN IMMEDIATE) and waits its turn under busy_timeout. A plain BEGIN
- * would read first and then try to upgrade; in WAL mode that upgrade fails
- * at once with SQLITE_BUSY when another process wrote in between, and no
- * timeout helps: two server processes taking the last units of stock would
- * turn into an error for one of them.
- */
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'))
-  }
-}
-
-class ShopSqliteDialect extends SqliteDialect {
-  constructor(private readonly database: SqliteDatabase) {
-    super({ database })
-  }
-  override createDriver(): Driver {
-    return new ImmediateSqliteDriver({ database: this.database })
-  }
-}
-
-export function createDb(filename: string): Db {
-  return new Kysely<Database>({ dialect: new ShopSqliteDialect(withStatementCache(openSqlite(filename))) })
+export function createDb(database: string, pool?: PoolOptions): Db {
+  return new Kysely<Database>({
+    dialect: isPostgresUrl(database) ? postgresDialect(database, pool) : sqliteDialect(database),
+  })
 }
 
 /**
@@ -95,4 +26,30 @@ export function createDb(filename: string): Db {
  */
 export function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
   return db.isTransaction ? fn(db) : db.transaction().execute(fn)
+}
+
+const CONNECT_FAILURES: Record<string, string> = {
+  ECONNREFUSED: 'nothing answers at that address',
+  ENOTFOUND: 'the host name is unknown',
+  EAI_AGAIN: 'the host name could not be looked up',
+  ETIMEDOUT: 'the server did not answer in time',
+  '28P01': 'the password was refused',
+  '28000': 'the user may not connect',
+  '3D000': 'the database does not exist',
+}
+
+/** The database cannot be reached at boot: the message names DATABASE_URL and never its password. */
+export class DatabaseUnreachableError extends Error {}
+
+/** Fails fast, with one line a person can act on, when the configured database does not answer. */
+export async function checkConnection(db: Db, database: string): Promise<void> {
+  try {
+    await sql`select 1`.execute(db)
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? ''
+    const reason =
+      CONNECT_FAILURES[code] ??
+      (/timeout/i.test(String((err as Error).message)) ? 'the server did not answer in time' : code || 'no answer')
+    throw new DatabaseUnreachableError(`DATABASE_URL: cannot use the database ${describeDatabase(database)}: ${reason}`)
+  }
 }

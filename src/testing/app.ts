@@ -19,16 +19,16 @@ export interface TestShop {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  const databaseFile = overrides.databaseFile ?? ':memory:'
+  const database = overrides.database ?? ':memory:'
   return {
     env: 'test',
     isProduction: false,
     host: '127.0.0.1',
     port: 0,
-    databaseFile,
+    database,
+    databasePool: { size: 5, statementTimeoutMs: 15_000 },
     // Beside the test's database file, so removing its folder removes the images too; nothing is created until an image is stored.
-    mediaDir:
-      databaseFile === ':memory:' ? join(tmpdir(), 'shopfront-test-media') : join(dirname(databaseFile), 'media'),
+    mediaDir: database === ':memory:' ? join(tmpdir(), 'shopfront-test-media') : join(dirname(database), 'media'),
     sessionSecret: 'a-test-secret-that-is-long-enough-for-sessions',
     publicUrl: null,
     seedDemo: false,
@@ -55,8 +55,8 @@ export async function buildTestApp(
 ): Promise<TestShop> {
   const dir = mkdtempSync(join(tmpdir(), 'shopfront-test-'))
   // The media folder is in the same temporary folder, removed at close.
-  const config = testConfig({ databaseFile: join(dir, 'shop.sqlite'), mediaDir: join(dir, 'media'), ...overrides })
-  const db = createDb(config.databaseFile)
+  const config = testConfig({ database: join(dir, 'shop.sqlite'), mediaDir: join(dir, 'media'), ...overrides })
+  const db = createDb(config.database)
   await migrateToLatest(db)
   if (options.seed !== false)
     await seedDemo(db, {

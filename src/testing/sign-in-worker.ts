@@ -12,7 +12,7 @@ import { postForm } from './http.js'
 
 const [file, email, passwords, startAt] = process.argv.slice(2)
 if (!file || !email || !passwords || !startAt) throw new Error('usage: sign-in-worker <file> <email> <passwords> <at>')
-const app = await buildApp(testConfig({ databaseFile: file }))
+const app = await buildApp(testConfig({ database: file }))
 await app.ready()
 await sleep(Math.max(0, Number(startAt) - Date.now()))
 const answers = await Promise.all(

@@ -249,7 +249,7 @@ describe('placing an order', () => {
           '--import',
           'tsx',
           'src/testing/place-orders-worker.ts',
-          shop.config.databaseFile,
+          shop.config.database,
           half.join(','),
           `p${n}`,
         ]),

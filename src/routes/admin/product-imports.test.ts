@@ -545,7 +545,7 @@ describe('product import in the back office', () => {
     const rows = Array.from({ length: 3000 }, (_, i) => ({ ...newBoard[0], handle: `board-${i}`, sku: `BOARD-${i}` }))
     await uploaded(csvOf(rows))
     // Three processes: three connections to the same database file.
-    const others = [createDb(shop.config.databaseFile), createDb(shop.config.databaseFile)]
+    const others = [createDb(shop.config.database), createDb(shop.config.database)]
     try {
       const runs = await Promise.all([shop.db, ...others].map((db) => runProductImportJobs(db, { log: silentLog })))
       expect(runs.reduce((a, b) => a + b, 0)).toBe(1)

@@ -151,7 +151,7 @@ describe('sign-in throttling under concurrency', () => {
           '--import',
           'tsx',
           'src/testing/sign-in-worker.ts',
-          shop.config.databaseFile,
+          shop.config.database,
           user.email,
           passwords,
           startAt,

@@ -120,9 +120,9 @@ describe('catalogue pages', () => {
     expect(response.body).toMatch(
       /<details class="filter-panel">\s*<summary[^>]*>Filter and sort <span class="filter-count">\(4\)<\/span><\/summary>/,
     )
-    const removals = [...response.body.matchAll(/<li><a href="([^"]+)" aria-label="Remove [^"]+">([^<]+) <span aria-hidden="true">×/g)].map(
-      (m) => [m[2], m[1]?.replaceAll('&amp;', '&')],
-    )
+    const removals = [
+      ...response.body.matchAll(/<li><a href="([^"]+)" aria-label="Remove [^"]+">([^<]+) <span aria-hidden="true">×/g),
+    ].map((m) => [m[2], m[1]?.replaceAll('&amp;', '&')])
     expect(removals).toEqual([
       ['Category: Clothing', '/products?min=10&in_stock=1&option=Size%3AM'],
       ['Price from 10', '/products?category=clothing&in_stock=1&option=Size%3AM'],
