@@ -1,12 +1,33 @@
 import { defineConfig } from 'vitest/config'
 
+/** Tests that are about SQLite itself (its plans, pragmas and files), or about PostgreSQL already: one run of each is enough. */
+const SQLITE_ONLY = [
+  'src/db/migrator.test.ts',
+  'src/db/connection.test.ts',
+  'src/modules/catalogue/query-plans.test.ts',
+  'src/db/postgres.test.ts',
+  'src/testing/postgres-server.test.ts',
+]
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'db/**/*.test.ts'],
     environment: 'node',
     // One PostgreSQL server for the run: the local one, or an embedded one started for it (never skipped).
     globalSetup: ['src/testing/postgres-global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // The whole suite twice: on SQLite, the embedded default, and on PostgreSQL (src/testing/database.ts).
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: ['src/**/*.test.ts', 'db/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ['src/**/*.test.ts', 'db/**/*.test.ts'],
+          exclude: ['**/node_modules/**', 'src/lib/**', ...SQLITE_ONLY],
+          env: { TEST_DATABASE: 'postgres' },
+        },
+      },
+    ],
   },
 })

@@ -1,26 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { readCounter, VersionedCache } from './change-counters.js'
 import { createDb, type Db } from './connection.js'
+import { type OpenTestDb, openTestDb } from '../testing/database.js'
 import { migrateToLatest } from './migrator.js'
 
 describe('change counters and the copies kept by them', () => {
-  let dir: string
+  let handle: OpenTestDb
   let db: Db
   let other: Db
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'shopfront-counters-'))
-    db = createDb(join(dir, 'shop.sqlite'))
+    handle = await openTestDb()
+    db = handle.db
     await migrateToLatest(db)
     // A second handle on the same file: another server process.
-    other = createDb(join(dir, 'shop.sqlite'))
+    other = createDb(handle.database)
   })
   afterEach(async () => {
-    await db.destroy()
     await other.destroy()
-    rmSync(dir, { recursive: true, force: true })
+    await handle.close()
   })
 
   it('counts every insert, update and delete of the data it covers, and nothing else', async () => {

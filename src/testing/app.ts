@@ -4,9 +4,10 @@ import { dirname, join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../app.js'
 import type { Config } from '../config.js'
-import { createDb, type Db } from '../db/connection.js'
+import { createDb, type Db, isPostgresUrl } from '../db/connection.js'
 import { migrateToLatest } from '../db/migrator.js'
 import { seedDemo } from '../modules/demo/demo.seed.js'
+import { freshTestDatabase } from './database.js'
 
 export interface TestShop {
   app: FastifyInstance
@@ -28,7 +29,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     database,
     databasePool: { size: 5, statementTimeoutMs: 15_000 },
     // Beside the test's database file, so removing its folder removes the images too; nothing is created until an image is stored.
-    mediaDir: database === ':memory:' ? join(tmpdir(), 'shopfront-test-media') : join(dirname(database), 'media'),
+    mediaDir:
+      database === ':memory:' || isPostgresUrl(database)
+        ? join(tmpdir(), 'shopfront-test-media')
+        : join(dirname(database), 'media'),
     sessionSecret: 'a-test-secret-that-is-long-enough-for-sessions',
     publicUrl: null,
     seedDemo: false,
@@ -55,7 +59,8 @@ export async function buildTestApp(
 ): Promise<TestShop> {
   const dir = mkdtempSync(join(tmpdir(), 'shopfront-test-'))
   // The media folder is in the same temporary folder, removed at close.
-  const config = testConfig({ database: join(dir, 'shop.sqlite'), mediaDir: join(dir, 'media'), ...overrides })
+  const fresh = await freshTestDatabase(dir)
+  const config = testConfig({ database: fresh.database, mediaDir: join(dir, 'media'), ...overrides })
   const db = createDb(config.database)
   await migrateToLatest(db)
   if (options.seed !== false)
@@ -77,6 +82,7 @@ export async function buildTestApp(
     async close() {
       await shop.app.close()
       await db.destroy()
+      await fresh.drop()
       rmSync(dir, { recursive: true, force: true })
     },
   }

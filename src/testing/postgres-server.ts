@@ -66,7 +66,7 @@ export async function findPostgresServer(url: string, start: () => Promise<Embed
 }
 
 /** A new, empty database with a unique name on the test server. */
-export async function createTestDatabase(prefix: string): Promise<TestDatabase> {
+export async function createTestDatabase(prefix: string, template?: string): Promise<TestDatabase> {
   const base = await postgresServerUrl()
   // Lower case letters, digits and _ only, starting with a letter: a plain
   // identifier, well inside PostgreSQL's 63-byte limit with the suffix.
@@ -75,7 +75,11 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
     .replace(/[^a-z0-9_]+/g, '_')
     .slice(0, 40)
   const name = `${/^[a-z]/.test(clean) ? clean : `t_${clean}`}_${randomBytes(6).toString('hex')}`
-  await withClient(base, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`))
+  await withClient(base, (client) =>
+    client.query(
+      `CREATE DATABASE ${client.escapeIdentifier(name)}${template ? ` TEMPLATE ${client.escapeIdentifier(template)}` : ''}`,
+    ),
+  )
   const url = new URL(base)
   url.pathname = `/${name}`
   return {

@@ -1,15 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDb, type Db } from '../../db/connection.js'
+import type { Db } from '../../db/connection.js'
+import { deferForeignKeys } from '../../db/dialect/index.js'
 import { migrateToLatest } from '../../db/migrator.js'
 import { createCategory, createTestProduct } from '../../testing/catalogue.js'
+import { type OpenTestDb, openTestDb } from '../../testing/database.js'
 import { FACET_COUNT_CAP, listingFacets } from './catalogue.service.js'
 
 describe("a listing's option filters", () => {
-  let dir: string
+  let handle: OpenTestDb
   let db: Db
   let mugs: number
   let linen: number
@@ -17,8 +15,8 @@ describe("a listing's option filters", () => {
   let mug: number
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'shopfront-facets-'))
-    db = createDb(join(dir, 'shop.sqlite'))
+    handle = await openTestDb()
+    db = handle.db
     await migrateToLatest(db)
     mugs = await createCategory(db, 'Mugs')
     linen = await createCategory(db, 'Linen')
@@ -52,8 +50,7 @@ describe("a listing's option filters", () => {
     })
   })
   afterAll(async () => {
-    await db.destroy()
-    rmSync(dir, { recursive: true, force: true })
+    await handle.close()
   })
 
   const flat = async (ids: number[] | undefined) =>
@@ -93,7 +90,7 @@ describe("a listing's option filters", () => {
     const id = Number(last?.id) + 1000
     const now = new Date().toISOString()
     await db.transaction().execute(async (trx) => {
-      await sql`PRAGMA defer_foreign_keys = ON`.execute(trx)
+      await deferForeignKeys(trx)
       const variant = await trx
         .insertInto('variants')
         .values({ product_id: id, sku: 'BAG-1', price: 2000, stock: 1, created_at: now, updated_at: now })

@@ -1,5 +1,6 @@
 import { sql, type Updateable } from 'kysely'
 import type { Db } from '../../db/connection.js'
+import { textMatches } from '../../db/dialect/full-text.js'
 import type { ProductStatus, VariantsTable } from '../../db/schema.js'
 
 export type AdminProductSort = 'newest' | 'title' | 'price_asc' | 'price_desc' | 'updated'
@@ -21,7 +22,7 @@ function filtered(db: Db, filter: AdminProductFilter) {
     .$if(filter.match !== null, (q) =>
       q
         .innerJoin('products_admin_fts as f', 'f.rowid', 'p.id')
-        .where(sql<boolean>`products_admin_fts MATCH ${filter.match}`),
+        .where(textMatches(db, 'products_admin_fts', filter.match as string, 'f')),
     )
     .$if(filter.status !== null, (q) => q.where('p.status', '=', filter.status as ProductStatus))
     .$if(filter.categoryIds !== null, (q) => q.where('p.category_id', 'in', filter.categoryIds as number[]))
@@ -106,7 +107,7 @@ export async function countAdminProducts(db: Db, filter: AdminProductFilter, cap
           db
             .selectFrom('products_admin_fts as f')
             .select('f.rowid')
-            .where(sql<boolean>`products_admin_fts MATCH ${filter.match}`)
+            .where(textMatches(db, 'products_admin_fts', filter.match as string, 'f'))
             .limit(cap)
             .as('m'),
         )

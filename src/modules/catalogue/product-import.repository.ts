@@ -1,6 +1,7 @@
 import type { Insertable, Updateable } from 'kysely'
 import { batches } from '../../db/batches.js'
 import type { Db } from '../../db/connection.js'
+import { skipLocked } from '../../db/dialect/index.js'
 import type { NewProduct, NewVariant, ProductImportsTable } from '../../db/schema.js'
 import { insertCatalogueRows } from './catalogue.repository.js'
 
@@ -199,13 +200,16 @@ export async function claimNextImport(db: Db, claim: { token: string; now: strin
       updated_at: claim.now,
     }))
     .where('id', '=', (eb) =>
-      eb
-        .selectFrom('product_imports')
-        .select('id')
-        .where('status', 'in', ['checking', 'applying'])
-        .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', claim.now)]))
-        .orderBy('id')
-        .limit(1),
+      skipLocked(
+        db,
+        eb
+          .selectFrom('product_imports')
+          .select('id')
+          .where('status', 'in', ['checking', 'applying'])
+          .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', claim.now)]))
+          .orderBy('id')
+          .limit(1),
+      ),
     )
     .where('status', 'in', ['checking', 'applying'])
     .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', claim.now)]))

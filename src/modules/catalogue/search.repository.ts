@@ -1,12 +1,10 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/connection.js'
+import { termSnippet, textMatches, textRank, textSnippet } from '../../db/dialect/full-text.js'
 import { withFields } from '../../lib/objects.js'
 import type { ProductCard } from './catalogue.service.js'
 
 // Every `match` here is built by matchExpression() in search.ts; it is still passed as a bound parameter.
-
-/** Column weights for bm25(): a word in the title counts ten times one in the description. */
-const RANK = sql<number>`bm25(products_fts, 10.0, 1.0, 5.0, 3.0)`
 
 /**
  * Full-text matches of active products. The FTS table drives the join (CROSS
@@ -17,13 +15,13 @@ function matching(db: Db, match: string) {
     .selectFrom('products_fts')
     .crossJoin('products as p')
     .whereRef('p.id', '=', sql.ref('products_fts.rowid'))
-    .where(sql<boolean>`products_fts MATCH ${match}`)
+    .where(textMatches(db, 'products_fts', match))
     .where('p.status', '=', 'active')
 }
 
 /** The index holds active products only (see the catalogue migration), so counting and ranking need no join. */
 function indexed(db: Db, match: string) {
-  return db.selectFrom('products_fts').where(sql<boolean>`products_fts MATCH ${match}`)
+  return db.selectFrom('products_fts').where(textMatches(db, 'products_fts', match))
 }
 
 export interface SearchRow extends Omit<ProductCard, 'image' | 'compare_at'> {
@@ -40,7 +38,7 @@ export async function searchProducts(
   // Rank first, on ids alone; snippets are made for the one page shown, not for every match.
   const ranked = await indexed(db, match)
     .select(sql<number>`rowid`.as('id'))
-    .orderBy(RANK)
+    .orderBy(textRank(db, match))
     .orderBy(sql`rowid`)
     .limit(page.limit)
     .offset(page.offset)
@@ -50,10 +48,7 @@ export async function searchProducts(
   const [snippets, products] = await Promise.all([
     indexed(db, match)
       .where(sql`rowid`, 'in', ids)
-      .select([
-        sql<number>`rowid`.as('id'),
-        sql<string | null>`snippet(products_fts, 1, char(1), char(2), '…', 12)`.as('snippet'),
-      ])
+      .select([sql<number>`rowid`.as('id'), textSnippet(db, match, 12).as('snippet')])
       .execute(),
     db
       .selectFrom('products as p')
@@ -106,7 +101,7 @@ export async function selectVocabularyCandidates(
   const { rows } = await sql<{ term: string; doc: number }>`
     SELECT term, doc FROM (
       SELECT term, doc FROM products_fts_vocab WHERE term >= ${first} AND term < ${next} LIMIT ${VOCABULARY_SCAN}
-    )
+    ) AS scanned
     WHERE length(term) BETWEEN ${Math.max(1, length - maxDistance - 4)} AND ${length + maxDistance}
     ORDER BY doc DESC, term
     LIMIT ${VOCABULARY_CANDIDATES}`.execute(db)
@@ -120,8 +115,8 @@ export async function selectVocabularyCandidates(
  */
 export async function selectTermSnippet(db: Db, term: string): Promise<string | null> {
   const row = await matching(db, `"${term.replaceAll('"', '""')}"`)
-    .select(sql<string>`snippet(products_fts, -1, char(1), char(2), '', 3)`.as('snippet'))
-    .orderBy(RANK)
+    .select(termSnippet(db, term).as('snippet'))
+    .orderBy(textRank(db, `"${term.replaceAll('"', '""')}"`))
     .limit(1)
     .executeTakeFirst()
   return row ? row.snippet : null

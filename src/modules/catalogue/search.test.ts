@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDb, type Db } from '../../db/connection.js'
+import type { Db } from '../../db/connection.js'
+import { type OpenTestDb, openTestDb } from '../../testing/database.js'
 import { migrateToLatest } from '../../db/migrator.js'
 import { nowIso } from '../../lib/time.js'
 import {
@@ -114,7 +112,7 @@ describe('the distance between a typed word and an indexed term', () => {
 })
 
 describe('searching the catalogue index', () => {
-  let dir: string
+  let handle: OpenTestDb
   let db: Db
   let category = 0
 
@@ -147,8 +145,8 @@ describe('searching the catalogue index', () => {
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'shopfront-search-'))
-    db = createDb(join(dir, 'shop.sqlite'))
+    handle = await openTestDb()
+    db = handle.db
     await migrateToLatest(db)
     const now = nowIso()
     category = (
@@ -163,8 +161,7 @@ describe('searching the catalogue index', () => {
     await product('Secret stoneware jug', { status: 'draft' })
   })
   afterAll(async () => {
-    await db.destroy()
-    rmSync(dir, { recursive: true, force: true })
+    await handle.close()
   })
 
   it('finds active products only, title hits first, with a marked snippet', async () => {

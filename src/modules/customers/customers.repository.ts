@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection.js'
-import { startsWith } from '../../db/prefix-search.js'
+import { startsWith } from '../../db/dialect/prefix-search.js'
 
 /** Customer accounts newest first, `limit` below the id `before`, by the start of an email or name; with their order count. */
 export async function selectCustomers(db: Db, options: { q: string; before: number | null; limit: number }) {
@@ -20,7 +20,7 @@ export async function selectCustomers(db: Db, options: { q: string; before: numb
     ])
     .where('u.role', '=', 'customer')
   const q = options.q.trim()
-  if (q) query = query.where(startsWith(q, { email: 'u.email', name: 'u.name' }))
+  if (q) query = query.where(startsWith(db, q, { email: 'u.email', name: 'u.name' }))
   if (options.before) query = query.where('u.id', '<', options.before)
   return query.orderBy('u.id', 'desc').limit(options.limit).execute()
 }

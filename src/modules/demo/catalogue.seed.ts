@@ -1,5 +1,6 @@
-import { type Insertable, sql } from 'kysely'
+import type { Insertable } from 'kysely'
 import type { Db } from '../../db/connection.js'
+import { afterExplicitIds, deferForeignKeys } from '../../db/dialect/index.js'
 import type { Database } from '../../db/schema.js'
 import { nowIso } from '../../lib/time.js'
 import {
@@ -252,11 +253,12 @@ export const catalogueSeeder: Seeder = {
       }
       // Variants go in before their products, so each product's search row is written once, with its SKUs.
       await db.transaction().execute(async (trx) => {
-        await sql`PRAGMA defer_foreign_keys = ON`.execute(trx)
+        await deferForeignKeys(trx)
         await insertCatalogueRows(trx, 'variants', variants)
         await insertCatalogueRows(trx, 'variant_option_values', optionValues)
         await insertCatalogueRows(trx, 'products', products)
         await insertCatalogueRows(trx, 'product_images', productImages)
+        await afterExplicitIds(trx, ['products', 'variants'])
       })
       done += count
       bar.tick(count)

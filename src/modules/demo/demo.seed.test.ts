@@ -1,7 +1,8 @@
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createDb, type Db } from '../../db/connection.js'
+import type { Db } from '../../db/connection.js'
+import { type OpenTestDb, openTestDb } from '../../testing/database.js'
 import { migrateToLatest } from '../../db/migrator.js'
 import { dashboard } from '../dashboard/dashboard.service.js'
 import { countOrdersOfUser } from '../orders/orders.repository.js'
@@ -13,12 +14,14 @@ import { parseSeedArgs, UsageError } from './seed-args.js'
 const mediaDir = join(tmpdir(), 'shopfront-seed-test-media')
 
 describe('demo data', () => {
+  let handle: OpenTestDb
   let db: Db
   beforeEach(async () => {
-    db = createDb(':memory:')
+    handle = await openTestDb()
+    db = handle.db
     await migrateToLatest(db)
   })
-  afterEach(() => db.destroy())
+  afterEach(() => handle.close())
 
   it('loads the demo shop, and running it twice leaves the same shop', async () => {
     await seedDemo(db, { mediaDir, sizes: { products: 0 } })
@@ -57,16 +60,18 @@ describe('parseSeedArgs', () => {
 describe('the default demo shop', () => {
   const DAY = 86_400_000
   const scrypt = { ln: 10, r: 8, p: 1 }
+  let handle: OpenTestDb
   let db: Db
   let seededAt: number
   beforeAll(async () => {
-    db = createDb(':memory:')
+    handle = await openTestDb()
+    db = handle.db
     await migrateToLatest(db)
     seededAt = Date.now()
     // The media folder is kept between runs: pictures already stored are not drawn again.
     await seedDemo(db, { mediaDir, scrypt })
   }, 120_000)
-  afterAll(() => db.destroy())
+  afterAll(() => handle.close())
 
   const orders = () => db.selectFrom('orders').selectAll().orderBy('number').execute()
 
@@ -181,11 +186,12 @@ describe('the default demo shop', () => {
   it('places no orders again when seeded again, nor when asked for none', async () => {
     await seedDemo(db, { mediaDir, scrypt })
     expect(await orders()).toHaveLength(8)
-    const empty = createDb(':memory:')
+    const fresh = await openTestDb()
+    const empty = fresh.db
     await migrateToLatest(empty)
     await seedDemo(empty, { mediaDir, scrypt, sizes: { 'demo-orders': 0 } })
     expect(await empty.selectFrom('products').select('id').execute()).toHaveLength(60)
     expect(await empty.selectFrom('orders').select('id').execute()).toEqual([])
-    await empty.destroy()
+    await fresh.close()
   }, 60_000)
 })

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDb, type Db } from '../../db/connection.js'
+import type { Db } from '../../db/connection.js'
+import { type OpenTestDb, openTestDb } from '../../testing/database.js'
 import { migrateToLatest } from '../../db/migrator.js'
 import { imageKey, imagePath } from '../catalogue/images.js'
 import { ILLUSTRATION_KINDS, illustrationPlan, illustrationSvg, seedIllustrations } from './illustrations.js'
@@ -43,20 +44,19 @@ describe('illustrationSvg', () => {
 })
 
 describe('seedIllustrations', () => {
-  let dir: string
+  let handle: OpenTestDb
   let db: Db
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'shopfront-illustrations-'))
-    db = createDb(join(dir, 'shop.sqlite'))
+    handle = await openTestDb()
+    db = handle.db
     await migrateToLatest(db)
   })
   afterAll(async () => {
-    await db.destroy()
-    rmSync(dir, { recursive: true, force: true })
+    await handle.close()
   })
 
   it('stores and records each illustration once, and gives the same rows when run again', async () => {
-    const mediaDir = join(dir, 'media')
+    const mediaDir = join(mkdtempSync(join(tmpdir(), 'shopfront-illustrations-')), 'media')
     let ticks = 0
     const first = await seedIllustrations(db, mediaDir, 10, { tick: () => ticks++, done() {} })
     expect(ticks).toBe(10)

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js'
+import { skipLocked } from '../../db/dialect/index.js'
 import type { NewOutboxEmail, OutboxEmail } from '../../db/schema.js'
 
 export async function insertEmail(db: Db, row: NewOutboxEmail): Promise<OutboxEmail> {
@@ -7,24 +8,28 @@ export async function insertEmail(db: Db, row: NewOutboxEmail): Promise<OutboxEm
 
 /**
  * Takes up to `limit` emails that are due (or whose worker died holding
- * them) in one statement, so two workers can never claim the same email.
+ * them) in one statement, so two workers can never claim the same email
+ * (on PostgreSQL the rows are locked as they are picked: skipLocked).
  */
 export async function claimDueEmails(db: Db, now: string, lockedUntil: string, limit: number): Promise<OutboxEmail[]> {
   return db
     .updateTable('outbox_emails')
     .set((eb) => ({ status: 'sending', locked_until: lockedUntil, attempts: eb('attempts', '+', 1) }))
     .where('id', 'in', (eb) =>
-      eb
-        .selectFrom('outbox_emails')
-        .select('id')
-        .where((w) =>
-          w.or([
-            w.and([w('status', '=', 'pending'), w('next_attempt_at', '<=', now)]),
-            w.and([w('status', '=', 'sending'), w('locked_until', '<', now)]),
-          ]),
-        )
-        .orderBy('id')
-        .limit(limit),
+      skipLocked(
+        db,
+        eb
+          .selectFrom('outbox_emails')
+          .select('id')
+          .where((w) =>
+            w.or([
+              w.and([w('status', '=', 'pending'), w('next_attempt_at', '<=', now)]),
+              w.and([w('status', '=', 'sending'), w('locked_until', '<', now)]),
+            ]),
+          )
+          .orderBy('id')
+          .limit(limit),
+      ),
     )
     .returningAll()
     .execute()

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createDb, type Db } from '../../db/connection.js'
+import type { Db } from '../../db/connection.js'
+import { type OpenTestDb, openTestDb } from '../../testing/database.js'
 import { migrateToLatest } from '../../db/migrator.js'
 import { startSmtpServer, type TestSmtpServer } from '../../testing/smtp.js'
 import { getShopSettings, updateShopSettings } from '../settings/settings.service.js'
@@ -15,17 +16,19 @@ describe('retryDelayMs', () => {
 })
 
 describe('the mail worker', () => {
+  let handle: OpenTestDb
   let db: Db
   let smtp: TestSmtpServer | undefined
   beforeEach(async () => {
-    db = createDb(':memory:')
+    handle = await openTestDb()
+    db = handle.db
     await migrateToLatest(db)
     await updateShopSettings(db, { shopName: 'Juniper & Pine' })
   })
   afterEach(async () => {
     await smtp?.close()
     smtp = undefined
-    await db.destroy()
+    await handle.close()
   })
 
   async function enqueue(to = 'owner@example.com') {

@@ -1,6 +1,6 @@
 import { type Insertable, sql } from 'kysely'
 import type { Db } from '../../db/connection.js'
-import { startsWith } from '../../db/prefix-search.js'
+import { startsWith } from '../../db/dialect/prefix-search.js'
 import type { AddressesTable, FulfilmentStatus, OrderLinesTable, OrdersTable, PaymentStatus } from '../../db/schema.js'
 import { withFields } from '../../lib/objects.js'
 
@@ -427,7 +427,7 @@ export async function selectOrderList(
   const number = /^#?\s*(\d{1,9})$/.exec(q)?.[1]
   if (number) query = query.where('number', '=', Number(number))
   else if (q)
-    query = query.where(startsWith(q, q.includes('@') ? { email: 'email' } : { email: 'email', name: 'name' }))
+    query = query.where(startsWith(db, q, q.includes('@') ? { email: 'email' } : { email: 'email', name: 'name' }))
   if (filter.before) query = query.where('id', '<', Number(filter.before))
   return query.orderBy('id', 'desc').limit(limit).execute()
 }

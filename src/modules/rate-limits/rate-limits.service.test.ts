@@ -1,9 +1,7 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createDb, type Db } from '../../db/connection.js'
+import type { Db } from '../../db/connection.js'
+import { type OpenTestDb, openTestDb } from '../../testing/database.js'
 import { migrateToLatest } from '../../db/migrator.js'
 import { clientKey, giveSlotBack, HOUR_MS, type RateLimit, takeSlot } from './rate-limits.service.js'
 
@@ -12,17 +10,16 @@ const at = (iso: string) => new Date(iso)
 const minutes = (n: number) => n * 60_000
 
 describe('takeSlot', () => {
-  let dir: string
+  let handle: OpenTestDb
   let db: Db
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'shopfront-rate-limits-'))
-    db = createDb(join(dir, 'shop.sqlite'))
+    handle = await openTestDb()
+    db = handle.db
     await migrateToLatest(db)
   })
   beforeEach(() => db.deleteFrom('rate_limit_hits').execute())
   afterAll(async () => {
-    await db.destroy()
-    rmSync(dir, { recursive: true, force: true })
+    await handle.close()
   })
 
   const hits = () => db.selectFrom('rate_limit_hits').select(['bucket', 'key', 'at']).orderBy('id').execute()
@@ -119,14 +116,7 @@ describe('takeSlot', () => {
     // Two other processes on the same file, like two server processes, ten calls each, all at once.
     const outputs = await Promise.all(
       [1, 2].map(() =>
-        run(process.execPath, [
-          '--import',
-          'tsx',
-          'src/testing/take-slots-worker.ts',
-          join(dir, 'shop.sqlite'),
-          '10',
-          '3',
-        ]),
+        run(process.execPath, ['--import', 'tsx', 'src/testing/take-slots-worker.ts', handle.database, '10', '3']),
       ),
     )
     const verdicts = outputs.flatMap((output) => JSON.parse(output) as unknown[])

@@ -1,15 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createDb, type Db } from '../../db/connection.js'
+import type { Db } from '../../db/connection.js'
+import { type OpenTestDb, openTestDb } from '../../testing/database.js'
 import { migrateToLatest } from '../../db/migrator.js'
 import { getShopSettings, isUnconfigured, setMissingShopSettings, updateShopSettings } from './settings.service.js'
 
 describe('shop settings', () => {
+  let handle: OpenTestDb
   let db: Db
   beforeEach(async () => {
-    db = createDb(':memory:')
+    handle = await openTestDb()
+    db = handle.db
     await migrateToLatest(db)
   })
-  afterEach(() => db.destroy())
+  afterEach(() => handle.close())
 
   it('has a default for every setting, so a new shop renders', async () => {
     expect(await isUnconfigured(db)).toBe(true)
