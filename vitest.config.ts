@@ -1,12 +1,13 @@
 import { defineConfig } from 'vitest/config'
 
-/** Tests that are about SQLite itself (its plans, pragmas and files), or about PostgreSQL already: one run of each is enough. */
-const SQLITE_ONLY = [
+/** Tests about SQLite itself (its plans, pragmas and files), or that choose PostgreSQL themselves: one run each. */
+const RUN_ONCE = [
   'src/db/migrator.test.ts',
   'src/db/connection.test.ts',
   'src/modules/catalogue/query-plans.test.ts',
   'src/db/postgres.test.ts',
   'src/testing/postgres-server.test.ts',
+  'src/plugins/database-unavailable.test.ts',
 ]
 
 export default defineConfig({
@@ -24,7 +25,7 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: ['src/**/*.test.ts', 'db/**/*.test.ts'],
-          exclude: ['**/node_modules/**', 'src/lib/**', ...SQLITE_ONLY],
+          exclude: ['**/node_modules/**', 'src/lib/**', ...RUN_ONCE],
           env: { TEST_DATABASE: 'postgres' },
         },
       },

@@ -3,8 +3,11 @@ export class BusyError extends Error {
   readonly statusCode = 503
   readonly code = 'SHOP_BUSY'
   readonly headers: Record<string, string>
-  constructor(readonly retryAfterSeconds: number) {
-    super('Too much of this work is waiting; try again shortly')
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'Too much of this work is waiting; try again shortly',
+  ) {
+    super(message)
     this.headers = { 'retry-after': String(retryAfterSeconds) }
   }
 }

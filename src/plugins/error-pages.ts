@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin'
 import { type ErrorCopy, errorCopy, problemBody, statusOf } from '../lib/http-errors.js'
 import { withFields } from '../lib/objects.js'
+import { databaseUnavailable } from '../db/dialect/unavailable.js'
 import { BusyError } from '../lib/work-limit.js'
 
 /**
@@ -13,11 +14,12 @@ export const errorPagesPlugin = fp(
   async (app: FastifyInstance) => {
     app.setNotFoundHandler((request, reply) => sendErrorPage(request, reply, 404))
 
-    app.setErrorHandler((error: FastifyError, request, reply) => {
+    app.setErrorHandler((thrown: FastifyError, request, reply) => {
+      const error = (databaseUnavailable(thrown) as FastifyError | null) ?? thrown
       const status = statusOf(error)
       if (error instanceof BusyError) {
         // Load shed on purpose, not a fault: the person is asked to come back shortly.
-        request.log.warn({ code: error.code, status }, error.message)
+        request.log.warn({ code: error.code, status, err: error === thrown ? undefined : thrown }, error.message)
         reply.headers(error.headers)
       } else if (status >= 500) request.log.error({ err: error }, 'request failed')
       else request.log.info({ code: error.code, status }, error.message)

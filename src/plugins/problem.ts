@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
+import { databaseUnavailable } from '../db/dialect/unavailable.js'
 import { errorCopy, type Problem, problemBody, statusOf } from '../lib/http-errors.js'
 
 declare module 'fastify' {
@@ -29,6 +30,11 @@ export const problemPlugin = fp(
     )
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
+      const unavailable = databaseUnavailable(error)
+      if (unavailable) {
+        request.log.warn({ err: error }, unavailable.message)
+        return reply.headers(unavailable.headers).problem(503, 'The shop cannot answer right now; try again shortly.')
+      }
       const status = statusOf(error)
       if (status >= 500) {
         request.log.error({ err: error }, 'API request failed')

@@ -75,7 +75,10 @@ export function postgresDialect(url: string, options: PoolOptions = DEFAULT_POOL
     idleTimeoutMillis: 30_000,
     application_name: 'shopfront',
   })
-  // A connection that drops while idle in the pool is removed by pg; without a listener the error would end the process.
+  // A connection that drops (the server restarts, the network fails) emits an error on its own, idle in the
+  // pool or between two queries of a transaction; without a listener it would end the process. The query
+  // running on it, if any, still fails, and the pool opens a new connection for the next one.
   pool.on('error', () => {})
+  pool.on('connect', (client) => client.on('error', () => {}))
   return new ShopPostgresDialect({ pool })
 }
