@@ -1,10 +1,11 @@
 import { defineConfig } from '@playwright/test'
+import type { ShopOptions } from './e2e/fixtures.js'
 import { findChromium } from './e2e/chromium.js'
 
 // Found (or installed) once in the runner; the workers inherit it through the environment.
 process.env.CHROMIUM_PATH ??= findChromium()
 
-export default defineConfig({
+export default defineConfig<ShopOptions>({
   testDir: 'e2e',
   fullyParallel: true,
   workers: 2,
@@ -32,5 +33,16 @@ export default defineConfig({
     { name: 'javascript', use: { javaScriptEnabled: true } },
     // The screenshots are of the layout, which is the same without JavaScript: one run is enough.
     { name: 'no-javascript', use: { javaScriptEnabled: false }, testIgnore: 'screenshots.spec.ts' },
+    // The checkout journey again on PostgreSQL, with and without JavaScript.
+    {
+      name: 'postgres-javascript',
+      use: { javaScriptEnabled: true, database: 'postgres' },
+      testMatch: 'checkout.spec.ts',
+    },
+    {
+      name: 'postgres-no-javascript',
+      use: { javaScriptEnabled: false, database: 'postgres' },
+      testMatch: 'checkout.spec.ts',
+    },
   ],
 })

@@ -13,7 +13,6 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,6 +21,7 @@ import { gzipSync } from 'node:zlib'
 import Database from 'better-sqlite3'
 import { hashPassword } from '../src/modules/accounts/password.js'
 import { currentTotpCode, generateTotpSecret } from '../src/modules/accounts/totp.js'
+import { freePort } from '../src/testing/free-port.js'
 
 // ---- What is measured (edit here) -------------------------------------------
 
@@ -239,18 +239,6 @@ function runCaptured(
     })
     child.once('error', fail)
     child.once('close', (code, signal) => done({ code: code ?? (signal ? 128 : 1), stdout, stderr }))
-  })
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer()
-    server.once('error', fail)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => done(port))
-    })
   })
 }
 

@@ -23,7 +23,7 @@ const CHEAP_SCRYPT = { ln: 10, r: 8, p: 1 }
 
 /** A second connection to the journey's shop database, closed after `fn`: the shop itself serves meanwhile. */
 export async function withShopDb<T>(shop: RunningShop, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = createDb(shop.databaseFile)
+  const db = createDb(shop.database)
   try {
     return await fn(db)
   } finally {
@@ -143,7 +143,9 @@ export async function createProductForSale(page: Page): Promise<{ title: string;
   })
     .jpeg()
     .toBuffer()
-  await page.getByLabel('Pictures', { exact: true }).setInputFiles({ name: 'candle.jpg', mimeType: 'image/jpeg', buffer: picture })
+  await page
+    .getByLabel('Pictures', { exact: true })
+    .setInputFiles({ name: 'candle.jpg', mimeType: 'image/jpeg', buffer: picture })
   await page.getByRole('button', { name: 'Upload the pictures' }).click()
   await expect(page.getByRole('img', { name: 'A juniper candle in a green glass jar' })).toBeVisible()
 

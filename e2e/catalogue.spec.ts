@@ -150,7 +150,10 @@ test('on a phone, cards sit two to a row and the filters fold behind "Filter and
   // Linen's own options only, each with how many products offer it.
   await expect(filters.locator('legend')).toHaveText(['Price (GBP)', 'Colour', 'Size'])
   const small = filters.getByLabel(/^Small \(\d+\)$/)
-  const smallLabel = await filters.locator('label').filter({ hasText: /^Small \(/ }).textContent()
+  const smallLabel = await filters
+    .locator('label')
+    .filter({ hasText: /^Small \(/ })
+    .textContent()
   const offered = Number((smallLabel ?? '').replace(/\D/g, ''))
   await small.check()
   await filters.getByRole('button', { name: 'Show products' }).click()

@@ -27,12 +27,19 @@ export const NARROW = { width: 390, height: 844 }
  * JavaScript, so a page from a journey without JavaScript is replayed with its
  * scripts taken out: what is checked is what that visitor saw.
  */
-export const test = base.extend<{ shop: RunningShop; withStripe: boolean }>({
+export interface ShopOptions {
   /** test.use({ withStripe: true }): the shop takes card payments through a stand-in for Stripe. */
-  withStripe: [false, { option: true }],
+  withStripe: boolean
+  /** The projects named postgres-… run their journeys on PostgreSQL (playwright.config.ts). */
+  database: 'sqlite' | 'postgres'
+}
 
-  shop: async ({ withStripe }, use) => {
-    const shop = await startShop({ stripe: withStripe })
+export const test = base.extend<{ shop: RunningShop } & ShopOptions>({
+  withStripe: [false, { option: true }],
+  database: ['sqlite', { option: true }],
+
+  shop: async ({ withStripe, database }, use) => {
+    const shop = await startShop({ stripe: withStripe, database })
     await use(shop)
     await shop.stop()
   },

@@ -1,16 +1,18 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { type FakeStripe, startFakeStripe } from '../src/testing/fake-stripe.js'
+import { freePort } from '../src/testing/free-port.js'
+import { createTestDatabase } from '../src/testing/postgres-server.js'
 import { type ReceivedMail, startSmtpServer } from '../src/testing/smtp.js'
 
 export interface RunningShop {
   url: string
-  databaseFile: string
+  /** Its DATABASE_URL: a SQLite file, or a PostgreSQL database of its own. */
+  database: string
   /** Every email the shop sent, as its SMTP server received it. */
   mail: ReceivedMail[]
   /** The stand-in for Stripe's API and payment page, when the shop was started with Stripe keys. */
@@ -25,11 +27,16 @@ const run = promisify(execFile)
  * migrated and loaded with the demo shop by the seed command, then served on
  * a free port, sending its email to a real SMTP server of its own. Each
  * journey gets one, so no journey sees another's data or mail. With
+ * `database: 'postgres'` the database is a fresh one on the test PostgreSQL
+ * server (src/testing/postgres-server.ts) instead of a SQLite file. With
  * `stripe`, it takes card payments through a local stand-in for Stripe,
  * whose webhooks the journey sends when it chooses.
  */
-export async function startShop(options: { stripe?: boolean } = {}): Promise<RunningShop> {
+export async function startShop(
+  options: { stripe?: boolean; database?: 'sqlite' | 'postgres' } = {},
+): Promise<RunningShop> {
   const dir = mkdtempSync(join(tmpdir(), 'shopfront-e2e-'))
+  const postgres = options.database === 'postgres' ? await createTestDatabase('e2e') : null
   const smtp = await startSmtpServer()
   const stripe = options.stripe ? await startFakeStripe({ autoDeliver: false }) : null
   const port = await freePort()
@@ -41,7 +48,7 @@ export async function startShop(options: { stripe?: boolean } = {}): Promise<Run
     PORT: String(port),
     PUBLIC_URL: url,
     SESSION_SECRET: randomBytes(32).toString('hex'),
-    DATABASE_URL: join(dir, 'shop.sqlite'),
+    DATABASE_URL: postgres?.url ?? join(dir, 'shop.sqlite'),
     LOG_LEVEL: 'warn',
     SMTP_URL: smtp.url,
     ...(stripe
@@ -57,7 +64,7 @@ export async function startShop(options: { stripe?: boolean } = {}): Promise<Run
   await listening(server)
   return {
     url,
-    databaseFile: env.DATABASE_URL,
+    database: env.DATABASE_URL,
     mail: smtp.received,
     stripe,
     async stop() {
@@ -69,6 +76,7 @@ export async function startShop(options: { stripe?: boolean } = {}): Promise<Run
       }
       await smtp.close()
       await stripe?.close()
+      await postgres?.drop()
       rmSync(dir, { recursive: true, force: true })
     },
   }
@@ -86,16 +94,5 @@ function listening(server: ChildProcess): Promise<void> {
       output += chunk
     })
     server.once('exit', (code) => reject(new Error(`the shop exited with ${code} before listening:\n${output}`)))
-  })
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
   })
 }

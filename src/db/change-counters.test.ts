@@ -1,17 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type OpenTestDb, openTestDb } from '../testing/database.js'
 import { readCounter, VersionedCache } from './change-counters.js'
 import { createDb, type Db } from './connection.js'
-import { type OpenTestDb, openTestDb } from '../testing/database.js'
-import { migrateToLatest } from './migrator.js'
 
 describe('change counters and the copies kept by them', () => {
   let handle: OpenTestDb
   let db: Db
   let other: Db
   beforeEach(async () => {
-    handle = await openTestDb()
+    handle = await openTestDb({ migrated: true })
     db = handle.db
-    await migrateToLatest(db)
     // A second handle on the same file: another server process.
     other = createDb(handle.database)
   })

@@ -1,7 +1,8 @@
 import { NO_MIGRATIONS, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '../testing/postgres-server.js'
-import { checkConnection, createDb, type Db, DatabaseUnreachableError } from './connection.js'
+import { POSTGRES_TABLES } from '../testing/schema-tables.js'
+import { checkConnection, createDb, DatabaseUnreachableError, type Db } from './connection.js'
 import { createMigrator, migrateToLatest } from './migrator.js'
 
 async function tables(db: Db): Promise<string[]> {
@@ -9,49 +10,6 @@ async function tables(db: Db): Promise<string[]> {
     where table_schema = 'public' and table_name not like 'kysely_%' order by table_name`.execute(db)
   return rows.map((r) => r.name)
 }
-
-/** SQLite's tables, less FTS5's own shadow tables: PostgreSQL's full-text tables have the same names. */
-const POSTGRES_TABLES = [
-  'activity_log',
-  'addresses',
-  'audit_log',
-  'cart_lines',
-  'carts',
-  'categories',
-  'change_counters',
-  'contact_messages',
-  'discount_codes',
-  'discount_uses',
-  'fulfilment_lines',
-  'fulfilments',
-  'images',
-  'order_counts',
-  'order_events',
-  'order_lines',
-  'orders',
-  'outbox_emails',
-  'payment_events',
-  'product_images',
-  'product_import_files',
-  'product_imports',
-  'product_slugs',
-  'products',
-  'products_admin_fts',
-  'products_fts',
-  'products_fts_vocab',
-  'rate_limit_hits',
-  'recovery_codes',
-  'refunds',
-  'sales_daily',
-  'sessions',
-  'settings',
-  'sign_in_failures',
-  'stock_movements',
-  'user_tokens',
-  'users',
-  'variant_option_values',
-  'variants',
-]
 
 describe('migrations on PostgreSQL', () => {
   let database: TestDatabase

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createDb, type Db } from '../db/connection.js'
+import { migrateToLatest } from '../db/migrator.js'
 import { createTestDatabase } from './postgres-server.js'
 
 /** `TEST_DATABASE=postgres npm run test:unit` runs the suite on PostgreSQL; anything else, on SQLite. */
@@ -32,11 +33,12 @@ export interface OpenTestDb {
   close(): Promise<void>
 }
 
-/** A fresh, empty database (not migrated) with one handle on it, on SQLite or PostgreSQL as the run asks. */
-export async function openTestDb(): Promise<OpenTestDb> {
+/** A fresh database (empty, or migrated when asked) with one handle on it, on SQLite or PostgreSQL as the run asks. */
+export async function openTestDb(options: { migrated?: boolean } = {}): Promise<OpenTestDb> {
   const dir = mkdtempSync(join(tmpdir(), 'shopfront-db-'))
   const fresh = await freshTestDatabase(dir)
   const db = createDb(fresh.database)
+  if (options.migrated) await migrateToLatest(db)
   return {
     db,
     database: fresh.database,

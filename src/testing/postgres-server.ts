@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { chown, mkdtemp, rm } from 'node:fs/promises'
 import { readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { chown, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
+import { freePort } from './free-port.js'
 
 /** The server a developer machine or CI usually has; `TEST_POSTGRES_URL` replaces it. */
 export const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -79,6 +79,11 @@ export async function createTestDatabase(prefix: string, template?: string): Pro
     client.query(
       `CREATE DATABASE ${client.escapeIdentifier(name)}${template ? ` TEMPLATE ${client.escapeIdentifier(template)}` : ''}`,
     ),
+  )
+  // A test database is thrown away: a commit need not wait for its WAL to reach the disk (it may not
+  // survive a crash of the server, which no test needs). Tests commit thousands of times.
+  await withClient(base, (client) =>
+    client.query(`ALTER DATABASE ${client.escapeIdentifier(name)} SET synchronous_commit = off`),
   )
   const url = new URL(base)
   url.pathname = `/${name}`
@@ -212,17 +217,6 @@ function postgresUserIds(): [number, number] {
   } catch {
     throw new Error('running as root, and there is no `postgres` user to run PostgreSQL as')
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

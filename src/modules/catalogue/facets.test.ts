@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
 import { deferForeignKeys } from '../../db/dialect/index.js'
-import { migrateToLatest } from '../../db/migrator.js'
 import { createCategory, createTestProduct } from '../../testing/catalogue.js'
 import { type OpenTestDb, openTestDb } from '../../testing/database.js'
 import { FACET_COUNT_CAP, listingFacets } from './catalogue.service.js'
@@ -15,9 +14,8 @@ describe("a listing's option filters", () => {
   let mug: number
 
   beforeAll(async () => {
-    handle = await openTestDb()
+    handle = await openTestDb({ migrated: true })
     db = handle.db
-    await migrateToLatest(db)
     mugs = await createCategory(db, 'Mugs')
     linen = await createCategory(db, 'Linen')
     aprons = await createCategory(db, 'Aprons', linen)

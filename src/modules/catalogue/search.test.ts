@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
-import { type OpenTestDb, openTestDb } from '../../testing/database.js'
-import { migrateToLatest } from '../../db/migrator.js'
 import { nowIso } from '../../lib/time.js'
+import { type OpenTestDb, openTestDb } from '../../testing/database.js'
 import {
   editDistance,
   highlightSnippet,
@@ -145,9 +144,8 @@ describe('searching the catalogue index', () => {
   }
 
   beforeAll(async () => {
-    handle = await openTestDb()
+    handle = await openTestDb({ migrated: true })
     db = handle.db
-    await migrateToLatest(db)
     const now = nowIso()
     category = (
       await db

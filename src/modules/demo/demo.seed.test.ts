@@ -3,12 +3,11 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
 import { type OpenTestDb, openTestDb } from '../../testing/database.js'
-import { migrateToLatest } from '../../db/migrator.js'
 import { dashboard } from '../dashboard/dashboard.service.js'
 import { countOrdersOfUser } from '../orders/orders.repository.js'
 import { getShopSettings, updateShopSettings } from '../settings/settings.service.js'
-import { demoOrders } from './demo-orders.seed.js'
 import { demoAccounts, seedDemo, seedDemoIfEmpty } from './demo.seed.js'
+import { demoOrders } from './demo-orders.seed.js'
 import { parseSeedArgs, UsageError } from './seed-args.js'
 
 const mediaDir = join(tmpdir(), 'shopfront-seed-test-media')
@@ -17,9 +16,8 @@ describe('demo data', () => {
   let handle: OpenTestDb
   let db: Db
   beforeEach(async () => {
-    handle = await openTestDb()
+    handle = await openTestDb({ migrated: true })
     db = handle.db
-    await migrateToLatest(db)
   })
   afterEach(() => handle.close())
 
@@ -64,9 +62,8 @@ describe('the default demo shop', () => {
   let db: Db
   let seededAt: number
   beforeAll(async () => {
-    handle = await openTestDb()
+    handle = await openTestDb({ migrated: true })
     db = handle.db
-    await migrateToLatest(db)
     seededAt = Date.now()
     // The media folder is kept between runs: pictures already stored are not drawn again.
     await seedDemo(db, { mediaDir, scrypt })
@@ -186,9 +183,8 @@ describe('the default demo shop', () => {
   it('places no orders again when seeded again, nor when asked for none', async () => {
     await seedDemo(db, { mediaDir, scrypt })
     expect(await orders()).toHaveLength(8)
-    const fresh = await openTestDb()
+    const fresh = await openTestDb({ migrated: true })
     const empty = fresh.db
-    await migrateToLatest(empty)
     await seedDemo(empty, { mediaDir, scrypt, sizes: { 'demo-orders': 0 } })
     expect(await empty.selectFrom('products').select('id').execute()).toHaveLength(60)
     expect(await empty.selectFrom('orders').select('id').execute()).toEqual([])

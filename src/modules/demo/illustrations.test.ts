@@ -5,7 +5,6 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
 import { type OpenTestDb, openTestDb } from '../../testing/database.js'
-import { migrateToLatest } from '../../db/migrator.js'
 import { imageKey, imagePath } from '../catalogue/images.js'
 import { ILLUSTRATION_KINDS, illustrationPlan, illustrationSvg, seedIllustrations } from './illustrations.js'
 
@@ -47,9 +46,8 @@ describe('seedIllustrations', () => {
   let handle: OpenTestDb
   let db: Db
   beforeAll(async () => {
-    handle = await openTestDb()
+    handle = await openTestDb({ migrated: true })
     db = handle.db
-    await migrateToLatest(db)
   })
   afterAll(async () => {
     await handle.close()

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
 import { type OpenTestDb, openTestDb } from '../../testing/database.js'
-import { migrateToLatest } from '../../db/migrator.js'
 import { startSmtpServer, type TestSmtpServer } from '../../testing/smtp.js'
 import { getShopSettings, updateShopSettings } from '../settings/settings.service.js'
 import { enqueueEmail } from './mail.service.js'
@@ -20,9 +19,8 @@ describe('the mail worker', () => {
   let db: Db
   let smtp: TestSmtpServer | undefined
   beforeEach(async () => {
-    handle = await openTestDb()
+    handle = await openTestDb({ migrated: true })
     db = handle.db
-    await migrateToLatest(db)
     await updateShopSettings(db, { shopName: 'Juniper & Pine' })
   })
   afterEach(async () => {

@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
 import { type OpenTestDb, openTestDb } from '../../testing/database.js'
-import { migrateToLatest } from '../../db/migrator.js'
 import { clientKey, giveSlotBack, HOUR_MS, type RateLimit, takeSlot } from './rate-limits.service.js'
 
 const limit: RateLimit = { bucket: 'test_action', max: 3, windowMs: HOUR_MS }
@@ -13,9 +12,8 @@ describe('takeSlot', () => {
   let handle: OpenTestDb
   let db: Db
   beforeAll(async () => {
-    handle = await openTestDb()
+    handle = await openTestDb({ migrated: true })
     db = handle.db
-    await migrateToLatest(db)
   })
   beforeEach(() => db.deleteFrom('rate_limit_hits').execute())
   afterAll(async () => {

@@ -1,16 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
 import { type OpenTestDb, openTestDb } from '../../testing/database.js'
-import { migrateToLatest } from '../../db/migrator.js'
 import { getShopSettings, isUnconfigured, setMissingShopSettings, updateShopSettings } from './settings.service.js'
 
 describe('shop settings', () => {
   let handle: OpenTestDb
   let db: Db
   beforeEach(async () => {
-    handle = await openTestDb()
+    handle = await openTestDb({ migrated: true })
     db = handle.db
-    await migrateToLatest(db)
   })
   afterEach(() => handle.close())
 
