@@ -1,4 +1,5 @@
 import { Kysely, sql } from 'kysely'
+import { connectFailureReason } from './dialect/unavailable.js'
 import { describeDatabase, isPostgresUrl, type PoolOptions, postgresDialect } from './dialect/postgres.js'
 import { sqliteDialect } from './dialect/sqlite.js'
 import type { Database } from './schema.js'
@@ -28,16 +29,6 @@ export function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T
   return db.isTransaction ? fn(db) : db.transaction().execute(fn)
 }
 
-const CONNECT_FAILURES: Record<string, string> = {
-  ECONNREFUSED: 'nothing answers at that address',
-  ENOTFOUND: 'the host name is unknown',
-  EAI_AGAIN: 'the host name could not be looked up',
-  ETIMEDOUT: 'the server did not answer in time',
-  '28P01': 'the password was refused',
-  '28000': 'the user may not connect',
-  '3D000': 'the database does not exist',
-}
-
 /** The database cannot be reached at boot: the message names DATABASE_URL and never its password. */
 export class DatabaseUnreachableError extends Error {}
 
@@ -46,10 +37,7 @@ export async function checkConnection(db: Db, database: string): Promise<void> {
   try {
     await sql`select 1`.execute(db)
   } catch (err) {
-    const code = (err as { code?: string }).code ?? ''
-    const reason =
-      CONNECT_FAILURES[code] ??
-      (/timeout/i.test(String((err as Error).message)) ? 'the server did not answer in time' : code || 'no answer')
+    const reason = connectFailureReason(err)
     throw new DatabaseUnreachableError(`DATABASE_URL: cannot use the database ${describeDatabase(database)}: ${reason}`)
   }
 }

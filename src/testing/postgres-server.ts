@@ -75,16 +75,13 @@ export async function createTestDatabase(prefix: string, template?: string): Pro
     .replace(/[^a-z0-9_]+/g, '_')
     .slice(0, 40)
   const name = `${/^[a-z]/.test(clean) ? clean : `t_${clean}`}_${randomBytes(6).toString('hex')}`
-  await withClient(base, (client) =>
-    client.query(
-      `CREATE DATABASE ${client.escapeIdentifier(name)}${template ? ` TEMPLATE ${client.escapeIdentifier(template)}` : ''}`,
-    ),
-  )
-  // A test database is thrown away: a commit need not wait for its WAL to reach the disk (it may not
-  // survive a crash of the server, which no test needs). Tests commit thousands of times.
-  await withClient(base, (client) =>
-    client.query(`ALTER DATABASE ${client.escapeIdentifier(name)} SET synchronous_commit = off`),
-  )
+  await withClient(base, async (client) => {
+    const database = client.escapeIdentifier(name)
+    await client.query(`CREATE DATABASE ${database}${template ? ` TEMPLATE ${client.escapeIdentifier(template)}` : ''}`)
+    // A test database is thrown away: a commit need not wait for its WAL to reach the disk (it may not
+    // survive a crash of the server, which no test needs). Tests commit thousands of times.
+    await client.query(`ALTER DATABASE ${database} SET synchronous_commit = off`)
+  })
   const url = new URL(base)
   url.pathname = `/${name}`
   return {

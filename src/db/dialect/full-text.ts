@@ -14,6 +14,11 @@ type Index = 'products_fts' | 'products_admin_fts'
 // ts_headline drops what its parser takes for markup ("<b>"): "<" stands in as a private-use character meanwhile.
 const LT = '\ue000'
 
+/** One word as the shop's FTS5 expressions hold it: quoted, a quote inside doubled, so it is only a word. */
+export function quotedTerm(word: string): string {
+  return `"${word.replaceAll('"', '""')}"`
+}
+
 /** The words of one of the shop's own FTS5 expressions, and whether the last is a prefix. */
 export function parseMatch(match: string): { words: string[]; prefix: boolean } {
   const words: string[] = []

@@ -41,3 +41,21 @@ export function databaseUnavailable(error: unknown): BusyError | null {
   }
   return null
 }
+
+const CONNECT_FAILURES: Record<string, string> = {
+  ECONNREFUSED: 'nothing answers at that address',
+  ENOTFOUND: 'the host name is unknown',
+  EAI_AGAIN: 'the host name could not be looked up',
+  ETIMEDOUT: 'the server did not answer in time',
+  '28P01': 'the password was refused',
+  '28000': 'the user may not connect',
+  '3D000': 'the database does not exist',
+}
+
+/** Why a first connection failed, in words a person running the shop can act on (never the URL or password). */
+export function connectFailureReason(error: unknown): string {
+  const code = (error as { code?: unknown }).code
+  if (typeof code === 'string' && CONNECT_FAILURES[code]) return CONNECT_FAILURES[code]
+  if (/timeout/i.test(String((error as Error | undefined)?.message))) return 'the server did not answer in time'
+  return typeof code === 'string' && code ? code : 'no answer'
+}

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/connection.js'
-import { termSnippet, textMatches, textRank, textSnippet } from '../../db/dialect/full-text.js'
+import { quotedTerm, termSnippet, textMatches, textRank, textSnippet } from '../../db/dialect/full-text.js'
 import { withFields } from '../../lib/objects.js'
 import type { ProductCard } from './catalogue.service.js'
 
@@ -114,9 +114,10 @@ export async function selectVocabularyCandidates(
  * ("Stoneware" for "stonewar"). Null when no active product holds it.
  */
 export async function selectTermSnippet(db: Db, term: string): Promise<string | null> {
-  const row = await matching(db, `"${term.replaceAll('"', '""')}"`)
+  const match = quotedTerm(term)
+  const row = await matching(db, match)
     .select(termSnippet(db, term).as('snippet'))
-    .orderBy(textRank(db, `"${term.replaceAll('"', '""')}"`))
+    .orderBy(textRank(db, match))
     .limit(1)
     .executeTakeFirst()
   return row ? row.snippet : null

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js'
+import { quotedTerm } from '../../db/dialect/full-text.js'
 import { withFields } from '../../lib/objects.js'
 import { type Pagination, paginate } from '../../lib/pagination.js'
 import { type ProductCard, productCards } from './catalogue.service.js'
@@ -54,7 +55,7 @@ export function matchExpression(tokens: readonly string[]): string | null {
   if (tokens.length === 0) return null
   return tokens
     .map((token, i) => {
-      const quoted = `"${token.replaceAll('"', '""')}"`
+      const quoted = quotedTerm(token)
       return i === tokens.length - 1 && [...token].length >= 2 ? `${quoted}*` : quoted
     })
     .join(' AND ')
@@ -252,7 +253,7 @@ export async function suggestCorrection(db: Db, tokens: readonly string[]): Prom
   let changed = false
   for (const [i, token] of tokens.entries()) {
     // The word as the query used it: the last one as a prefix, the others whole.
-    const alone = i === tokens.length - 1 ? (matchExpression([token]) as string) : `"${token.replaceAll('"', '""')}"`
+    const alone = i === tokens.length - 1 ? (matchExpression([token]) as string) : quotedTerm(token)
     if (await hasSearchResults(db, alone)) continue
     const max = allowedDistance(token)
     if (max === 0) continue

@@ -59,13 +59,10 @@ export async function listingPage(
   const scope = category ?? (params.categorySlug ? tree.bySlug.get(params.categorySlug) : undefined)
   const errors: Record<string, string> = parsed.ok ? {} : { ...parsed.errors }
   if (params.categorySlug && !category && !scope) errors.category = 'Choose a category from the list'
-  const { filter, errors: filterErrors } = listingFilter(
-    params,
-    shop.currency,
-    scope ? descendantIds(scope) : undefined,
-  )
+  const branch = scope ? descendantIds(scope) : undefined
+  const { filter, errors: filterErrors } = listingFilter(params, shop.currency, branch)
   Object.assign(errors, filterErrors)
-  const facets = await listingFacets(db, scope ? descendantIds(scope) : undefined)
+  const facets = await listingFacets(db, branch)
   const onCategoryPage = category !== null
   const crumbs = category ? categoryPath(tree, category.id) : []
   const common = {
