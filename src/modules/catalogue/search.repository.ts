@@ -79,6 +79,8 @@ export async function hasSearchResults(db: Db, match: string): Promise<boolean> 
   return row !== undefined
 }
 
+/** A shorter term is a word of its own ("a", "of"), never what a longer word was misspelt from. */
+const MIN_STEM = 3
 /** How many vocabulary terms of one first letter are looked at for a suggestion. */
 const VOCABULARY_SCAN = 5000
 /** How many of them, the most common first, are compared with the typed word. */
@@ -102,7 +104,7 @@ export async function selectVocabularyCandidates(
     SELECT term, doc FROM (
       SELECT term, doc FROM products_fts_vocab WHERE term >= ${first} AND term < ${next} LIMIT ${VOCABULARY_SCAN}
     ) AS scanned
-    WHERE length(term) BETWEEN ${Math.max(1, length - maxDistance - 4)} AND ${length + maxDistance}
+    WHERE length(term) BETWEEN ${Math.max(MIN_STEM, length - maxDistance - 4)} AND ${length + maxDistance}
     ORDER BY doc DESC, term
     LIMIT ${VOCABULARY_CANDIDATES}`.execute(db)
   return rows

@@ -210,6 +210,10 @@ describe('searching the catalogue index', () => {
     })
   })
 
+  it('never suggests a short word that only starts the same ("alert" is not "a")', async () => {
+    expect(await suggestCorrection(db, ['alert'])).toBeNull()
+  })
+
   it('suggests nothing that would only find a draft', async () => {
     expect(await suggestCorrection(db, ['secrit'])).toBeNull()
   })
