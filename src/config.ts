@@ -4,6 +4,7 @@ import { dirname, isAbsolute, resolve } from 'node:path'
 import { z } from 'zod'
 import { projectRoot } from './lib/paths.js'
 import { RECOMMENDED_SCRYPT, type ScryptParams } from './modules/accounts/password.js'
+import type { PoolOptions } from './db/dialect/postgres.js'
 
 /** A problem with the environment, reported as one line before the server starts. */
 export class ConfigError extends Error {
@@ -20,8 +21,8 @@ export interface Config {
   port: number
   /** A postgres:// URL, or the absolute path of the SQLite database file (or ':memory:'). */
   database: string
-  /** PostgreSQL only: connections per process, and how long one statement may run. */
-  databasePool: { size: number; statementTimeoutMs: number }
+  /** PostgreSQL only: connections per process, how long one statement may run, how long a request waits for a connection. */
+  databasePool: PoolOptions
   /** Absolute path of the folder holding the stored product images, served at /media/. */
   mediaDir: string
   sessionSecret: string

@@ -15,6 +15,8 @@ export interface PoolOptions {
   size: number
   /** A statement running longer is cancelled by the server. */
   statementTimeoutMs: number
+  /** How long a request waits for a free connection before it is answered 503 (default 10 s). */
+  connectionWaitMs?: number
 }
 
 const DEFAULT_POOL: PoolOptions = { size: 10, statementTimeoutMs: 15_000 }
@@ -70,8 +72,9 @@ export function postgresDialect(url: string, options: PoolOptions = DEFAULT_POOL
     connectionString: url,
     max: options.size,
     statement_timeout: options.statementTimeoutMs,
-    // A request waits this long for a free connection when all are busy, then fails (and is answered 503).
-    connectionTimeoutMillis: 5_000,
+    // A request waits this long for a free connection when all are busy (a sale's rush of checkouts takes
+    // turns at the write lock), then fails and is answered 503.
+    connectionTimeoutMillis: options.connectionWaitMs ?? 10_000,
     idleTimeoutMillis: 30_000,
     application_name: 'shopfront',
   })
