@@ -3,6 +3,7 @@ import fastifyCompress from '@fastify/compress'
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify'
 import type { Config } from './config.js'
 import { createDb, type Db } from './db/connection.js'
+import { createMediaStorage, type MediaStorage } from './lib/media-storage/index.js'
 import { createPayments, type Payments } from './modules/payments/payments.js'
 import { conditionalPlugin } from './plugins/conditional.js'
 import { lastResortErrorHandler } from './plugins/error-pages.js'
@@ -22,12 +23,16 @@ declare module 'fastify' {
     db: Db
     /** The ways of paying this server takes (Stripe only with its keys). */
     payments: Payments
+    /** Where product images are stored and read from (config.media). */
+    mediaStorage: MediaStorage
   }
 }
 
 export interface AppDependencies {
   /** An open database; when given, the caller closes it. */
   db?: Db
+  /** The image store; when given, the caller closes it. */
+  mediaStorage?: MediaStorage
   /** Where logs go instead of stdout (tests read them). */
   logStream?: { write(line: string): void }
 }
@@ -52,6 +57,9 @@ export async function buildApp(config: Config, deps: AppDependencies = {}): Prom
   const payments = createPayments(config.stripe)
   app.decorate('payments', payments)
   if (!deps.db) app.addHook('onClose', async () => db.destroy())
+  const mediaStorage = deps.mediaStorage ?? (await createMediaStorage(config.media))
+  app.decorate('mediaStorage', mediaStorage)
+  if (!deps.mediaStorage) app.addHook('onClose', async () => mediaStorage.close())
 
   app.setErrorHandler(lastResortErrorHandler)
 
@@ -86,7 +94,7 @@ export async function buildApp(config: Config, deps: AppDependencies = {}): Prom
   await app.register(conditionalPlugin)
   await app.register(fastifyCompress, { global: true, threshold: 1024 })
   await app.register(healthRoutes)
-  await app.register(mediaPlugin, { mediaDir: config.mediaDir })
+  await app.register(mediaPlugin, { storage: mediaStorage })
   // For crawlers: no session, no layout, a query or a few.
   await app.register(sitemapRoutes)
   await app.register(robotsRoutes)

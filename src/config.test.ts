@@ -194,9 +194,11 @@ describe('loadConfig', () => {
 
   it('keeps product images in db/media under the project folder unless MEDIA_DIR names another', () => {
     const base = { NODE_ENV: 'development', SESSION_SECRET: secret }
-    expect(loadConfig(base).mediaDir).toBe(join(projectRoot, 'db', 'media'))
-    expect(loadConfig({ ...base, MEDIA_DIR: 'var/images' }).mediaDir).toBe(join(projectRoot, 'var', 'images'))
-    expect(loadConfig({ ...base, MEDIA_DIR: '/srv/shop/media' }).mediaDir).toBe('/srv/shop/media')
+    const local = (dir: string) => ({ storage: 'local', dir })
+    expect(loadConfig(base).media).toEqual(local(join(projectRoot, 'db', 'media')))
+    expect(loadConfig({ ...base, MEDIA_STORAGE: 'local' }).media).toEqual(local(join(projectRoot, 'db', 'media')))
+    expect(loadConfig({ ...base, MEDIA_DIR: 'var/images' }).media).toEqual(local(join(projectRoot, 'var', 'images')))
+    expect(loadConfig({ ...base, MEDIA_DIR: '/srv/shop/media' }).media).toEqual(local('/srv/shop/media'))
   })
 
   it('reads TRUST_PROXY as a flag, a hop count or addresses', () => {
@@ -204,6 +206,77 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, TRUST_PROXY: 'true' }).trustProxy).toBe(true)
     expect(loadConfig({ ...base, TRUST_PROXY: '2' }).trustProxy).toBe(2)
     expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.1, 10.0.0.0/8' }).trustProxy).toBe('10.0.0.1, 10.0.0.0/8')
+  })
+})
+
+describe('product images in an S3 bucket', () => {
+  const s3 = {
+    ...production,
+    MEDIA_STORAGE: 's3',
+    S3_ENDPOINT: 'http://127.0.0.1:9000',
+    S3_BUCKET: 'shop-images',
+    S3_REGION: 'us-east-1',
+    S3_ACCESS_KEY_ID: 'shop',
+    S3_SECRET_ACCESS_KEY: 'a-secret-never-shown',
+  }
+
+  it('reads the bucket, the endpoint as an origin and the key', () => {
+    expect(loadConfig({ ...s3, S3_ENDPOINT: 'https://S3.Example.com/' }).media).toEqual({
+      storage: 's3',
+      endpoint: 'https://s3.example.com',
+      bucket: 'shop-images',
+      region: 'us-east-1',
+      accessKeyId: 'shop',
+      secretAccessKey: 'a-secret-never-shown',
+    })
+  })
+
+  it('takes Amazon S3 itself when no S3_ENDPOINT is given', () => {
+    const { S3_ENDPOINT: _, ...amazon } = s3
+    expect(loadConfig({ ...amazon, S3_REGION: 'eu-west-1' }).media).toMatchObject({
+      storage: 's3',
+      endpoint: null,
+      region: 'eu-west-1',
+    })
+  })
+
+  it.each(['S3_BUCKET', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const)(
+    'refuses MEDIA_STORAGE=s3 without %s, in one line naming it',
+    (name) => {
+      for (const env of [
+        { ...s3, [name]: undefined },
+        { ...s3, [name]: '' },
+      ]) {
+        const message = bootError(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)))
+        expect(message).toMatch(new RegExp(`^${name} is required when MEDIA_STORAGE=s3 \\(`))
+        expect(message).not.toContain('\n')
+        expect(message).not.toContain('a-secret-never-shown')
+      }
+    },
+  )
+
+  it('refuses a MEDIA_STORAGE other than local or s3', () => {
+    expect(bootError({ ...production, MEDIA_STORAGE: 'gcs' })).toBe('MEDIA_STORAGE must be local or s3')
+    expect(bootError({ ...s3, MEDIA_STORAGE: 'S3' })).toBe('MEDIA_STORAGE must be local or s3')
+  })
+
+  it.each([
+    ['not a url', /^S3_ENDPOINT must be an absolute URL/],
+    ['ftp://s3.example.com', /^S3_ENDPOINT must be an http:\/\/ or https:\/\/ origin/],
+    ['https://s3.example.com/shop-images', /^S3_ENDPOINT must be an http:\/\/ or https:\/\/ origin, without a path/],
+    ['https://shop:a-secret-never-shown@s3.example.com', /^S3_ENDPOINT must not hold credentials/],
+  ])('refuses S3_ENDPOINT %s without repeating it', (value, message) => {
+    const refusal = bootError({ ...s3, S3_ENDPOINT: value })
+    expect(refusal).toMatch(message)
+    expect(refusal).not.toContain('a-secret-never-shown')
+  })
+
+  it('refuses S3 settings that MEDIA_STORAGE does not switch on, so no machine keeps pictures of its own by mistake', () => {
+    const { MEDIA_STORAGE: _, ...forgotten } = s3
+    expect(bootError(forgotten)).toMatch(/^S3_ENDPOINT is set, but MEDIA_STORAGE is not s3/)
+    expect(bootError({ ...production, S3_BUCKET: 'shop-images' })).toMatch(
+      /^S3_BUCKET is set, but MEDIA_STORAGE is not s3/,
+    )
   })
 })
 

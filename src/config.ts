@@ -23,8 +23,8 @@ export interface Config {
   database: string
   /** PostgreSQL only: connections per process, how long one statement may run, how long a request waits for a connection. */
   databasePool: PoolOptions
-  /** Absolute path of the folder holding the stored product images, served at /media/. */
-  mediaDir: string
+  /** Where the stored product images are kept (served at /media/ either way). */
+  media: MediaConfig
   sessionSecret: string
   /** The shop's public origin; null in development when not set. */
   publicUrl: URL | null
@@ -45,6 +45,25 @@ export interface Config {
   stripe: StripeConfig | null
   /** scrypt cost for new password hashes; not an environment setting (tests lower it for speed). */
   passwordHashing: ScryptParams
+}
+
+/** A folder on this machine (the default), or a bucket of an S3-compatible object store that several machines share. */
+export type MediaConfig = LocalMediaConfig | S3MediaConfig
+
+export interface LocalMediaConfig {
+  storage: 'local'
+  /** Absolute path of the folder. */
+  dir: string
+}
+
+export interface S3MediaConfig {
+  storage: 's3'
+  /** The store's origin (MinIO, R2, Garage, …), addressed path-style; null for Amazon S3 itself. */
+  endpoint: string | null
+  region: string
+  bucket: string
+  accessKeyId: string
+  secretAccessKey: string
 }
 
 export interface StripeConfig {
@@ -85,7 +104,13 @@ const schema = z.object({
     .min(100, 'DATABASE_STATEMENT_TIMEOUT_MS must be at least 100')
     .max(3_600_000, 'DATABASE_STATEMENT_TIMEOUT_MS must be at most 3600000 (an hour)')
     .default(15_000),
+  MEDIA_STORAGE: z.enum(['local', 's3'], { error: 'MEDIA_STORAGE must be local or s3' }).default('local'),
   MEDIA_DIR: z.string().default('db/media'),
+  S3_ENDPOINT: z.string().optional(),
+  S3_REGION: z.string().optional(),
+  S3_BUCKET: z.string().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters long').optional(),
   PUBLIC_URL: z.string().optional(),
   SEED_DEMO: flag('SEED_DEMO').optional(),
@@ -158,7 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { secr
     port: e.PORT,
     database: parseDatabaseUrl(e.DATABASE_URL),
     databasePool: { size: e.DATABASE_POOL_SIZE, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS },
-    mediaDir: isAbsolute(e.MEDIA_DIR) ? e.MEDIA_DIR : resolve(projectRoot, e.MEDIA_DIR),
+    media: mediaConfig(e),
     sessionSecret,
     publicUrl,
     seedDemo: e.SEED_DEMO ?? e.NODE_ENV === 'development',
@@ -172,6 +197,62 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { secr
     pageCacheBytes: Math.round((e.PAGE_CACHE_MB ?? (isProduction ? 64 : 0)) * 1024 * 1024),
     passwordHashing: RECOMMENDED_SCRYPT,
   }
+}
+
+/** What MEDIA_STORAGE=s3 cannot do without, with what each is for. */
+const REQUIRED_S3 = {
+  S3_BUCKET: 'the bucket the product images are kept in',
+  S3_REGION: 'the region of the bucket, such as eu-west-1; most other stores take us-east-1',
+  S3_ACCESS_KEY_ID: 'the access key that may read and write the bucket',
+  S3_SECRET_ACCESS_KEY: 'the secret of S3_ACCESS_KEY_ID',
+} as const
+const requiredS3 = Object.keys(REQUIRED_S3) as (keyof typeof REQUIRED_S3)[]
+
+/**
+ * The local folder, or a bucket with everything needed to reach it. Messages
+ * name variables, never a value: S3_SECRET_ACCESS_KEY is a password.
+ */
+function mediaConfig(e: z.infer<typeof schema>): MediaConfig {
+  if (e.MEDIA_STORAGE === 'local') {
+    // Meant for a bucket but not switched on, each machine would keep its own pictures and miss the others'.
+    const stray = ['S3_ENDPOINT' as const, ...requiredS3].find((name) => e[name] !== undefined)
+    if (stray) {
+      throw new ConfigError(
+        `${stray} is set, but MEDIA_STORAGE is not s3: set MEDIA_STORAGE=s3 to keep the images in the bucket, or remove the S3_ variables`,
+      )
+    }
+    return { storage: 'local', dir: isAbsolute(e.MEDIA_DIR) ? e.MEDIA_DIR : resolve(projectRoot, e.MEDIA_DIR) }
+  }
+  const required = (name: keyof typeof REQUIRED_S3): string => {
+    const value = e[name]
+    if (value === undefined) throw new ConfigError(`${name} is required when MEDIA_STORAGE=s3 (${REQUIRED_S3[name]})`)
+    return value
+  }
+  return {
+    storage: 's3',
+    bucket: required('S3_BUCKET'),
+    region: required('S3_REGION'),
+    accessKeyId: required('S3_ACCESS_KEY_ID'),
+    secretAccessKey: required('S3_SECRET_ACCESS_KEY'),
+    endpoint: e.S3_ENDPOINT === undefined ? null : parseS3Endpoint(e.S3_ENDPOINT),
+  }
+}
+
+function parseS3Endpoint(value: string): string {
+  const example = 'such as https://s3.example.com or http://127.0.0.1:9000'
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new ConfigError(`S3_ENDPOINT must be an absolute URL, ${example}`)
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.hash) {
+    throw new ConfigError(`S3_ENDPOINT must be an http:// or https:// origin, without a path, ${example}`)
+  }
+  if (url.username || url.password) {
+    throw new ConfigError('S3_ENDPOINT must not hold credentials: set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY')
+  }
+  return url.origin
 }
 
 function stripeConfig(

@@ -4,6 +4,7 @@ import { buildApp } from './app.js'
 import { type Config, ConfigError, loadConfig } from './config.js'
 import { checkConnection, createDb, describeDatabase } from './db/connection.js'
 import { migrateToLatest } from './db/migrator.js'
+import { createMediaStorage } from './lib/media-storage/index.js'
 import { ownerSetupLink } from './modules/accounts/owner-setup.service.js'
 import { demoAccounts, seedDemoIfEmpty } from './modules/demo/demo.seed.js'
 
@@ -15,14 +16,21 @@ export async function startServer(config: Config): Promise<FastifyInstance> {
   const db = createDb(config.database, config.databasePool)
   await checkConnection(db, config.database)
   await migrateToLatest(db)
-  const seeded = config.seedDemo
-    ? await seedDemoIfEmpty(db, {
+  let seeded = false
+  if (config.seedDemo) {
+    // The demo's pictures go where the shop will read them: the folder, or the bucket every machine shares.
+    const media = await createMediaStorage(config.media)
+    try {
+      seeded = await seedDemoIfEmpty(db, {
         scrypt: config.passwordHashing,
-        mediaDir: config.mediaDir,
+        media,
         // The links in the demo orders' emails (the port is the one asked for: seeding comes before listening).
         baseUrl: config.publicUrl?.origin ?? `http://${displayHost(config.host)}:${config.port}`,
       })
-    : false
+    } finally {
+      await media.close()
+    }
+  }
 
   const app = await buildApp(config)
   await app.listen({ host: config.host, port: config.port })

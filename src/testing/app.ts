@@ -6,6 +6,7 @@ import { buildApp } from '../app.js'
 import type { Config } from '../config.js'
 import { createDb, type Db, isPostgresUrl } from '../db/connection.js'
 import { migrateToLatest } from '../db/migrator.js'
+import { createMediaStorage, type MediaStorage } from '../lib/media-storage/index.js'
 import { seedDemo } from '../modules/demo/demo.seed.js'
 import { freshTestDatabase } from './database.js'
 
@@ -14,6 +15,8 @@ export interface TestShop {
   /** A second connection to the same file, for arranging and checking data. */
   db: Db
   config: Config
+  /** The app's image store (config.media), for storing pictures and looking at what was stored. */
+  media: MediaStorage
   /** Builds a fresh app on the same database file, as a restart would. */
   restart(): Promise<FastifyInstance>
   close(): Promise<void>
@@ -29,10 +32,13 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     database,
     databasePool: { size: 5, statementTimeoutMs: 15_000 },
     // Beside the test's database file, so removing its folder removes the images too; nothing is created until an image is stored.
-    mediaDir:
-      database === ':memory:' || isPostgresUrl(database)
-        ? join(tmpdir(), 'shopfront-test-media')
-        : join(dirname(database), 'media'),
+    media: {
+      storage: 'local',
+      dir:
+        database === ':memory:' || isPostgresUrl(database)
+          ? join(tmpdir(), 'shopfront-test-media')
+          : join(dirname(database), 'media'),
+    },
     sessionSecret: 'a-test-secret-that-is-long-enough-for-sessions',
     publicUrl: null,
     seedDemo: false,
@@ -60,27 +66,35 @@ export async function buildTestApp(
   const dir = mkdtempSync(join(tmpdir(), 'shopfront-test-'))
   // The media folder is in the same temporary folder, removed at close.
   const fresh = await freshTestDatabase(dir)
-  const config = testConfig({ database: fresh.database, mediaDir: join(dir, 'media'), ...overrides })
+  const config = testConfig({
+    database: fresh.database,
+    media: { storage: 'local', dir: join(dir, 'media') },
+    ...overrides,
+  })
   const db = createDb(config.database)
   await migrateToLatest(db)
+  // One store for the seed, the tests and every app built on it (restarts too), closed with the shop.
+  const media = await createMediaStorage(config.media)
   if (options.seed !== false)
     await seedDemo(db, {
       scrypt: config.passwordHashing,
-      mediaDir: config.mediaDir,
+      media,
       sizes: { products: options.products ?? 0 },
     })
 
   const shop: TestShop = {
-    app: await buildApp(config),
+    app: await buildApp(config, { mediaStorage: media }),
     db,
     config,
+    media,
     async restart() {
       await shop.app.close()
-      shop.app = await buildApp(config)
+      shop.app = await buildApp(config, { mediaStorage: media })
       return shop.app
     },
     async close() {
       await shop.app.close()
+      await media.close()
       await db.destroy()
       await fresh.drop()
       rmSync(dir, { recursive: true, force: true })

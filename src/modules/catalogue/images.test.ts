@@ -1,11 +1,23 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { MediaStorageError } from '../../lib/media-storage/index.js'
+import { LocalMediaStorage } from '../../lib/media-storage/local.js'
 import { createEta } from '../../plugins/views.js'
 import { htmlErrors } from '../../testing/html.js'
-import { IMAGE_WIDTHS, ImageRejected, imagePath, imageUrl, pictureData, storeImage, widthsFor } from './images.js'
+import {
+  IMAGE_WIDTHS,
+  type ImageFormat,
+  ImageRejected,
+  imageKey,
+  imagePath,
+  imageUrl,
+  pictureData,
+  storeImage,
+  widthsFor,
+} from './images.js'
 
 const picture = (width: number, height: number, options: { alpha?: boolean } = {}) =>
   sharp({
@@ -18,42 +30,46 @@ const picture = (width: number, height: number, options: { alpha?: boolean } = {
   })
 
 let mediaDir: string
+let media: LocalMediaStorage
 beforeEach(() => {
   mediaDir = mkdtempSync(join(tmpdir(), 'shopfront-images-'))
+  media = new LocalMediaStorage(mediaDir)
 })
+/** Where the local store keeps a generated file. */
+const file = (key: string, width: number, format: ImageFormat) => join(mediaDir, imagePath(key, width, format))
 afterEach(() => rmSync(mediaDir, { recursive: true, force: true }))
 
 describe('storeImage', () => {
   it('writes WebP and JPEG at every width the original can fill, keeping its proportions', async () => {
-    const stored = await storeImage(mediaDir, await picture(2000, 1500).jpeg().toBuffer())
+    const stored = await storeImage(media, await picture(2000, 1500).jpeg().toBuffer())
     expect(stored).toMatchObject({ width: 2000, height: 1500, widths: [320, 640, 1200] })
     expect(stored.key).toMatch(/^[0-9a-f]{32}$/)
     for (const width of IMAGE_WIDTHS) {
-      const webp = await sharp(imagePath(mediaDir, stored.key, width, 'webp')).metadata()
+      const webp = await sharp(file(stored.key, width, 'webp')).metadata()
       expect(webp).toMatchObject({ format: 'webp', width, height: Math.round(width * 0.75) })
-      const jpg = await sharp(imagePath(mediaDir, stored.key, width, 'jpg')).metadata()
+      const jpg = await sharp(file(stored.key, width, 'jpg')).metadata()
       expect(jpg).toMatchObject({ format: 'jpeg', width, height: Math.round(width * 0.75) })
     }
     expect(readdirSync(join(mediaDir, stored.key.slice(0, 2)))).toHaveLength(6)
   })
 
   it('makes only the widths a smaller original can fill, and always the smallest width', async () => {
-    const medium = await storeImage(mediaDir, await picture(800, 800).png().toBuffer())
+    const medium = await storeImage(media, await picture(800, 800).png().toBuffer())
     expect(medium.widths).toEqual([320, 640])
-    expect(existsSync(imagePath(mediaDir, medium.key, 1200, 'webp'))).toBe(false)
+    expect(existsSync(file(medium.key, 1200, 'webp'))).toBe(false)
 
-    const tiny = await storeImage(mediaDir, await picture(100, 50).png().toBuffer())
+    const tiny = await storeImage(media, await picture(100, 50).png().toBuffer())
     expect(tiny).toMatchObject({ width: 100, height: 50, widths: [320] })
-    expect(await sharp(imagePath(mediaDir, tiny.key, 320, 'jpg')).metadata()).toMatchObject({ width: 320, height: 160 })
+    expect(await sharp(file(tiny.key, 320, 'jpg')).metadata()).toMatchObject({ width: 320, height: 160 })
     expect(widthsFor(1200)).toEqual([320, 640, 1200])
   })
 
   it('turns a photo upright by its EXIF orientation and drops the EXIF data', async () => {
     // Orientation 6: stored 400 × 200, shown rotated a quarter turn.
     const input = await picture(400, 200).jpeg().withMetadata({ orientation: 6 }).toBuffer()
-    const stored = await storeImage(mediaDir, input)
+    const stored = await storeImage(media, input)
     expect(stored).toMatchObject({ width: 200, height: 400 })
-    const jpg = await sharp(imagePath(mediaDir, stored.key, 320, 'jpg')).metadata()
+    const jpg = await sharp(file(stored.key, 320, 'jpg')).metadata()
     expect(jpg).toMatchObject({ width: 320, height: 640 })
     expect(jpg.exif).toBeUndefined()
     expect(jpg.orientation).toBeUndefined()
@@ -61,19 +77,19 @@ describe('storeImage', () => {
 
   it('gives the same bytes the same key and does not write their files again', async () => {
     const input = await picture(700, 500).webp().toBuffer()
-    const first = await storeImage(mediaDir, input)
-    const path = imagePath(mediaDir, first.key, 640, 'webp')
+    const first = await storeImage(media, input)
+    const path = file(first.key, 640, 'webp')
     const before = statSync(path).mtimeMs
     await new Promise((resolve) => setTimeout(resolve, 30))
 
-    const second = await storeImage(mediaDir, input)
+    const second = await storeImage(media, input)
     expect(second).toEqual(first)
     expect(statSync(path).mtimeMs).toBe(before)
 
     // A file lost from the disk is made again; the others are left alone.
-    rmSync(imagePath(mediaDir, first.key, 320, 'jpg'))
-    await storeImage(mediaDir, input)
-    expect(existsSync(imagePath(mediaDir, first.key, 320, 'jpg'))).toBe(true)
+    rmSync(file(first.key, 320, 'jpg'))
+    await storeImage(media, input)
+    expect(existsSync(file(first.key, 320, 'jpg'))).toBe(true)
     expect(statSync(path).mtimeMs).toBe(before)
     expect(readdirSync(join(mediaDir, first.key.slice(0, 2))).filter((name) => name.startsWith('.'))).toEqual([])
   })
@@ -81,18 +97,18 @@ describe('storeImage', () => {
   it('decides the format by the content, not the name: a PNG sent as photo.jpg is taken as a PNG', async () => {
     // Storing takes bytes only, so a misleading name cannot matter; the transparency shows it was read as PNG.
     const png = await picture(640, 480, { alpha: true }).png().toBuffer()
-    const stored = await storeImage(mediaDir, png)
-    const webp = await sharp(imagePath(mediaDir, stored.key, 640, 'webp')).metadata()
+    const stored = await storeImage(media, png)
+    const webp = await sharp(file(stored.key, 640, 'webp')).metadata()
     expect(webp.hasAlpha).toBe(true)
     // JPEG has no transparency: the picture is laid on white.
-    const { data } = await sharp(imagePath(mediaDir, stored.key, 640, 'jpg'))
+    const { data } = await sharp(file(stored.key, 640, 'jpg'))
       .raw()
       .toBuffer({ resolveWithObject: true })
     expect([...data.subarray(0, 3)].every((channel) => channel > 245)).toBe(true)
   })
 
   it('takes AVIF', async () => {
-    const stored = await storeImage(mediaDir, await picture(400, 300).avif().toBuffer())
+    const stored = await storeImage(media, await picture(400, 300).avif().toBuffer())
     expect(stored).toMatchObject({ width: 400, height: 300, widths: [320] })
   })
 
@@ -109,7 +125,7 @@ describe('storeImage', () => {
     ['a TIFF', () => picture(400, 300).tiff().toBuffer()],
     ['an empty file', async () => Buffer.alloc(0)],
   ])('refuses %s with a message for people', async (_name, make) => {
-    const attempt = storeImage(mediaDir, await make())
+    const attempt = storeImage(media, await make())
     await expect(attempt).rejects.toBeInstanceOf(ImageRejected)
     await expect(attempt).rejects.toThrow(/JPEG, PNG, WebP or AVIF/)
     expect(readdirSync(mediaDir)).toEqual([])
@@ -119,16 +135,25 @@ describe('storeImage', () => {
     const svg = Buffer.from(
       '<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="900"><rect width="1200" height="900" fill="#8a9"/></svg>',
     )
-    expect(await storeImage(mediaDir, svg, { allowSvg: true })).toMatchObject({
+    expect(await storeImage(media, svg, { allowSvg: true })).toMatchObject({
       width: 1200,
       height: 900,
       widths: [320, 640, 1200],
     })
   })
 
+  it('reports a store that cannot keep the files as the store’s failure, not as a bad picture', async () => {
+    const input = await picture(700, 500).jpeg().toBuffer()
+    // A file where the key's folder should be: every write under it fails.
+    writeFileSync(join(mediaDir, imageKey(input).slice(0, 2)), 'in the way')
+    const attempt = storeImage(media, input)
+    await expect(attempt).rejects.toBeInstanceOf(MediaStorageError)
+    await expect(attempt).rejects.toThrow(/could not write/)
+  })
+
   it('refuses a truncated photo', async () => {
     const jpeg = await picture(1600, 1200).jpeg().toBuffer()
-    await expect(storeImage(mediaDir, jpeg.subarray(0, 400))).rejects.toBeInstanceOf(ImageRejected)
+    await expect(storeImage(media, jpeg.subarray(0, 400))).rejects.toBeInstanceOf(ImageRejected)
   })
 })
 

@@ -1,13 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { createHash } from 'node:crypto'
 import sharp, { type Metadata, type OutputInfo } from 'sharp'
+import type { MediaStorage } from '../../lib/media-storage/index.js'
 
 /** The widths every product image is served at; a page picks one through srcset. */
 export const IMAGE_WIDTHS: readonly number[] = [320, 640, 1200]
 
 export type ImageFormat = 'webp' | 'jpg'
 const FORMATS: readonly ImageFormat[] = ['webp', 'jpg']
+const CONTENT_TYPES: Record<ImageFormat, string> = { webp: 'image/webp', jpg: 'image/jpeg' }
 
 /** Hex characters of the SHA-256 kept as the key: 128 bits, plenty against collisions. */
 const KEY_LENGTH = 32
@@ -53,24 +53,26 @@ export function widthsFor(width: number): number[] {
   return fitting.length > 0 ? fitting : IMAGE_WIDTHS.slice(0, 1)
 }
 
-/** Where a generated file lives under the media directory. */
-export function imagePath(mediaDir: string, key: string, width: number, format: ImageFormat): string {
-  return join(mediaDir, key.slice(0, 2), `${key}-${width}.${format}`)
+/** Where a generated file lives in the media store: a folder per first two characters keeps folders small. */
+export function imagePath(key: string, width: number, format: ImageFormat): string {
+  return `${key.slice(0, 2)}/${key}-${width}.${format}`
 }
 
 /** The URL a generated file is served at (by src/plugins/media.ts, cached for ever: the name is the content). */
 export function imageUrl(key: string, width: number, format: ImageFormat): string {
-  return `/media/${key.slice(0, 2)}/${key}-${width}.${format}`
+  return `/media/${imagePath(key, width, format)}`
 }
 
 /**
  * Stores an image as WebP and JPEG at each width of IMAGE_WIDTHS it can fill,
  * upright and without its metadata (EXIF, with any GPS position, is dropped).
  * The format is decided by the content, never the file name: JPEG, PNG, WebP
- * and AVIF are taken. Storing the same bytes again writes nothing.
+ * and AVIF are taken. Storing the same bytes again writes nothing. Throws
+ * ImageRejected for a file that is not such a picture, and the store's
+ * MediaStorageError when it cannot keep the files.
  */
 export async function storeImage(
-  mediaDir: string,
+  media: MediaStorage,
   input: Buffer,
   options: StoreImageOptions = {},
 ): Promise<StoredImage> {
@@ -88,15 +90,11 @@ export async function storeImage(
 
   const key = imageKey(input)
   const widths = widthsFor(width)
-  const missing: { width: number; format: ImageFormat; path: string }[] = []
-  for (const w of widths) {
-    for (const format of FORMATS) {
-      const path = imagePath(mediaDir, key, w, format)
-      if (!(await exists(path))) missing.push({ width: w, format, path })
-    }
-  }
-  if (missing.length > 0)
-    await generate(input, widths, missing, join(mediaDir, key.slice(0, 2)), options.quick === true)
+  const files = widths.flatMap((w) => FORMATS.map((format) => ({ width: w, format, path: imagePath(key, w, format) })))
+  // Asked all at once: against a bucket each question is a round trip.
+  const present = await Promise.all(files.map((file) => media.has(file.path)))
+  const missing = files.filter((_, i) => !present[i])
+  if (missing.length > 0) await generate(input, widths, missing, media, options.quick === true)
   return { key, width, height, widths }
 }
 
@@ -133,7 +131,7 @@ async function generate(
   input: Buffer,
   widths: number[],
   missing: { width: number; format: ImageFormat; path: string }[],
-  dir: string,
+  media: MediaStorage,
   quick: boolean,
 ): Promise<void> {
   const largest = Math.max(...widths)
@@ -158,8 +156,8 @@ async function generate(
     channels = channels === 4 ? 3 : 1
   }
   const raw = { width: master.info.width, height: master.info.height, channels }
-  await mkdir(dir, { recursive: true })
-  await Promise.all(
+  // Every write settles before this returns, so a failure leaves nothing still being written behind it.
+  const writes = await Promise.allSettled(
     missing.map(async ({ width, format, path }) => {
       let pipeline = sharp(data, { raw })
       if (width !== raw.width) pipeline = pipeline.resize({ width })
@@ -169,35 +167,16 @@ async function generate(
           : pipeline
               .flatten({ background: '#ffffff' })
               .jpeg({ quality: JPEG_QUALITY, mozjpeg: true, trellisQuantisation: !quick })
-      await writeAtomically(path, await pipeline.toBuffer())
+      await media.put(path, await pipeline.toBuffer(), CONTENT_TYPES[format])
     }),
   )
+  const failed = writes.find((write): write is PromiseRejectedResult => write.status === 'rejected')
+  if (failed) throw failed.reason
 }
 
 function isOpaque(pixels: Buffer, channels: 2 | 4): boolean {
   for (let i = channels - 1; i < pixels.length; i += channels) if (pixels[i] !== 255) return false
   return true
-}
-
-/** Written beside the target under a dot-name (never served) and renamed, so no one ever sees half a file. */
-async function writeAtomically(path: string, bytes: Buffer): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
-  try {
-    await writeFile(temporary, bytes)
-    await rename(temporary, path)
-  } catch (err) {
-    await rm(temporary, { force: true })
-    throw err
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path)
-    return true
-  } catch {
-    return false
-  }
 }
 
 /** An image as the database keeps it (widths as JSON text) or as storeImage returned it. */

@@ -1,4 +1,5 @@
 import { type Db, inTransaction } from '../../db/connection.js'
+import { type MediaStorage, MediaStorageError } from '../../lib/media-storage/index.js'
 import { nowIso } from '../../lib/time.js'
 import { logActivity } from '../activity/activity.service.js'
 import type { Actor } from '../orders/order-admin.service.js'
@@ -24,6 +25,15 @@ export type ProductImageResult =
   | { kind: 'saved'; productId: number }
   | { kind: 'invalid'; errors: Record<string, string>; problems?: string[] }
   | { kind: 'missing' }
+
+/** An upload the image store would not take (down, or refusing): nothing of it was added. */
+export interface StoreFailed {
+  kind: 'unavailable'
+  /** For the person who uploaded. */
+  message: string
+  /** For the log. */
+  error: MediaStorageError
+}
 
 /** A file as it was uploaded; `name` is the client's file name made fit to show. */
 export interface UploadedFile {
@@ -82,16 +92,18 @@ const invalid = (errors: Record<string, string>, problems?: string[]): ProductIm
  * Adds uploaded pictures after the product's others, all with the same alt
  * text, or none of them: one file that is not a picture the shop takes (by
  * its content, whatever its name), or that the product already has, refuses
- * the whole upload. Files stored for the accepted ones before a refusal stay
- * on disk; they are named by their content, so they cost nothing but space.
+ * the whole upload, and so does an image store that cannot keep a file: no
+ * row is written before every file is stored. Files stored for the accepted
+ * ones before a refusal stay in the store; they are named by their content,
+ * so they cost nothing but space, and storing them again writes nothing.
  */
 export async function addProductImages(
   db: Db,
-  mediaDir: string,
+  media: MediaStorage,
   productId: number,
   upload: { alt: string; files: readonly UploadedFile[] },
   actor: Actor,
-): Promise<ProductImageResult> {
+): Promise<ProductImageResult | StoreFailed> {
   const product = await selectProductForImages(db, productId)
   if (!product) return { kind: 'missing' }
   const existing = await selectProductImages(db, productId)
@@ -110,8 +122,13 @@ export async function addProductImages(
     else {
       inUpload.set(key, file.name)
       try {
-        stored.push(await storeImage(mediaDir, file.content))
+        stored.push(await storeImage(media, file.content))
       } catch (err) {
+        if (err instanceof MediaStorageError) {
+          const what = upload.files.length === 1 ? 'The picture' : 'The pictures'
+          const message = `${what} could not be saved to the image store. Nothing was added; try again in a moment.`
+          return { kind: 'unavailable', message, error: err }
+        }
         if (!(err instanceof ImageRejected)) throw err
         problems.push(`“${file.name}”: ${err.message}`)
       }

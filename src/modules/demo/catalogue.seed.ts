@@ -151,7 +151,7 @@ export const catalogueSeeder: Seeder = {
   options: {
     products: { description: 'how many products the demo catalogue has', default: 60, max: 1_000_000 },
   },
-  async run(db, { sizes, progress, mediaDir }) {
+  async run(db, { sizes, progress, media }) {
     const wanted = sizes.products ?? 60
     const leaves = await seedCategories(db)
     const existing = await countProducts(db)
@@ -160,7 +160,7 @@ export const catalogueSeeder: Seeder = {
     // category's products do not all share one picture; 8 at least (tests), never more than 48.
     const pictures = Math.min(48, Math.max(8, Math.ceil(wanted / 20) * 8))
     const imageBar = progress('product images', pictures)
-    const images = await seedIllustrations(db, mediaDir, pictures, imageBar)
+    const images = await seedIllustrations(db, media, pictures, imageBar)
     imageBar.done()
     const imagesByKind = new Map<string, number[]>()
     for (const image of images) imagesByKind.set(image.kind, [...(imagesByKind.get(image.kind) ?? []), image.id])

@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
+import { LocalMediaStorage } from '../../lib/media-storage/local.js'
 import { type OpenTestDb, openTestDb } from '../../testing/database.js'
 import { dashboard } from '../dashboard/dashboard.service.js'
 import { countOrdersOfUser } from '../orders/orders.repository.js'
@@ -10,7 +11,7 @@ import { demoAccounts, seedDemo, seedDemoIfEmpty } from './demo.seed.js'
 import { demoOrders } from './demo-orders.seed.js'
 import { parseSeedArgs, UsageError } from './seed-args.js'
 
-const mediaDir = join(tmpdir(), 'shopfront-seed-test-media')
+const media = new LocalMediaStorage(join(tmpdir(), 'shopfront-seed-test-media'))
 
 describe('demo data', () => {
   let handle: OpenTestDb
@@ -22,9 +23,9 @@ describe('demo data', () => {
   afterEach(() => handle.close())
 
   it('loads the demo shop, and running it twice leaves the same shop', async () => {
-    await seedDemo(db, { mediaDir, sizes: { products: 0 } })
+    await seedDemo(db, { media, sizes: { products: 0 } })
     const once = await db.selectFrom('settings').select(['key', 'value']).orderBy('key').execute()
-    await seedDemo(db, { mediaDir, sizes: { products: 0 } })
+    await seedDemo(db, { media, sizes: { products: 0 } })
     const twice = await db.selectFrom('settings').select(['key', 'value']).orderBy('key').execute()
     expect(twice).toEqual(once)
     expect((await getShopSettings(db)).shopName).toBe('Juniper & Pine')
@@ -32,7 +33,7 @@ describe('demo data', () => {
 
   it('loads only into a shop nobody has configured', async () => {
     await updateShopSettings(db, { shopName: 'A real shop' })
-    expect(await seedDemoIfEmpty(db, { mediaDir })).toBe(false)
+    expect(await seedDemoIfEmpty(db, { media })).toBe(false)
     expect((await getShopSettings(db)).tagline).toBe('')
   })
 })
@@ -66,7 +67,7 @@ describe('the default demo shop', () => {
     db = handle.db
     seededAt = Date.now()
     // The media folder is kept between runs: pictures already stored are not drawn again.
-    await seedDemo(db, { mediaDir, scrypt })
+    await seedDemo(db, { media, scrypt })
   }, 120_000)
   afterAll(() => handle.close())
 
@@ -181,11 +182,11 @@ describe('the default demo shop', () => {
   })
 
   it('places no orders again when seeded again, nor when asked for none', async () => {
-    await seedDemo(db, { mediaDir, scrypt })
+    await seedDemo(db, { media, scrypt })
     expect(await orders()).toHaveLength(8)
     const fresh = await openTestDb({ migrated: true })
     const empty = fresh.db
-    await seedDemo(empty, { mediaDir, scrypt, sizes: { 'demo-orders': 0 } })
+    await seedDemo(empty, { media, scrypt, sizes: { 'demo-orders': 0 } })
     expect(await empty.selectFrom('products').select('id').execute()).toHaveLength(60)
     expect(await empty.selectFrom('orders').select('id').execute()).toEqual([])
     await fresh.close()

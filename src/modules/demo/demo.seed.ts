@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connection.js'
 import type { Role } from '../../db/schema.js'
+import type { MediaStorage } from '../../lib/media-storage/index.js'
 import { type ProgressFactory, silentProgress } from '../../lib/progress.js'
 import { nowIso } from '../../lib/time.js'
 import { hashPassword, RECOMMENDED_SCRYPT, type ScryptParams } from '../accounts/password.js'
@@ -32,8 +33,8 @@ export interface SeedContext {
   progress: ProgressFactory
   /** Cost of the demo accounts' password hashes (tests lower it). */
   scrypt: ScryptParams
-  /** Where product images are stored (Config.mediaDir). */
-  mediaDir: string
+  /** Where product images are stored: the store Config.media names. */
+  media: MediaStorage
   /** The shop's origin, for the links in the emails the demo orders write. */
   baseUrl: string
 }
@@ -168,7 +169,7 @@ export const seeders: Seeder[] = [
   demoOrdersSeeder,
 ]
 
-export async function seedDemo(db: Db, context: Partial<SeedContext> & { mediaDir: string }): Promise<void> {
+export async function seedDemo(db: Db, context: Partial<SeedContext> & { media: MediaStorage }): Promise<void> {
   const full: SeedContext = {
     sizes: {},
     progress: silentProgress,
@@ -184,7 +185,10 @@ export async function seedDemo(db: Db, context: Partial<SeedContext> & { mediaDi
 }
 
 /** Loads the demo shop into a database nobody has configured; returns whether it did. */
-export async function seedDemoIfEmpty(db: Db, context: Partial<SeedContext> & { mediaDir: string }): Promise<boolean> {
+export async function seedDemoIfEmpty(
+  db: Db,
+  context: Partial<SeedContext> & { media: MediaStorage },
+): Promise<boolean> {
   if (!(await isUnconfigured(db))) return false
   await seedDemo(db, context)
   return true

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
+import { LocalMediaStorage } from '../../lib/media-storage/local.js'
 import { type OpenTestDb, openTestDb } from '../../testing/database.js'
 import { imageKey, imagePath } from '../catalogue/images.js'
 import { ILLUSTRATION_KINDS, illustrationPlan, illustrationSvg, seedIllustrations } from './illustrations.js'
@@ -55,8 +56,9 @@ describe('seedIllustrations', () => {
 
   it('stores and records each illustration once, and gives the same rows when run again', async () => {
     const mediaDir = join(mkdtempSync(join(tmpdir(), 'shopfront-illustrations-')), 'media')
+    const media = new LocalMediaStorage(mediaDir)
     let ticks = 0
-    const first = await seedIllustrations(db, mediaDir, 10, { tick: () => ticks++, done() {} })
+    const first = await seedIllustrations(db, media, 10, { tick: () => ticks++, done() {} })
     expect(ticks).toBe(10)
     expect(first.map((image) => image.kind)).toEqual(illustrationPlan(10).map((item) => item.kind))
     expect(new Set(first.map((image) => image.id)).size).toBe(10)
@@ -65,10 +67,10 @@ describe('seedIllustrations', () => {
     expect(rows).toHaveLength(10)
     const mug = rows.find((row) => row.key === imageKey(Buffer.from(illustrationSvg('mug', 0))))
     expect(mug).toMatchObject({ width: 1200, height: 1200, widths: '[320,640,1200]' })
-    const data = await sharp(imagePath(mediaDir, mug?.key ?? '', 640, 'webp')).metadata()
+    const data = await sharp(join(mediaDir, imagePath(mug?.key ?? '', 640, 'webp'))).metadata()
     expect(data).toMatchObject({ width: 640, height: 640 })
 
-    const again = await seedIllustrations(db, mediaDir, 12)
+    const again = await seedIllustrations(db, media, 12)
     expect(again.slice(0, 10)).toEqual(first)
     expect(await db.selectFrom('images').select('id').execute()).toHaveLength(12)
   })

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js'
+import type { MediaStorage } from '../../lib/media-storage/index.js'
 import type { Progress } from '../../lib/progress.js'
 import { type StoredImage, storeImage } from '../catalogue/images.js'
 import { saveImages } from '../catalogue/images.repository.js'
@@ -514,14 +515,14 @@ export interface SeededIllustration {
 
 /**
  * Draws `count` different illustrations, stores each (WebP and JPEG at every
- * width) in the media folder and records it in `images`; pictures already
- * stored are neither redrawn to disk nor recorded twice. Returns their rows'
+ * width) in the media store and records it in `images`; pictures already
+ * stored are neither written again nor recorded twice. Returns their rows'
  * ids with their kind, in plan order, for the product seeder to share out.
  * `progress` is ticked once an illustration; the caller finishes it.
  */
 export async function seedIllustrations(
   db: Db,
-  mediaDir: string,
+  media: MediaStorage,
   count: number,
   progress?: Progress,
 ): Promise<SeededIllustration[]> {
@@ -532,7 +533,7 @@ export async function seedIllustrations(
     while (next < plan.length) {
       const index = next++
       const { kind, variant } = plan[index] as { kind: IllustrationKind; variant: number }
-      stored[index] = await storeImage(mediaDir, Buffer.from(illustrationSvg(kind, variant)), {
+      stored[index] = await storeImage(media, Buffer.from(illustrationSvg(kind, variant)), {
         allowSvg: true,
         quick: true,
       })

@@ -8,7 +8,7 @@ describe('the orders seeder', () => {
     // Seeded here, with the bench's orders from the start: a shop that has them gets no demo orders.
     shop = await buildTestApp({}, { seed: false })
     await seedDemo(shop.db, {
-      mediaDir: shop.config.mediaDir,
+      media: shop.media,
       scrypt: shop.config.passwordHashing,
       sizes: { products: 12, orders: 1200 },
     })
@@ -25,7 +25,7 @@ describe('the orders seeder', () => {
       ),
     ).toBe(true)
     await seedDemo(shop.db, {
-      mediaDir: shop.config.mediaDir,
+      media: shop.media,
       scrypt: shop.config.passwordHashing,
       sizes: { products: 12, orders: 1200 },
     })

@@ -115,7 +115,7 @@ describe('the back office permission table, route by route', () => {
           .png()
           .toBuffer()
       PICTURES[visitor] = await png(10 + i)
-      const image = await saveImage(shop.db, await storeImage(shop.config.mediaDir, await png(100 + i)))
+      const image = await saveImage(shop.db, await storeImage(shop.media, await png(100 + i)))
       await insertProductImage(shop.db, { product_id: 1, image_id: image.id, position: i, alt: `For ${visitor}` })
       PRODUCT_IMAGE[visitor] = (
         await shop.db

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs'
 import sharp from 'sharp'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { imagePath, imageUrl, storeImage } from '../../modules/catalogue/images.js'
@@ -59,10 +58,7 @@ describe('product pictures in the back office', () => {
   type Row = Awaited<ReturnType<typeof attached>>[number]
   const attach = async (count: number): Promise<Row[]> => {
     for (let i = 0; i < count; i++) {
-      const image = await saveImage(
-        shop.db,
-        await storeImage(shop.config.mediaDir, await png(i, { width: 8, height: 8 })),
-      )
+      const image = await saveImage(shop.db, await storeImage(shop.media, await png(i, { width: 8, height: 8 })))
       await shop.db
         .insertInto('product_images')
         .values({ product_id: productId, image_id: image.id, position: i, alt: `Picture ${i + 1}` })
@@ -100,7 +96,7 @@ describe('product pictures in the back office', () => {
     ])
     for (const { key } of rows) {
       for (const format of ['webp', 'jpg'] as const) {
-        expect(existsSync(imagePath(shop.config.mediaDir, key, 320, format))).toBe(true)
+        expect(await shop.media.has(imagePath(key, 320, format))).toBe(true)
       }
     }
     expect(await updatedAt()).not.toBe(before)

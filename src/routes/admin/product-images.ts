@@ -1,5 +1,6 @@
 import fastifyMultipart, { type Multipart, type MultipartFile } from '@fastify/multipart'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { MEDIA_RETRY_AFTER_SECONDS } from '../../lib/media-storage/index.js'
 import { validate } from '../../lib/validation.js'
 import {
   ACCEPTED_TYPES,
@@ -98,19 +99,21 @@ export default async function productImageRoutes(app: FastifyInstance, opts: { n
       const files = upload?.files ?? []
       const checked = validate(uploadInput, { alt: fields.alt, images: files.length })
       const result = checked.ok
-        ? await addProductImages(
-            app.db,
-            app.config.mediaDir,
-            id,
-            { alt: checked.value.alt, files },
-            signedInUser(request),
-          )
+        ? await addProductImages(app.db, app.mediaStorage, id, { alt: checked.value.alt, files }, signedInUser(request))
         : checked
       if ('errors' in result) {
         return imagesPage(reply.code(422), id, {
           values,
           errors: result.errors,
           problems: 'problems' in result ? result.problems : [],
+        })
+      }
+      if (result.kind === 'unavailable') {
+        // The person is told only that the store failed; what failed, and why, is for the log.
+        request.log.error({ err: result.error }, 'uploaded pictures could not be saved to the image store')
+        return imagesPage(reply.code(503).header('retry-after', String(MEDIA_RETRY_AFTER_SECONDS)), id, {
+          values,
+          errors: { images: result.message },
         })
       }
       if (result.kind === 'missing') return reply.callNotFound()

@@ -27,7 +27,7 @@ describe('a product’s picture opens larger', () => {
       const id = await createTestProduct(shop.db, { title })
       const image = await saveImage(
         shop.db,
-        await storeImage(shop.config.mediaDir, await png(width, (width * 3) / 4, colour), { quick: true }),
+        await storeImage(shop.media, await png(width, (width * 3) / 4, colour), { quick: true }),
       )
       await insertProductImage(shop.db, { product_id: id, image_id: image.id, position: 0, alt: `${title} on a wall` })
       const row = await shop.db.selectFrom('products').select('slug').where('id', '=', id).executeTakeFirstOrThrow()
