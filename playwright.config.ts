@@ -30,9 +30,13 @@ export default defineConfig<ShopOptions>({
     trace: 'retain-on-failure',
   },
   projects: [
-    { name: 'javascript', use: { javaScriptEnabled: true } },
+    { name: 'javascript', use: { javaScriptEnabled: true }, testIgnore: 'scale-out.spec.ts' },
     // The screenshots are of the layout, which is the same without JavaScript: one run is enough.
-    { name: 'no-javascript', use: { javaScriptEnabled: false }, testIgnore: 'screenshots.spec.ts' },
+    {
+      name: 'no-javascript',
+      use: { javaScriptEnabled: false },
+      testIgnore: ['screenshots.spec.ts', 'scale-out.spec.ts'],
+    },
     // The checkout journey again on PostgreSQL, with and without JavaScript.
     {
       name: 'postgres-javascript',
@@ -43,6 +47,13 @@ export default defineConfig<ShopOptions>({
       name: 'postgres-no-javascript',
       use: { javaScriptEnabled: false, database: 'postgres' },
       testMatch: 'checkout.spec.ts',
+    },
+    // nginx (HTTPS, deploy/nginx.conf) in front of two app processes and a worker on PostgreSQL: deploy/README.md.
+    // Needs nginx and openssl installed; fails saying so when they are not.
+    {
+      name: 'scale-out',
+      use: { javaScriptEnabled: true, ignoreHTTPSErrors: true },
+      testMatch: 'scale-out.spec.ts',
     },
   ],
 })
