@@ -19,7 +19,8 @@ export async function freePort(): Promise<number> {
 
 export function productionEnv(options: {
   port: number
-  file: string
+  /** DATABASE_URL: a SQLite file or a postgres:// URL. */
+  database: string
   secret: string
   extra?: Record<string, string>
 }): NodeJS.ProcessEnv {
@@ -30,7 +31,7 @@ export function productionEnv(options: {
     PORT: String(options.port),
     PUBLIC_URL: `http://127.0.0.1:${options.port}`,
     SESSION_SECRET: options.secret,
-    DATABASE_URL: options.file,
+    DATABASE_URL: options.database,
     LOG_LEVEL: 'warn',
     SMTP_URL: 'smtp://127.0.0.1:2525',
     RUN_WORKER: 'false',

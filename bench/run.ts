@@ -18,10 +18,17 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { gzipSync } from 'node:zlib'
-import Database from 'better-sqlite3'
 import { hashPassword } from '../src/modules/accounts/password.js'
 import { currentTotpCode, generateTotpSecret } from '../src/modules/accounts/totp.js'
 import { freePort } from '../src/testing/free-port.js'
+import {
+  addStaff,
+  benchDatabaseUrl,
+  type Catalogue,
+  databaseLabel,
+  isDatabaseOption,
+  readCatalogue,
+} from './databases.js'
 
 // ---- What is measured (edit here) -------------------------------------------
 
@@ -69,7 +76,7 @@ const dataDir = join(root, 'bench', '.data')
 
 const USAGE = `Usage: npm run bench -- [--products 1000[,100000]] [--orders 1000000] [--duration 5] [--rounds 3]
                        [--pages home,listing,filtered,product,search,sitemap,dashboard,admin-products,admin-product-search,admin-orders,admin-search,admin-order,/any/path]
-                       [--connections 50,10] [--gzip] [--page-cache on|off] [--node-flags="..."]
+                       [--connections 50,10] [--gzip] [--page-cache on|off] [--database sqlite|postgres://…] [--node-flags="..."]
 
   --products     catalogue sizes, comma-separated (default 1000); one table per size
   --orders       orders to seed as well (default 0); with orders, the back-office pages are measured too,
@@ -82,6 +89,8 @@ const USAGE = `Usage: npm run bench -- [--products 1000[,100000]] [--orders 1000
   --gzip         send Accept-Encoding: gzip, as browsers do (default: no compression)
   --page-cache   on (default, as in production): anonymous pages are served from memory after their
                  first view until the catalogue or settings change; off: every request renders its page
+  --database     sqlite (default: a file per size in bench/.data/) or a postgres:// URL: a database per size,
+                 shopfront_bench_<size>, created on that server and kept for the next run
   --node-flags=  extra Node flags for the shop server, space-separated: --node-flags="--cpu-prof --cpu-prof-dir=prof"
                  writes a CPU profile when the server stops, "--trace-gc" logs its garbage collections
                  (bench/.data/server-<size>.log)`
@@ -97,6 +106,8 @@ interface Options {
   connections: number[]
   gzip: boolean
   pageCache: boolean
+  /** `sqlite`, or the PostgreSQL server (a postgres:// URL) the databases are kept on. */
+  database: string
   /** Extra Node flags for the shop server (profiling, GC tracing). */
   nodeFlags: string[]
 }
@@ -115,6 +126,7 @@ function parseOptions(argv: string[]): Options {
       connections: { type: 'string', default: DEFAULT_CONNECTIONS.join(',') },
       gzip: { type: 'boolean', default: false },
       'page-cache': { type: 'string', default: 'on' },
+      database: { type: 'string', default: 'sqlite' },
       'node-flags': { type: 'string', default: '' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -138,6 +150,8 @@ function parseOptions(argv: string[]): Options {
   }
   if (values['page-cache'] !== 'on' && values['page-cache'] !== 'off')
     throw new UsageError(`--page-cache takes on or off (got "${values['page-cache']}")`)
+  if (!isDatabaseOption(values.database))
+    throw new UsageError(`--database takes sqlite or a postgres:// URL (got "${values.database}")`)
   const [duration] = list('duration', values.duration, 1)
   const [rounds] = list('rounds', values.rounds, 1)
   return {
@@ -149,6 +163,7 @@ function parseOptions(argv: string[]): Options {
     connections: list('connections', values.connections, 1),
     gzip: values.gzip,
     pageCache: values['page-cache'] === 'on',
+    database: values.database,
     nodeFlags: values['node-flags'].split(' ').filter(Boolean),
   }
 }
@@ -303,20 +318,15 @@ const sidOf = (response: Fetched) => /\bsid=[^;]+/.exec([response.headers['set-c
  * two-factor sign-in is added to the database, then signs in through the
  * real forms, code and all. Returns the Cookie header value.
  */
-async function staffCookie(origin: string, file: string): Promise<string> {
+async function staffCookie(origin: string, database: string): Promise<string> {
   const email = `bench-${randomBytes(4).toString('hex')}@example.com`
   const password = randomBytes(12).toString('base64url')
   const secret = generateTotpSecret()
-  const now = new Date().toISOString()
-  const db = new Database(file)
-  try {
-    db.prepare(
-      `insert into users (email, name, password_hash, role, email_verified_at, totp_secret, totp_enabled_at, created_at, updated_at)
-       values (?, 'Bench Staff', ?, 'staff', ?, ?, ?, ?, ?)`,
-    ).run(email, await hashPassword(password, { ln: 10, r: 8, p: 1 }), now, secret, now, now, now)
-  } finally {
-    db.close()
-  }
+  await addStaff(database, {
+    email,
+    passwordHash: await hashPassword(password, { ln: 10, r: 8, p: 1 }),
+    totpSecret: secret,
+  })
   const first = await postForm(`${origin}/login`, { email, password })
   let cookie = sidOf(first)
   if (first.status !== 303 || !cookie) throw new Error(`the bench's staff sign-in answered HTTP ${first.status}`)
@@ -360,74 +370,6 @@ function tail(file: string, lines = 20): string {
 
 // ---- The catalogue database ------------------------------------------------------
 
-interface Catalogue {
-  products: number
-  orders: number
-  /** Random order numbers, for the order-page burst. */
-  orderNumbers: number[]
-  /** The start of a customer's email address that several orders share, for the order search. */
-  orderSearch: string | null
-  slugs: string[]
-  /** The product page measured for size: the first active product by id, the same every run. */
-  sampleSlug: string | null
-  searchWord: string | null
-}
-
-function readCatalogue(file: string): Catalogue {
-  const db = new Database(file, { readonly: true, fileMustExist: true })
-  try {
-    const table = db.prepare("select 1 from sqlite_master where type = 'table' and name = 'products'").get()
-    if (!table)
-      return {
-        products: 0,
-        orders: 0,
-        orderNumbers: [],
-        orderSearch: null,
-        slugs: [],
-        sampleSlug: null,
-        searchWord: null,
-      }
-    const { n } = db.prepare('select count(*) as n from products').get() as { n: number }
-    const slugs = (
-      db.prepare("select slug from products where status = 'active' order by random() limit ?").all(PRODUCT_SAMPLE) as {
-        slug: string
-      }[]
-    ).map((row) => row.slug)
-    const first = db.prepare("select slug, title from products where status = 'active' order by id limit 1").get() as
-      | { slug: string; title: string }
-      | undefined
-    const orders = (db.prepare('select count(*) as n from orders').get() as { n: number }).n
-    const orderNumbers = orders
-      ? (
-          db
-            .prepare('select number from orders where id in (select abs(random()) % ? + 1 from orders limit ?)')
-            .all(orders, PRODUCT_SAMPLE) as { number: number }[]
-        ).map((row) => row.number)
-      : []
-    const someone = db.prepare('select email from orders where id = ?').get(Math.ceil(orders / 2)) as
-      | { email: string }
-      | undefined
-    return {
-      products: n,
-      orders,
-      orderNumbers,
-      orderSearch: someone ? (someone.email.split('@')[0] ?? null) : null,
-      slugs,
-      sampleSlug: first?.slug ?? null,
-      searchWord: first ? searchWordOf(first.title) : null,
-    }
-  } finally {
-    db.close()
-  }
-}
-
-/** The first word of four letters or more in a real title (or its first word), lower-cased. */
-function searchWordOf(title: string): string | null {
-  const words = title.match(/[\p{L}\p{N}]+/gu) ?? []
-  const word = words.find((w) => w.length >= 4 && /\p{L}/u.test(w)) ?? words[0]
-  return word ? word.toLowerCase() : null
-}
-
 let productsOptionKnown: boolean | undefined
 /** How long each database took to seed in this run (absent when reused). */
 const seedSeconds = new Map<string, number>()
@@ -445,23 +387,26 @@ async function seedTakesProducts(env: NodeJS.ProcessEnv): Promise<boolean> {
   return productsOptionKnown
 }
 
-async function prepareDatabase(size: number, orders: number): Promise<{ file: string; mediaDir: string }> {
-  const file = join(dataDir, orders ? `shop-${size}-${orders}.sqlite` : `shop-${size}.sqlite`)
+async function prepareDatabase(
+  option: string,
+  size: number,
+  orders: number,
+): Promise<{ database: string; mediaDir: string }> {
+  const database = await benchDatabaseUrl(option, dataDir, size, orders)
+  const label = databaseLabel(database)
   const mediaDir = join(dataDir, `media-${size}`)
   mkdirSync(mediaDir, { recursive: true })
-  if (existsSync(file)) {
-    const found = readCatalogue(file)
-    if (found.products >= size && found.orders >= orders) {
-      log(
-        `Reusing ${relative(root, file)} (${found.products.toLocaleString('en')} products, ${found.orders.toLocaleString('en')} orders).`,
-      )
-      return { file, mediaDir }
-    }
+  const found = await readCatalogue(database, PRODUCT_SAMPLE)
+  if (found.products >= size && found.orders >= orders) {
+    log(
+      `Reusing ${label} (${found.products.toLocaleString('en')} products, ${found.orders.toLocaleString('en')} orders).`,
+    )
+    return { database, mediaDir }
   }
   const env = {
     ...process.env,
     NODE_ENV: 'development',
-    DATABASE_URL: `sqlite:${file}`,
+    DATABASE_URL: database,
     MEDIA_DIR: mediaDir,
     // So the seed does not write the project's development secret file.
     SESSION_SECRET: randomBytes(32).toString('base64url'),
@@ -469,18 +414,18 @@ async function prepareDatabase(size: number, orders: number): Promise<{ file: st
   const args = ['tsx', 'src/cli/seed.ts']
   if (await seedTakesProducts(env)) args.push('--products', String(size))
   if (orders) args.push('--orders', String(orders))
-  log(`Seeding ${relative(root, file)}: npx ${args.join(' ')}`)
+  log(`Seeding ${label}: npx ${args.join(' ')}`)
   const started = Date.now()
   const code = await runAttached('npx', args, env)
-  if (code !== 0) throw new Error(`seeding ${relative(root, file)} failed (exit code ${code})`)
-  const { products, orders: seeded } = readCatalogue(file)
-  seedSeconds.set(file, (Date.now() - started) / 1000)
+  if (code !== 0) throw new Error(`seeding ${label} failed (exit code ${code})`)
+  const { products, orders: seeded } = await readCatalogue(database, PRODUCT_SAMPLE)
+  seedSeconds.set(database, (Date.now() - started) / 1000)
   log(
     `  seeded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${products.toLocaleString('en')} products, ${seeded.toLocaleString('en')} orders`,
   )
   if (products < size)
     log(`  ⚠ ${products.toLocaleString('en')} products, fewer than the ${size.toLocaleString('en')} asked for`)
-  return { file, mediaDir }
+  return { database, mediaDir }
 }
 
 // ---- The servers -------------------------------------------------------------------
@@ -493,7 +438,7 @@ interface Server {
 
 async function startShop(
   size: number,
-  file: string,
+  database: string,
   mediaDir: string,
   pageCache: boolean,
   nodeFlags: string[],
@@ -506,7 +451,7 @@ async function startShop(
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(port),
-    DATABASE_URL: `sqlite:${file}`,
+    DATABASE_URL: database,
     MEDIA_DIR: mediaDir,
     SESSION_SECRET: randomBytes(32).toString('base64url'),
     // Required in production; the host check accepts only this host, so it names the port wrk uses.
@@ -941,12 +886,30 @@ function machine(options: Options): string {
     `- Machine: ${model}, ${os.availableParallelism()} cores, ${os.type()} ${os.release()}; ${pinning}`,
     `- Node ${process.version}, ${wrkVersion.replace(/\s*Copyright.*$/, '')}`,
     `- Commit: ${commit}`,
+    options.database === 'sqlite'
+      ? '- Database: SQLite, a file per catalogue size in bench/.data/.'
+      : `- Database: PostgreSQL at ${databaseLabel(options.database)} (${postgresVersion(options.database)}), unpinned: it shares the CPUs with the server and wrk.`,
     `- Each round: ${options.duration} s of hello-world, then ${options.duration} s of the page; ${options.rounds} round(s); medians shown. ` +
       `wrk -t1 with keep-alive, ${options.gzip ? 'Accept-Encoding: gzip' : 'no Accept-Encoding (uncompressed responses)'}.`,
     options.pageCache
       ? '- Page cache: on, as in production: an anonymous page is rendered at its first view and served from memory until the catalogue or settings change (`--page-cache off` renders every request).'
       : '- Page cache: off (PAGE_CACHE_MB=0): every request renders its page.',
   ].join('\n')
+}
+
+/** The server's version, e.g. "PostgreSQL 15.14", for the table's header. */
+function postgresVersion(url: string): string {
+  try {
+    return execFileSync('psql', [url, '-XAtc', 'show server_version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .trim()
+      .replace(/^/, 'PostgreSQL ')
+      .replace(/\s*\(.*$/, '')
+  } catch {
+    return 'version unknown'
+  }
 }
 
 function comparison(results: Map<number, Row[]>): string | null {
@@ -997,8 +960,8 @@ async function main() {
   const minutes = (options.sizes.length * (bursts * options.duration + options.pages.length * 2)) / 60
   log(`About ${Math.ceil(minutes)} min of measuring after seeding and building.`)
 
-  const databases = new Map<number, { file: string; mediaDir: string }>()
-  for (const size of options.sizes) databases.set(size, await prepareDatabase(size, options.orders))
+  const databases = new Map<number, { database: string; mediaDir: string }>()
+  for (const size of options.sizes) databases.set(size, await prepareDatabase(options.database, size, options.orders))
 
   log('Building: npm run -s build')
   if ((await runAttached('npm', ['run', '-s', 'build'], process.env)) !== 0) throw new Error('npm run build failed')
@@ -1012,15 +975,15 @@ async function main() {
   for (const size of options.sizes) {
     const db = databases.get(size)
     if (!db) continue
-    const catalogue = readCatalogue(db.file)
+    const catalogue = await readCatalogue(db.database, PRODUCT_SAMPLE)
     log(`\n${size.toLocaleString('en')} products: starting the production server`)
-    const shop = await startShop(size, db.file, db.mediaDir, options.pageCache, options.nodeFlags)
+    const shop = await startShop(size, db.database, db.mediaDir, options.pageCache, options.nodeFlags)
     try {
       const helloRates = new Map<number, number[]>()
       const wantsStaff = options.pages.some(
         (p) => (ADMIN_PAGES as readonly string[]).includes(p) || p.startsWith('/admin'),
       )
-      const staff = wantsStaff ? await staffCookie(shop.origin, db.file) : null
+      const staff = wantsStaff ? await staffCookie(shop.origin, db.database) : null
       const rows = await measure(
         targetsFor(options, size, shop.origin, catalogue, staff),
         helloBurst,
@@ -1040,7 +1003,7 @@ async function main() {
           `## ${size.toLocaleString('en')} products`,
           '',
           `Catalogue: ${catalogue.products.toLocaleString('en')} products and ${catalogue.orders.toLocaleString('en')} orders in the database` +
-            `${seedSeconds.has(db.file) ? ` (seeded in ${(seedSeconds.get(db.file) ?? 0).toFixed(1)} s)` : ''}` +
+            `${seedSeconds.has(db.database) ? ` (seeded in ${(seedSeconds.get(db.database) ?? 0).toFixed(1)} s)` : ''}` +
             `${catalogue.searchWord ? `; search word “${catalogue.searchWord}”` : ''}` +
             `${catalogue.orderSearch ? `; order search “${catalogue.orderSearch}”` : ''}. ` +
             `Hello-world baseline (median): ${baseline || '—'}.`,

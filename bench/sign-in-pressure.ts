@@ -130,7 +130,7 @@ async function main() {
   const port = await freePort()
   const env = productionEnv({
     port,
-    file: join(dir, 'shop.sqlite'),
+    database: join(dir, 'shop.sqlite'),
     secret: randomBytes(32).toString('hex'),
     extra: { TRUST_PROXY: 'true', MEDIA_DIR: join(dir, 'media') },
   })

@@ -67,7 +67,15 @@ export async function findPostgresServer(url: string, start: () => Promise<Embed
 
 /** A new, empty database with a unique name on the test server. */
 export async function createTestDatabase(prefix: string, template?: string): Promise<TestDatabase> {
-  const base = await postgresServerUrl()
+  return createScratchDatabase(await postgresServerUrl(), prefix, template)
+}
+
+/**
+ * A new, empty database with a unique name (`prefix` and random hex) on the
+ * server of `base`, whose role may create databases: for tests and the
+ * pressure scripts, which never touch the database `base` names.
+ */
+export async function createScratchDatabase(base: string, prefix: string, template?: string): Promise<TestDatabase> {
   // Lower case letters, digits and _ only, starting with a letter: a plain
   // identifier, well inside PostgreSQL's 63-byte limit with the suffix.
   const clean = prefix
