@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '../testing/postgres-server.js'
 import { POSTGRES_TABLES } from '../testing/schema-tables.js'
 import { checkConnection, createDb, DatabaseUnreachableError, type Db } from './connection.js'
+import { startsWith } from './dialect/prefix-search.js'
 import { createMigrator, migrateToLatest } from './migrator.js'
 
 async function tables(db: Db): Promise<string[]> {
@@ -145,6 +146,62 @@ describe('PostgreSQL keeps the rules SQLite keeps with triggers', () => {
     const before = await version()
     await db.insertInto('rate_limit_hits').values({ bucket: 'test', key: 'k', at: now }).execute()
     expect(await version()).toBe(before)
+  })
+})
+
+describe('prefix search on PostgreSQL', () => {
+  it('finds customers and orders by the start of an email or a name through an index, never by reading every row', async () => {
+    const database = await createTestDatabase('prefix')
+    const db = createDb(database.url)
+    try {
+      await migrateToLatest(db)
+      const plans: string[] = []
+      await db.transaction().execute(async (trx) => {
+        // With sequential scans priced out, a plan that still has one had no index it could use.
+        await sql`SET LOCAL enable_seqscan = off`.execute(trx)
+        const plan = async (query: { explain(): Promise<Record<string, unknown>[]> }) =>
+          (await query.explain()).map((row) => String(Object.values(row)[0])).join('\n')
+        plans.push(
+          await plan(
+            trx
+              .selectFrom('users')
+              .select('id')
+              .where(startsWith(trx, 'ab', { email: 'email' })),
+          ),
+        )
+        plans.push(
+          await plan(
+            trx
+              .selectFrom('users')
+              .select('id')
+              .where(startsWith(trx, 'Ab', { email: 'email', name: 'name' })),
+          ),
+        )
+        plans.push(
+          await plan(
+            trx
+              .selectFrom('orders')
+              .select('id')
+              .where(startsWith(trx, 'ab@', { email: 'email' })),
+          ),
+        )
+        plans.push(
+          await plan(
+            trx
+              .selectFrom('orders')
+              .select('id')
+              .where(startsWith(trx, 'ab', { email: 'email', name: 'name' })),
+          ),
+        )
+      })
+      for (const plan of plans) {
+        expect(plan).not.toMatch(/Seq Scan/)
+        expect(plan).toMatch(/Index/)
+      }
+    } finally {
+      await db.destroy()
+      await database.drop()
+    }
   })
 })
 

@@ -6,8 +6,9 @@ import { isPostgres } from './index.js'
  * case) or, when a name column is given, whose name starts with it in any
  * case. % and _ in `q` are only themselves. SQLite: a range of the binary
  * email index, and LIKE (case-blind for ASCII) through a NOCASE index.
- * PostgreSQL: LIKE on the email and on lower(name), whose index uses
- * text_pattern_ops (see the back office migration).
+ * PostgreSQL: LIKE on the email and on lower(name), whose indexes use
+ * text_pattern_ops (the back office and email prefix migrations), so a
+ * search reads only the matching range.
  */
 export function startsWith(db: Kysely<any>, q: string, columns: { email: string; name?: string }): RawBuilder<boolean> {
   const lower = q.toLowerCase()
