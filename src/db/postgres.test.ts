@@ -159,40 +159,20 @@ describe('prefix search on PostgreSQL', () => {
       await db.transaction().execute(async (trx) => {
         // With sequential scans priced out, a plan that still has one had no index it could use.
         await sql`SET LOCAL enable_seqscan = off`.execute(trx)
-        const plan = async (query: { explain(): Promise<Record<string, unknown>[]> }) =>
-          (await query.explain()).map((row) => String(Object.values(row)[0])).join('\n')
-        plans.push(
-          await plan(
-            trx
-              .selectFrom('users')
-              .select('id')
-              .where(startsWith(trx, 'ab', { email: 'email' })),
-          ),
-        )
-        plans.push(
-          await plan(
-            trx
-              .selectFrom('users')
-              .select('id')
-              .where(startsWith(trx, 'Ab', { email: 'email', name: 'name' })),
-          ),
-        )
-        plans.push(
-          await plan(
-            trx
-              .selectFrom('orders')
-              .select('id')
-              .where(startsWith(trx, 'ab@', { email: 'email' })),
-          ),
-        )
-        plans.push(
-          await plan(
-            trx
-              .selectFrom('orders')
-              .select('id')
-              .where(startsWith(trx, 'ab', { email: 'email', name: 'name' })),
-          ),
-        )
+        const searches = [
+          { table: 'users', q: 'ab', columns: { email: 'email' } },
+          { table: 'users', q: 'Ab', columns: { email: 'email', name: 'name' } },
+          { table: 'orders', q: 'ab@', columns: { email: 'email' } },
+          { table: 'orders', q: 'ab', columns: { email: 'email', name: 'name' } },
+        ] as const
+        for (const { table, q, columns } of searches) {
+          const rows = await trx
+            .selectFrom(table)
+            .select('id')
+            .where(startsWith(trx, q, columns))
+            .explain()
+          plans.push(rows.map((row) => String(Object.values(row)[0])).join('\n'))
+        }
       })
       for (const plan of plans) {
         expect(plan).not.toMatch(/Seq Scan/)
