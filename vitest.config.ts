@@ -12,33 +12,6 @@ const RUN_ONCE = [
   'src/plugins/database-unavailable.test.ts',
 ]
 
-/**
- * What `npm test` runs on PostgreSQL as well: every test of a query that is
- * written for each database (src/db/dialect), of a rule triggers keep, and of
- * what several processes do at once (stock, claims, throttles, caches). The
- * rest of the suite passes there too (`npm run test:postgres`, project
- * postgres-all) but takes longer than CI's budget allows on two cores.
- */
-const POSTGRES_CORE = [
-  'src/db/**/*.test.ts',
-  'src/modules/catalogue/**/*.test.ts',
-  'src/modules/demo/**/*.test.ts',
-  'src/modules/mail/**/*.test.ts',
-  'src/modules/orders/**/*.test.ts',
-  'src/modules/rate-limits/**/*.test.ts',
-  'src/modules/settings/**/*.test.ts',
-  'src/plugins/page-cache.test.ts',
-  'src/routes/shop/checkout.test.ts',
-  'src/routes/shop/products.test.ts',
-  'src/routes/shop/search.test.ts',
-  'src/routes/admin/customers.test.ts',
-  'src/routes/admin/orders.test.ts',
-  'src/routes/admin/products.test.ts',
-  'src/routes/admin/dashboard.test.ts',
-  'src/routes/auth/throttle.test.ts',
-  'src/logging.test.ts',
-]
-
 const onPostgres = { TEST_DATABASE: 'postgres' }
 
 export default defineConfig({
@@ -50,6 +23,11 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Vitest's default on two cores is one worker; a PostgreSQL test mostly waits on the server, so two overlap.
     maxWorkers: 2,
+    // A worker keeps the modules it has loaded from one test file to the next (of the same project: Vitest
+    // gives each project workers of its own), which halves the run: importing the app afresh for each
+    // file was most of it. Test files share no state but the database each makes for itself;
+    // src/testing/database.test.ts fails if a file ever ran on the other project's database.
+    isolate: false,
     // The suite on SQLite (the embedded default) and on PostgreSQL (src/testing/database.ts picks by TEST_DATABASE).
     projects: [
       { extends: true, test: { name: 'sqlite', include: ALL } },
@@ -57,15 +35,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'postgres',
-          include: POSTGRES_CORE,
-          exclude: ['**/node_modules/**', ...RUN_ONCE],
-          env: onPostgres,
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'postgres-all',
+          // src/lib holds pure helpers that never open a database: once is enough.
           include: ALL,
           exclude: ['**/node_modules/**', 'src/lib/**', ...RUN_ONCE],
           env: onPostgres,

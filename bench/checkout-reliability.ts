@@ -4,7 +4,8 @@
  * database: a SQLite file of its own (the default), or a database the script
  * creates on the PostgreSQL server of the URL, and drops at the end (the
  * database the URL names is never touched; its role must be allowed to
- * create databases).
+ * create databases). `--database postgres` uses the tests' server, as
+ * `npm test` does (`npm run test:reliability`).
  *
  * 1. Concurrency: 200 shoppers, each with a full cart and checkout in their
  *    own session, place their orders at the same moment, half on each of two
@@ -30,7 +31,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { sql } from 'kysely'
 import { createDb, type Db, describeDatabase, isPostgresUrl } from '../src/db/connection.js'
-import { createScratchDatabase } from '../src/testing/postgres-server.js'
+import { createScratchDatabase, postgresServerUrl, stopPostgresServer } from '../src/testing/postgres-server.js'
 import { startSmtpServer } from '../src/testing/smtp.js'
 import { freePort, productionEnv, startServer as startProductionServer } from './production-server.js'
 
@@ -43,6 +44,9 @@ const secret = randomBytes(32).toString('hex')
 const extra = { MEDIA_DIR: join(dir, 'media') }
 const processes = new Set<ChildProcess>()
 const failures: string[] = []
+/** `--prebuilt`: dist/ is fresh already (npm test has just built it for the end-to-end tests). */
+let prebuilt = false
+/** Undone in the reverse order they were pushed. */
 const cleanups: (() => Promise<unknown>)[] = []
 
 function check(ok: boolean, what: string) {
@@ -56,14 +60,28 @@ function track(child: ChildProcess): ChildProcess {
   return child
 }
 
-/** `--database`: `sqlite` (the default) or a postgres:// URL; anything else stops with a usage line. */
-function databaseOption(): string {
-  const usage = 'Usage: npm run reliability [-- --database sqlite|postgres://user@host:5432/db]'
+/**
+ * `--database`: `sqlite` (the default), a postgres:// URL, or `postgres`: the
+ * tests' server (TEST_POSTGRES_URL or 127.0.0.1:5432 when it answers, else an
+ * embedded one started for the run, as `npm test` does). Anything else stops
+ * with a usage line.
+ */
+async function databaseOption(): Promise<string> {
+  const usage = 'Usage: npm run reliability [-- --database sqlite|postgres|postgres://user@host:5432/db] [--prebuilt]'
   try {
-    const { values } = parseArgs({ options: { database: { type: 'string', default: 'sqlite' } } })
+    const { values } = parseArgs({
+      options: { database: { type: 'string', default: 'sqlite' }, prebuilt: { type: 'boolean', default: false } },
+    })
+    prebuilt = values.prebuilt === true
     const database = values.database as string
+    if (database === 'postgres') {
+      cleanups.push(() => stopPostgresServer())
+      return await postgresServerUrl()
+    }
     if (database === 'sqlite' || isPostgresUrl(database)) return database
-    console.error(`--database must be sqlite or a postgres:// URL, not ${JSON.stringify(database)}.\n${usage}`)
+    console.error(
+      `--database must be sqlite, postgres or a postgres:// URL, not ${JSON.stringify(database)}.\n${usage}`,
+    )
   } catch (err) {
     console.error(`${(err as Error).message}\n${usage}`)
   }
@@ -316,16 +334,16 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 async function main() {
-  const option = databaseOption()
+  const option = await databaseOption()
   const database = await freshDatabase(option)
   console.log(`Building and seeding the demo shop on ${describeDatabase(database)}…`)
-  execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' })
+  if (!prebuilt) execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' })
   execFileSync(process.execPath, ['dist/src/cli/seed.js'], {
     env: productionEnv({ port: 0, database, secret, extra }),
     stdio: 'ignore',
   })
   const db = createDb(database)
-  cleanups.unshift(() => db.destroy())
+  cleanups.push(() => db.destroy())
   const variant = await db
     .selectFrom('variants')
     .select('id')
@@ -361,7 +379,8 @@ main()
   })
   .finally(async () => {
     await Promise.all([...processes].map((child) => stop(child)))
-    for (const cleanup of cleanups) await cleanup().catch((err) => console.error(`cleanup: ${err.message}`))
+    // Last made, first undone: the pool before its database, the database before its server.
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => console.error(`cleanup: ${err.message}`))
     rmSync(dir, { recursive: true, force: true })
     console.log(failures.length ? `\n${failures.length} check(s) failed.` : '\nAll checks passed.')
     process.exit(failures.length ? 1 : 0)
