@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
 import { OFFLINE_PAYMENTS, placeTestOrder } from '../../testing/orders.js'
+import { runScript } from '../../testing/processes.js'
 import type { PaymentMethod } from '../payments/payment-methods.js'
 import { cancelOrder, markOrderPaid } from './order-changes.js'
 import { runOrderJobs } from './order-jobs.js'
@@ -106,6 +107,28 @@ describe('cancelling orders and the order jobs', () => {
       expect(row.cancelled_at).toBeNull()
       expect(row.payment_reminded_at).toBeNull()
     }
+  })
+
+  it('reminds and cancels each order once when three worker processes run the jobs at the same moment', {
+    timeout: 60_000,
+  }, async () => {
+    const late = [await order('late-1', { daysAgo: 4 }), await order('late-2', { daysAgo: 5 })]
+    const later = [await order('later-1', { daysAgo: 8 }), await order('later-2', { daysAgo: 9 })]
+    expect(await stock()).toBe(2)
+    // Three other processes on the shop's database, as `npm run worker` run three times would be.
+    const outputs = await Promise.all(
+      [1, 2, 3].map(() => runScript('src/testing/order-jobs-worker.ts', [shop.config.database])),
+    )
+    const runs = outputs.map((output) => JSON.parse(output) as { reminded: number; cancelled: number })
+    expect(runs.reduce((sum, r) => sum + r.reminded, 0)).toBe(2)
+    expect(runs.reduce((sum, r) => sum + r.cancelled, 0)).toBe(2)
+    const reminders = (await emails('payment-reminder')).map((m) => m.subject)
+    expect(reminders).toHaveLength(2)
+    for (const o of late) expect(reminders.filter((s) => s.includes(`order #${o.number}`))).toHaveLength(1)
+    expect(await emails('order-cancelled')).toHaveLength(2)
+    const cancelled = await shop.db.selectFrom('orders').select('id').where('cancelled_at', 'is not', null).execute()
+    expect(cancelled.map((o) => o.id).sort()).toEqual(later.map((o) => o.id).sort())
+    expect(await stock()).toBe(6)
   })
 
   it('marks an order paid with the next invoice number, once, and offers its invoice as a PDF', async () => {

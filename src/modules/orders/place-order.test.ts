@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
 import { createUser } from '../../testing/factories.js'
 import { OFFLINE_PAYMENTS, TEST_CHECKOUT } from '../../testing/orders.js'
+import { runScript } from '../../testing/processes.js'
 import { addToCart } from '../cart/cart.service.js'
 import { insertDiscountCode } from '../discounts/discounts.repository.js'
 import { type CheckoutDetails, placeOrder } from './place-order.js'
@@ -245,14 +245,7 @@ describe('placing an order', () => {
     const halves = [carts.filter((_, i) => i % 2 === 0), carts.filter((_, i) => i % 2 === 1)]
     const outputs = await Promise.all(
       halves.map((half, n) =>
-        run(process.execPath, [
-          '--import',
-          'tsx',
-          'src/testing/place-orders-worker.ts',
-          shop.config.database,
-          half.join(','),
-          `p${n}`,
-        ]),
+        runScript('src/testing/place-orders-worker.ts', [shop.config.database, half.join(','), `p${n}`]),
       ),
     )
     const kinds = outputs.flatMap((output) => JSON.parse(output) as string[])
@@ -269,11 +262,3 @@ describe('placing an order', () => {
     expect(Number(sold.units)).toBe(50)
   }, 60_000)
 })
-
-function run(command: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(command, args, { cwd: process.cwd(), maxBuffer: 1024 * 1024 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
-    )
-  })
-}

@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
 import { type OpenTestDb, openTestDb } from '../../testing/database.js'
+import { runScript } from '../../testing/processes.js'
 import { clientKey, giveSlotBack, HOUR_MS, type RateLimit, takeSlot } from './rate-limits.service.js'
 
 const limit: RateLimit = { bucket: 'test_action', max: 3, windowMs: HOUR_MS }
@@ -113,9 +113,7 @@ describe('takeSlot', () => {
   it('lets exactly max through when two processes take slots at once', async () => {
     // Two other processes on the same file, like two server processes, ten calls each, all at once.
     const outputs = await Promise.all(
-      [1, 2].map(() =>
-        run(process.execPath, ['--import', 'tsx', 'src/testing/take-slots-worker.ts', handle.database, '10', '3']),
-      ),
+      [1, 2].map(() => runScript('src/testing/take-slots-worker.ts', [handle.database, '10', '3'])),
     )
     const verdicts = outputs.flatMap((output) => JSON.parse(output) as unknown[])
     expect(verdicts).toHaveLength(20)
@@ -124,14 +122,6 @@ describe('takeSlot', () => {
     expect(await hits()).toHaveLength(3)
   }, 60_000)
 })
-
-function run(command: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(command, args, { cwd: process.cwd(), maxBuffer: 1024 * 1024 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
-    )
-  })
-}
 
 describe('clientKey', () => {
   it('keeps an IPv4 address whole, however it is written', () => {

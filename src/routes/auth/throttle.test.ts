@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   describeWait,
@@ -11,6 +10,7 @@ import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createUser, TEST_PASSWORD } from '../../testing/factories.js'
 import { whileHashingQueueIsFull } from '../../testing/hashing.js'
 import { postForm } from '../../testing/http.js'
+import { runScript } from '../../testing/processes.js'
 
 describe('waitAfterFailures', () => {
   it('lets five failures through, then doubles the wait from a minute up to an hour', () => {
@@ -147,15 +147,7 @@ describe('sign-in throttling under concurrency', () => {
     const startAt = String(Date.now() + 4000)
     const outputs = await Promise.all(
       [guesses(0), guesses(20)].map((passwords) =>
-        run(process.execPath, [
-          '--import',
-          'tsx',
-          'src/testing/sign-in-worker.ts',
-          shop.config.database,
-          user.email,
-          passwords,
-          startAt,
-        ]),
+        runScript('src/testing/sign-in-worker.ts', [shop.config.database, user.email, passwords, startAt]),
       ),
     )
     const statuses = outputs.flatMap((output) => JSON.parse(output) as number[])
@@ -251,11 +243,3 @@ describe('device cookies', () => {
     }
   })
 })
-
-function run(command: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(command, args, { cwd: process.cwd(), maxBuffer: 1024 * 1024 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
-    )
-  })
-}
