@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseId } from '../../lib/ids.js'
 
 /** At most this many of one variant in a cart: more is a wholesale order, and a mistyped quantity. */
 export const MAX_QUANTITY = 99
@@ -21,7 +22,7 @@ const quantity = (min: 0 | 1) =>
 export const addToCartInput = z.object({
   variant_id: z
     .string({ error: 'Choose an option' })
-    .regex(/^[1-9]\d{0,9}$/, 'Choose an option')
+    .refine((text) => parseId(text) > 0, 'Choose an option')
     .transform(Number),
   quantity: quantity(1),
 })

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { parseId } from '../../lib/ids.js'
 import { paginate } from '../../lib/pagination.js'
 import { countOrdersOfUser, selectOrderOfUser, selectOrdersOfUser } from '../../modules/orders/orders.repository.js'
 import { signedInUser } from '../../plugins/auth.js'
@@ -28,12 +29,12 @@ export default async function orderHistoryRoutes(app: FastifyInstance) {
   })
 
   app.get<{ Params: { number: string } }>('/account/orders/:number/invoice.pdf', async (request, reply) => {
-    const number = /^\d{1,9}$/.test(request.params.number) ? Number(request.params.number) : 0
+    const number = parseId(request.params.number)
     return sendInvoice(app, reply, await selectOrderOfUser(app.db, signedInUser(request).id, number))
   })
 
   app.get<{ Params: { number: string } }>('/account/orders/:number', async (request, reply) => {
-    const number = /^\d{1,9}$/.test(request.params.number) ? Number(request.params.number) : 0
+    const number = parseId(request.params.number)
     const order = await selectOrderOfUser(app.db, signedInUser(request).id, number)
     return orderPage(app, reply, order, { invoicePath: `/account/orders/${number}/invoice.pdf`, history: true })
   })

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { optionalIdText } from '../../lib/ids.js'
 import { withFields } from '../../lib/objects.js'
 import { keysetLinks, keysetPage } from '../../lib/pagination.js'
 import { validate } from '../../lib/validation.js'
@@ -10,9 +11,9 @@ import type { AdminNavItem } from './index.js'
 const PER_PAGE = 50
 
 const activityFilter = z.object({
-  actor: z.union([z.literal(''), z.string().regex(/^[1-9]\d{0,9}$/, 'Choose someone from the list')]).default(''),
+  actor: optionalIdText('Choose someone from the list'),
   subject: z.enum(['', 'order', 'product', 'category', 'customer', 'discount', 'settings', 'staff']).default(''),
-  before: z.union([z.literal(''), z.string().regex(/^[1-9]\d{0,11}$/)]).default(''),
+  before: optionalIdText(),
 })
 
 /** Owners: every change made in the back office — who, what, when, before → after — newest first, filterable. */

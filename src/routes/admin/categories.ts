@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
+import { type IdParams, idOf } from '../../lib/ids.js'
 import { validate } from '../../lib/validation.js'
 import { type CategoryNode, loadCategoryTree } from '../../modules/catalogue/catalogue.service.js'
 import { categoryInput } from '../../modules/catalogue/category.forms.js'
@@ -7,15 +8,10 @@ import { createCategory, moveCategory, updateCategory } from '../../modules/cata
 import { signedInUser } from '../../plugins/auth.js'
 import type { AdminNavItem } from './index.js'
 
-type IdParams = { Params: { id: string } }
-
 const moveInput = z.object({ direction: z.enum(['up', 'down'], { error: 'Move it up or down' }) })
 
 /** Categories: the tree in the shop's order, create, edit (new and edit share one form), nest and order. */
 export default async function categoryRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
-  const idOf = (request: FastifyRequest<IdParams>) =>
-    /^[1-9]\d{0,9}$/.test(request.params.id) ? Number(request.params.id) : 0
-
   /** Every category as a choice of parent, indented by depth, in the tree's order. */
   async function choices() {
     const tree = await loadCategoryTree(app.db)

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { csvLines } from '../../lib/csv.js'
+import { type IdParams, idOf, optionalIdText } from '../../lib/ids.js'
 import { formatMoney } from '../../lib/money.js'
 import { keysetLinks, withFilters } from '../../lib/pagination.js'
 import { validate } from '../../lib/validation.js'
@@ -11,17 +12,13 @@ import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { signedInUser } from '../../plugins/auth.js'
 import type { AdminNavItem } from './index.js'
 
-type IdParams = { Params: { id: string } }
-
 const customerFilter = z.object({
   q: z.string().trim().max(100, 'Search for at most 100 characters').default(''),
-  before: z.union([z.literal(''), z.string().regex(/^[1-9]\d{0,11}$/)]).default(''),
+  before: optionalIdText(),
 })
 
 /** Customers: the list and search, a customer's orders and what they spent, disabling an account (confirmed first). */
 export default async function customerRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
-  const idOf = (request: FastifyRequest<IdParams>) =>
-    /^[1-9]\d{0,9}$/.test(request.params.id) ? Number(request.params.id) : 0
   const money = async () => {
     const shop = await getShopSettings(app.db)
     return (minor: number) => formatMoney(minor, shop.currency, shop.locale)

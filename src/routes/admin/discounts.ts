@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { type IdParams, idOf } from '../../lib/ids.js'
 import { decimalAmount, formatMoney } from '../../lib/money.js'
 import { withFields } from '../../lib/objects.js'
 import { validate } from '../../lib/validation.js'
@@ -15,14 +16,10 @@ import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { signedInUser } from '../../plugins/auth.js'
 import type { AdminNavItem } from './index.js'
 
-type IdParams = { Params: { id: string } }
 type Discount = NonNullable<Awaited<ReturnType<typeof selectDiscount>>>
 
 /** Discount codes: the list with their uses, create, edit (new and edit share one form), and end (confirmed first). */
 export default async function discountRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
-  const idOf = (request: FastifyRequest<IdParams>) =>
-    /^[1-9]\d{0,9}$/.test(request.params.id) ? Number(request.params.id) : 0
-
   async function context() {
     const shop = await getShopSettings(app.db)
     const tree = await loadCategoryTree(app.db)

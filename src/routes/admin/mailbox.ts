@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
+import { type IdParams, idOf } from '../../lib/ids.js'
 import { withFields } from '../../lib/objects.js'
 import { listEmails, selectEmail } from '../../modules/mail/mail.repository.js'
 import { linksInHtml, textForPage } from '../../modules/mail/mail.service.js'
@@ -21,8 +22,6 @@ export const EMAIL_PREVIEW_CSP = [
   "frame-ancestors 'self'",
 ].join('; ')
 
-type IdParams = { Params: { id: string } }
-
 /**
  * Development only: the emails the shop has written, newest first, each as
  * its customer sees it (the HTML part in a sandboxed frame), its text, and the
@@ -35,9 +34,6 @@ export default async function mailboxRoutes(app: FastifyInstance, opts: { nav: A
     )
     return reply.render('admin/mailbox/index', { title: 'Mailbox', adminNav: opts.nav, emails })
   })
-
-  const idOf = (request: FastifyRequest<IdParams>) =>
-    /^[1-9]\d{0,11}$/.test(request.params.id) ? Number(request.params.id) : 0
 
   /** An email's HTML part as it was sent, for the mailbox's frame. */
   app.get<IdParams>('/admin/mailbox/:id/html', async (request, reply) => {

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { csvLines } from '../../lib/csv.js'
+import { parseId } from '../../lib/ids.js'
 import { decimalAmount, formatMoney } from '../../lib/money.js'
 import { withFields } from '../../lib/objects.js'
 import { keysetLinks, withFilters } from '../../lib/pagination.js'
@@ -42,8 +43,7 @@ type NumberParams = { Params: { number: string } }
  * payment, cancellation (confirmed on a page of its own) and notes.
  */
 export default async function orderRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
-  const numberOf = (request: FastifyRequest<NumberParams>) =>
-    /^[1-9]\d{0,8}$/.test(request.params.number) ? Number(request.params.number) : 0
+  const numberOf = (request: FastifyRequest<NumberParams>) => parseId(request.params.number)
   const money = async () => {
     const shop = await getShopSettings(app.db)
     return (minor: number, currency: string) => formatMoney(minor, currency, shop.locale)

@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { type IdParams, idOf, optionalIdText } from '../../lib/ids.js'
 import { withFields } from '../../lib/objects.js'
 import { keysetLinks, keysetPage } from '../../lib/pagination.js'
 import { validate } from '../../lib/validation.js'
@@ -9,18 +10,13 @@ import { signedInUser } from '../../plugins/auth.js'
 import type { AdminNavItem } from './index.js'
 
 const PER_PAGE = 50
-type IdParams = { Params: { id: string } }
-
 const outboxFilter = z.object({
   status: z.enum(['', 'pending', 'sending', 'sent', 'failed']).default(''),
-  before: z.union([z.literal(''), z.string().regex(/^[1-9]\d{0,11}$/)]).default(''),
+  before: optionalIdText(),
 })
 
 /** The outbox: every email the shop has written, sent or failed, each readable and sendable again. */
 export default async function outboxRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
-  const idOf = (request: FastifyRequest<IdParams>) =>
-    /^[1-9]\d{0,11}$/.test(request.params.id) ? Number(request.params.id) : 0
-
   app.get<{ Querystring: Record<string, string> }>('/admin/outbox', async (request, reply) => {
     const checked = validate(outboxFilter, request.query)
     const filter = checked.ok ? checked.value : outboxFilter.parse({})

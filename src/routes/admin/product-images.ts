@@ -1,5 +1,6 @@
 import fastifyMultipart, { type Multipart, type MultipartFile } from '@fastify/multipart'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { type IdParams, idOf } from '../../lib/ids.js'
 import { MEDIA_RETRY_AFTER_SECONDS } from '../../lib/media-storage/index.js'
 import { validate } from '../../lib/validation.js'
 import {
@@ -22,8 +23,6 @@ import {
 } from '../../modules/catalogue/product-images.service.js'
 import { signedInUser } from '../../plugins/auth.js'
 import type { AdminNavItem } from './index.js'
-
-type IdParams = { Params: { id: string } }
 
 /** The file input's name in the upload form. */
 const FILE_FIELD = 'images'
@@ -61,9 +60,6 @@ export default async function productImageRoutes(app: FastifyInstance, opts: { n
       parts: MAX_FILES_PER_UPLOAD + MAX_FIELDS,
     },
   })
-
-  const idOf = (request: FastifyRequest<IdParams>) =>
-    /^[1-9]\d{0,9}$/.test(request.params.id) ? Number(request.params.id) : 0
 
   async function imagesPage(reply: FastifyReply, productId: number, extra: Record<string, unknown> = {}) {
     const page = await productImagesPage(app.db, productId)

@@ -1,6 +1,7 @@
 import fastifyMultipart, { type Multipart, type MultipartFile } from '@fastify/multipart'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { csvRow } from '../../lib/csv.js'
+import { type IdParams, idOf } from '../../lib/ids.js'
 import {
   PRODUCT_CSV_COLUMN_HELP,
   PRODUCT_CSV_COLUMNS,
@@ -20,8 +21,6 @@ import {
 } from '../../modules/catalogue/product-import.service.js'
 import { signedInUser } from '../../plugins/auth.js'
 import type { AdminNavItem } from './index.js'
-
-type IdParams = { Params: { id: string } }
 
 /** Seconds between reloads of the status page while the file is checked or applied. */
 const REFRESH_SECONDS = 2
@@ -47,9 +46,6 @@ export default async function productImportRoutes(app: FastifyInstance, opts: { 
       await jobs?.stop()
     })
   }
-
-  const idOf = (request: FastifyRequest<IdParams>) =>
-    /^[1-9]\d{0,9}$/.test(request.params.id) ? Number(request.params.id) : 0
 
   const formPage = (reply: FastifyReply, errors: Record<string, string> = {}) =>
     reply.render('admin/products/import-new', {

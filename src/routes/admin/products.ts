@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { formValues } from '../../lib/forms.js'
+import { type IdParams, idOf } from '../../lib/ids.js'
 import { decimalAmount, formatMoney } from '../../lib/money.js'
 import { withFields } from '../../lib/objects.js'
 import { paginate, withFilters } from '../../lib/pagination.js'
@@ -30,7 +31,6 @@ import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { signedInUser } from '../../plugins/auth.js'
 import type { AdminNavItem } from './index.js'
 
-type IdParams = { Params: { id: string } }
 type Product = NonNullable<Awaited<ReturnType<typeof selectProductById>>>
 type Variant = Awaited<ReturnType<typeof selectVariants>>[number]
 
@@ -46,9 +46,6 @@ const STATUS_LABELS = { draft: 'Draft', active: 'Active', archived: 'Archived' }
  * duplicate as resources of their own.
  */
 export default async function productRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
-  const idOf = (request: FastifyRequest<IdParams>) =>
-    /^[1-9]\d{0,9}$/.test(request.params.id) ? Number(request.params.id) : 0
-
   // One collator for every sort: localeCompare makes one per call, which shows on a busy list page.
   const collator = new Intl.Collator('en')
   async function categories() {

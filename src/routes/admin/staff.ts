@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { type IdParams, idOf } from '../../lib/ids.js'
 import { validate } from '../../lib/validation.js'
 import { changeStaff, inviteStaff, roleInput, staffPage } from '../../modules/accounts/staff.service.js'
 import { findUserById } from '../../modules/accounts/users.repository.js'
@@ -6,13 +7,8 @@ import { signedInUser } from '../../plugins/auth.js'
 import { siteOrigin } from '../../plugins/csrf.js'
 import type { AdminNavItem } from './index.js'
 
-type IdParams = { Params: { id: string } }
-
 /** Owners: the staff, invitations by email, roles, and removing someone (confirmed on a page of its own). */
 export default async function staffRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
-  const idOf = (request: FastifyRequest<IdParams>) =>
-    /^[1-9]\d{0,9}$/.test(request.params.id) ? Number(request.params.id) : 0
-
   async function page(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {
     return reply.render('admin/staff/index', {
       title: 'Staff',

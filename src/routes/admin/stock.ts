@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { type IdParams, idOf } from '../../lib/ids.js'
 import { validate } from '../../lib/validation.js'
 import { stockAdjustmentInput } from '../../modules/stock/stock.forms.js'
 import { selectStockLedger, selectVariantForStock } from '../../modules/stock/stock.repository.js'
@@ -6,13 +7,8 @@ import { adjustStock } from '../../modules/stock/stock.service.js'
 import { signedInUser } from '../../plugins/auth.js'
 import type { AdminNavItem } from './index.js'
 
-type IdParams = { Params: { id: string } }
-
 /** A variant's stock: what there is, every change that made it so (the ledger), and an adjustment with a reason. */
 export default async function stockRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
-  const idOf = (request: FastifyRequest<IdParams>) =>
-    /^[1-9]\d{0,9}$/.test(request.params.id) ? Number(request.params.id) : 0
-
   async function page(reply: FastifyReply, id: number, extra: Record<string, unknown> = {}) {
     const variant = await selectVariantForStock(app.db, id)
     if (!variant) return reply.callNotFound()

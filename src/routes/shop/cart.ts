@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { parseId } from '../../lib/ids.js'
 import { withFields } from '../../lib/objects.js'
 import { addToCart, cartPage, changeLineQuantity, findCartId } from '../../modules/cart/cart.service.js'
 import { productPageForVariant } from '../../modules/catalogue/storefront.js'
@@ -40,7 +41,7 @@ export default async function cartRoutes(app: FastifyInstance) {
   })
 
   app.post<{ Params: { id: string } }>('/cart/lines/:id', async (request, reply) => {
-    const lineId = /^[1-9]\d{0,9}$/.test(request.params.id) ? Number(request.params.id) : 0
+    const lineId = parseId(request.params.id)
     const cartId = await findCartId(app.db, request.cartOwner())
     const result = await changeLineQuantity(app.db, cartId, lineId, request.body)
     switch (result.kind) {
