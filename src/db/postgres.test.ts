@@ -142,6 +142,29 @@ describe('PostgreSQL keeps the rules SQLite keeps with triggers', () => {
     expect(await version()).toBeGreaterThanOrEqual(before + 7)
   })
 
+  it('keeps amounts of money past 2^31 minor units, as SQLite does, and sums them as numbers', async () => {
+    // £30,000,000.00: past PostgreSQL's integer, which money columns were before the money migration.
+    await db.updateTable('variants').set({ price: 3_000_000_000 }).where('sku', '=', 'MUG-L').execute()
+    const product = await db
+      .selectFrom('products')
+      .select('price_max')
+      .where('slug', '=', 'mug')
+      .executeTakeFirstOrThrow()
+    expect(product.price_max).toBe(3_000_000_000)
+    await db
+      .insertInto('sales_daily')
+      .values([
+        { day: '2026-12-01', orders: 1, sales: 3_000_000_000 },
+        { day: '2026-12-02', orders: 1, sales: 2_500_000_000 },
+      ])
+      .execute()
+    const total = await db
+      .selectFrom('sales_daily')
+      .select((eb) => eb.fn.sum<number>('sales').as('sales'))
+      .executeTakeFirstOrThrow()
+    expect(total.sales).toBe(5_500_000_000)
+  })
+
   it('moves no counter for a change outside the catalogue', async () => {
     const before = await version()
     await db.insertInto('rate_limit_hits').values({ bucket: 'test', key: 'k', at: now }).execute()

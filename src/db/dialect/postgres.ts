@@ -23,6 +23,9 @@ const DEFAULT_POOL: PoolOptions = { size: 10, statementTimeoutMs: 15_000 }
 
 // COUNT(*) and BIGINT columns come back as strings by default; every number the shop keeps fits a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+// PostgreSQL sums bigint columns (money: see the money migration) as numeric; they are whole minor
+// units far inside 2^53, as every count is, so they come back as numbers too, as on SQLite.
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value))
 
 export function isPostgresUrl(database: string): boolean {
   return /^postgres(ql)?:\/\//i.test(database)
