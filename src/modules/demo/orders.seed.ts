@@ -84,7 +84,7 @@ export const ordersSeeder: Seeder = {
     const bar = progress('orders', wanted - existing)
     // One connection throughout: the temporary table belongs to one session on PostgreSQL.
     await db.connection().execute(async (conn) => {
-      await sql`CREATE TEMP TABLE IF NOT EXISTS seed_variants (k INTEGER PRIMARY KEY, id INTEGER, product_id INTEGER, sku TEXT, title TEXT, price INTEGER)`.execute(
+      await sql`CREATE TEMP TABLE IF NOT EXISTS seed_variants (k INTEGER PRIMARY KEY, id INTEGER, product_id INTEGER, sku TEXT, title TEXT, price BIGINT)`.execute(
         conn,
       )
       await sql`DELETE FROM seed_variants`.execute(conn)
@@ -96,22 +96,15 @@ export const ordersSeeder: Seeder = {
       const now = Math.floor(Date.now() / 1000)
       const start = now - SPREAD_DAYS * 86_400
       const step = (SPREAD_DAYS * 86_400) / (wanted - existing)
-      const base = Number(
-        (
-          await conn
-            .selectFrom('orders')
-            .select((eb) => eb.fn.coalesce(eb.fn.max('number'), eb.lit(1000)).as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      )
-      const baseId = Number(
-        (
-          await conn
-            .selectFrom('orders')
-            .select((eb) => eb.fn.coalesce(eb.fn.max('id'), eb.lit(0)).as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      )
+      const highest = await conn
+        .selectFrom('orders')
+        .select((eb) => [
+          eb.fn.coalesce(eb.fn.max('number'), eb.lit(1000)).as('number'),
+          eb.fn.coalesce(eb.fn.max('id'), eb.lit(0)).as('id'),
+        ])
+        .executeTakeFirstOrThrow()
+      const base = Number(highest.number)
+      const baseId = Number(highest.id)
       const total = wanted - existing
       for (let from = 0; from < total; from += BATCH) {
         const count = Math.min(BATCH, total - from)
