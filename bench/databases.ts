@@ -8,6 +8,7 @@
 import { join } from 'node:path'
 import { sql } from 'kysely'
 import pg from 'pg'
+import { parseDatabaseUrl } from '../src/config.js'
 import { createDb, describeDatabase, isPostgresUrl } from '../src/db/connection.js'
 
 export interface Catalogue {
@@ -33,9 +34,9 @@ export function isDatabaseOption(value: string): boolean {
  * count; on PostgreSQL the database is created when missing.
  */
 export async function benchDatabaseUrl(option: string, dataDir: string, size: number, orders: number): Promise<string> {
-  const name = orders ? `shop-${size}-${orders}` : `shop-${size}`
-  if (!isPostgresUrl(option)) return `sqlite:${join(dataDir, `${name}.sqlite`)}`
-  const database = `shopfront_bench_${name.slice('shop-'.length).replace('-', '_')}`
+  const suffix = orders ? `${size}-${orders}` : String(size)
+  if (!isPostgresUrl(option)) return `sqlite:${join(dataDir, `shop-${suffix}.sqlite`)}`
+  const database = `shopfront_bench_${suffix.replace('-', '_')}`
   const client = new pg.Client({ connectionString: option })
   await client.connect()
   try {
@@ -51,12 +52,12 @@ export async function benchDatabaseUrl(option: string, dataDir: string, size: nu
 
 /** How a database is named in the bench's output: a path, or the URL without its password. */
 export function databaseLabel(url: string): string {
-  return describeDatabase(url.replace(/^sqlite:/, ''))
+  return describeDatabase(parseDatabaseUrl(url))
 }
 
 /** What the bench needs from the catalogue; all zero for a database that has no tables yet. */
 export async function readCatalogue(url: string, sample: number): Promise<Catalogue> {
-  const db = createDb(url.replace(/^sqlite:/, ''))
+  const db = createDb(parseDatabaseUrl(url))
   try {
     const tables = await db.introspection.getTables()
     if (!tables.some((t) => t.name === 'products'))
@@ -136,7 +137,7 @@ export async function addStaff(
   url: string,
   staff: { email: string; passwordHash: string; totpSecret: string },
 ): Promise<void> {
-  const db = createDb(url.replace(/^sqlite:/, ''))
+  const db = createDb(parseDatabaseUrl(url))
   const now = new Date().toISOString()
   try {
     await db
