@@ -1,6 +1,7 @@
-import { execFileSync, execSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { chromium } from '@playwright/test'
+import { defaultInstaller } from '../src/testing/programs.js'
 
 const SYSTEM_BROWSERS = [
   '/usr/bin/chromium',
@@ -28,11 +29,9 @@ export function findChromium(): string {
   const found = SYSTEM_BROWSERS.find((path) => existsSync(path)) ?? onPath() ?? playwrightsOwn()
   if (found) return found
 
-  if (existsSync('/etc/debian_version') && process.getuid?.() === 0) {
-    console.log('No Chromium found: installing Debian’s chromium package for the end-to-end tests…')
-    execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium', {
-      stdio: 'inherit',
-    })
+  const install = defaultInstaller()
+  if (install) {
+    install('chromium')
     if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium'
   }
   throw new Error(

@@ -43,11 +43,12 @@ export function findProgram(
   )
 }
 
-function defaultInstaller(): ((name: string) => void) | null {
+/** Debian's package installer where a test may use it (Debian or Ubuntu, as root); null elsewhere. */
+export function defaultInstaller(): ((name: string) => void) | null {
   return existsSync('/etc/debian_version') && process.getuid?.() === 0 ? aptInstall : null
 }
 
 function aptInstall(name: string): void {
-  console.log(`${name} is not installed: installing Debian’s ${name} package for the test…`)
+  console.log(`${name} is not installed: installing Debian’s ${name} package for the tests…`)
   execSync(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${name}`, { stdio: 'inherit' })
 }
