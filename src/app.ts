@@ -12,9 +12,9 @@ import { mediaPlugin } from './plugins/media.js'
 import { securityPlugin } from './plugins/security.js'
 import apiRoutes from './routes/api/index.js'
 import healthRoutes from './routes/health.js'
-import htmlArea from './routes/html.js'
-import robotsRoutes from './routes/shop/robots.js'
-import sitemapRoutes from './routes/shop/sitemap.js'
+import htmlArea from './routes/_html.js'
+import robotsRoutes from './routes/robots.txt.js'
+import sitemapRoutes from './routes/sitemap.js'
 import stripeWebhookRoutes from './routes/webhooks/stripe.js'
 
 declare module 'fastify' {

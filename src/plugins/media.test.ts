@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { imageUrl, type StoredImage, storeImage } from '../modules/catalogue/images.js'
+import { imageUrl, type StoredImage, storeImage } from '../modules/images/images.js'
 import { buildTestApp, type TestShop } from '../testing/app.js'
 
 describe('stored images at /media/', () => {

@@ -81,7 +81,7 @@ export async function listingPage(
       : [{ name: 'All products', href: null }],
     path,
   }
-  const template = 'shop/products/index'
+  const template = 'products/index'
   if (Object.keys(errors).length) {
     const data = withFields(common, { noindex: true, errors, products: [], total: 0, pagination: null })
     return { kind: 'page', status: 400, template, data }
@@ -142,7 +142,7 @@ export async function productPage(
       product,
       category: category.at(-1) ?? null,
     }
-    return { kind: 'page', status: 410, template: 'shop/products/gone', data }
+    return { kind: 'page', status: 410, template: 'products/gone', data }
   }
   const [details, shop] = await Promise.all([productDetails(db, product), getShopSettings(db)])
   const choice = chooseVariant(details.variants, details.optionNames, query as Record<string, unknown>)
@@ -174,7 +174,7 @@ export async function productPage(
       ]),
     ],
   }
-  return { kind: 'page', status: 200, template: 'shop/products/show', data }
+  return { kind: 'page', status: 200, template: 'products/show', data }
 }
 
 /** The product page showing one variant: the page a failed add-to-cart form goes back to. */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
 import { LocalMediaStorage } from '../../lib/media-storage/local.js'
 import { type OpenTestDb, openTestDb } from '../../testing/database.js'
-import { imageKey, imagePath } from '../catalogue/images.js'
+import { imageKey, imagePath } from '../images/images.js'
 import { ILLUSTRATION_KINDS, illustrationPlan, illustrationSvg, seedIllustrations } from './illustrations.js'
 
 describe('illustrationSvg', () => {

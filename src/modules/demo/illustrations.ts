@@ -1,8 +1,8 @@
 import type { Db } from '../../db/connection.js'
 import type { MediaStorage } from '../../lib/media-storage/index.js'
 import type { Progress } from '../../lib/progress.js'
-import { type StoredImage, storeImage } from '../catalogue/images.js'
-import { saveImages } from '../catalogue/images.repository.js'
+import { type StoredImage, storeImage } from '../images/images.js'
+import { saveImages } from '../images/images.repository.js'
 
 /**
  * Drawn pictures of the demo shop's goods, so "Juniper & Pine" looks like a

@@ -3,7 +3,7 @@ import { parseId } from '../../lib/ids.js'
 import { paginate } from '../../lib/pagination.js'
 import { countOrdersOfUser, selectOrderOfUser, selectOrdersOfUser } from '../../modules/orders/orders.repository.js'
 import { signedInUser } from '../../plugins/auth.js'
-import { orderPage, sendInvoice } from '../shop/orders.js'
+import { orderPage, sendInvoice } from '../orders.js'
 
 const PER_PAGE = 20
 

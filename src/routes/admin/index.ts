@@ -10,16 +10,16 @@ import discountRoutes from './discounts.js'
 import mailboxRoutes from './mailbox.js'
 import orderRoutes from './orders.js'
 import outboxRoutes from './outbox.js'
-import { levelOf, rolesFor } from './permissions.js'
+import { levelOf, rolesFor } from './_permissions.js'
 import productImageRoutes from './product-images.js'
-import productImportRoutes from './product-imports.js'
-import productRoutes from './products.js'
+import productImportRoutes from './products/imports.js'
+import productRoutes from './products/index.js'
 import securityLogRoutes from './security-log.js'
-import settingsRoutes from './settings.js'
-import settingsShippingRoutes from './settings-shipping.js'
-import settingsTaxRoutes from './settings-tax.js'
+import settingsRoutes from './settings/index.js'
+import settingsShippingRoutes from './settings/shipping.js'
+import settingsTaxRoutes from './settings/tax.js'
 import staffRoutes from './staff.js'
-import stockRoutes from './stock.js'
+import stockRoutes from './variants.js'
 
 export interface AdminNavItem {
   href: string
@@ -74,7 +74,7 @@ export default async function adminArea(app: FastifyInstance) {
   app.get('/admin', async (request, reply) => {
     const figures = await dashboard(app.db)
     const shop = await getShopSettings(app.db)
-    return reply.render('admin/dashboard/index', {
+    return reply.render('admin/index', {
       title: 'Dashboard',
       adminNav: nav,
       user: request.user,

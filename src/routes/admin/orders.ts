@@ -32,7 +32,7 @@ import { isHostedMethod, PAYMENT_METHOD_LABELS } from '../../modules/payments/pa
 import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { signedInUser } from '../../plugins/auth.js'
 import { siteOrigin } from '../../plugins/csrf.js'
-import { sendInvoice } from '../shop/orders.js'
+import { sendInvoice } from '../orders.js'
 import type { AdminNavItem } from './index.js'
 
 type NumberParams = { Params: { number: string } }

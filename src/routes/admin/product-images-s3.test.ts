@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { buildApp } from '../../app.js'
 import type { S3MediaConfig } from '../../config.js'
 import { MediaStorageError } from '../../lib/media-storage/index.js'
-import { imageKey, imagePath } from '../../modules/catalogue/images.js'
+import { imageKey, imagePath } from '../../modules/images/images.js'
 import { type StaffSession, staffSession } from '../../testing/admin.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'

@@ -11,7 +11,7 @@ import {
   MAX_FILES_PER_UPLOAD,
   moveInput,
   uploadInput,
-} from '../../modules/catalogue/product-images.forms.js'
+} from '../../modules/images/product-images.forms.js'
 import {
   addProductImages,
   changeImageAlt,
@@ -20,7 +20,7 @@ import {
   productImagesPage,
   removeProductImage,
   type UploadedFile,
-} from '../../modules/catalogue/product-images.service.js'
+} from '../../modules/images/product-images.service.js'
 import { signedInUser } from '../../plugins/auth.js'
 import type { AdminNavItem } from './index.js'
 

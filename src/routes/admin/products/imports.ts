@@ -1,0 +1,183 @@
+import fastifyMultipart, { type Multipart, type MultipartFile } from '@fastify/multipart'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { csvRow } from '../../../lib/csv.js'
+import { type IdParams, idOf } from '../../../lib/ids.js'
+import {
+  PRODUCT_CSV_COLUMN_HELP,
+  PRODUCT_CSV_COLUMNS,
+  PRODUCT_CSV_EXAMPLE,
+} from '../../../modules/product-imports/product-csv.js'
+import {
+  MAX_IMPORT_ROWS,
+  type RunningImports,
+  startProductImportJobs,
+} from '../../../modules/product-imports/product-imports.job.js'
+import {
+  acceptProductCsv,
+  applyProductImport,
+  MAX_UPLOAD_BYTES,
+  productImportPage,
+  type Upload,
+} from '../../../modules/product-imports/product-imports.service.js'
+import { signedInUser } from '../../../plugins/auth.js'
+import type { AdminNavItem } from '../index.js'
+
+/** Seconds between reloads of the status page while the file is checked or applied. */
+const REFRESH_SECONDS = 2
+
+/**
+ * Product import: upload a CSV file (the export's columns), see what it
+ * would change (checked in the background for a large file, with a progress
+ * bar that needs no JavaScript), then apply it all in one transaction.
+ */
+export default async function productImportRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+  // Only this plugin reads multipart forms; every other form stays urlencoded and small.
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 4, fieldSize: 1024, parts: 5 },
+  })
+
+  // Imports are checked and applied where the other background work runs (RUN_WORKER); see also cli/worker.ts.
+  let jobs: RunningImports | null = null
+  if (app.config.runWorker) {
+    app.addHook('onReady', async () => {
+      jobs = startProductImportJobs({ db: app.db, log: app.log })
+    })
+    app.addHook('preClose', async () => {
+      await jobs?.stop()
+    })
+  }
+
+  const formPage = (reply: FastifyReply, errors: Record<string, string> = {}) =>
+    reply.render('admin/products/imports/new', {
+      title: 'Import products',
+      adminNav: opts.nav,
+      columns: PRODUCT_CSV_COLUMNS.map((name) => ({ name, help: PRODUCT_CSV_COLUMN_HELP[name] })),
+      maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024,
+      maxRows: MAX_IMPORT_ROWS.toLocaleString('en'),
+      errors,
+    })
+
+  app.get('/admin/products/imports/new', async (_request, reply) => formPage(reply))
+
+  app.get('/admin/products/imports/template.csv', async (_request, reply) => {
+    const rows = PRODUCT_CSV_EXAMPLE.map((example) => csvRow(PRODUCT_CSV_COLUMNS.map((c) => example[c])))
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="products-template.csv"')
+      .send(`\uFEFF${csvRow([...PRODUCT_CSV_COLUMNS])}${rows.join('')}`)
+  })
+
+  app.post(
+    '/admin/products/imports',
+    { preValidation: readFieldsBeforeFile, onResponse: discardUnread },
+    async (request, reply) => {
+      const taken = await takeFile(request)
+      if ('failure' in taken) return formPage(reply.code(taken.failure.status), { file: taken.failure.message })
+      const result = await acceptProductCsv(app.db, taken.upload, signedInUser(request), request.log)
+      if (result.kind === 'invalid') return formPage(reply.code(result.status), result.errors)
+      if (!result.inline) jobs?.wake()
+      return reply.redirect(`/admin/products/imports/${result.id}`, 303)
+    },
+  )
+
+  app.get<IdParams>('/admin/products/imports/:id', async (request, reply) => {
+    const page = await productImportPage(app.db, idOf(request))
+    if (!page) return reply.callNotFound()
+    // The Refresh header reloads the page like <meta http-equiv="refresh">, without JavaScript, until the work is done.
+    if (page.working) reply.header('refresh', String(REFRESH_SECONDS)).header('cache-control', 'no-store')
+    return reply.render('admin/products/imports/show', {
+      title: `Import of ${page.file_name}`,
+      adminNav: opts.nav,
+      page,
+    })
+  })
+
+  app.post<IdParams>('/admin/products/imports/:id/application', async (request, reply) => {
+    const id = idOf(request)
+    const result = await applyProductImport(app.db, id, signedInUser(request), request.log)
+    if (result.kind === 'missing') return reply.callNotFound()
+    if (result.kind === 'refused') request.flash('error', result.message)
+    else if (result.kind === 'applied') request.flash('success', 'The import is applied.')
+    else if (result.kind === 'queued') jobs?.wake()
+    return reply.redirect(`/admin/products/imports/${id}`, 303)
+  })
+}
+
+/** An upload being read: its fields by the preValidation hook, its file (left unread till then) by the handler. */
+interface PendingUpload {
+  parts: AsyncIterableIterator<Multipart>
+  file?: MultipartFile
+  failure?: Failure
+}
+type Failure = { status: 413 | 422; message: string }
+
+const pending = new WeakMap<FastifyRequest, PendingUpload>()
+
+/**
+ * Reads the form's fields up to its file, so the form token is in
+ * request.body when the forgery check runs, and no file is read for a
+ * visitor who may not upload: the file waits for the handler, which runs
+ * only after the token and the role have been checked.
+ */
+async function readFieldsBeforeFile(request: FastifyRequest): Promise<void> {
+  if (!request.isMultipart()) return
+  const upload: PendingUpload = { parts: request.parts() }
+  pending.set(request, upload)
+  const fields: Record<string, string> = {}
+  try {
+    for (let next = await upload.parts.next(); !next.done; next = await upload.parts.next()) {
+      if (next.value.type === 'file') {
+        upload.file = next.value
+        break
+      }
+      if (typeof next.value.value === 'string') fields[next.value.fieldname] ??= next.value.value
+    }
+  } catch (err) {
+    upload.failure = failureOf(err)
+  }
+  request.body = fields
+}
+
+/** The uploaded file, read whole (at most MAX_UPLOAD_BYTES), or why it was refused; null when none was sent. */
+async function takeFile(request: FastifyRequest): Promise<{ upload: Upload | null } | { failure: Failure }> {
+  const upload = pending.get(request)
+  if (upload?.failure) return { failure: upload.failure }
+  if (!upload?.file) return { upload: null }
+  try {
+    const content = await upload.file.toBuffer()
+    // Whatever follows the file is read to the end: a second file is refused by the files limit.
+    for (let next = await upload.parts.next(); !next.done; next = await upload.parts.next()) {
+      if (next.value.type === 'file') await next.value.toBuffer()
+    }
+    return { upload: { fileName: upload.file.filename, mimeType: upload.file.mimetype, content } }
+  } catch (err) {
+    return { failure: failureOf(err) }
+  }
+}
+
+function failureOf(err: unknown): Failure {
+  switch ((err as { code?: string }).code) {
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return {
+        status: 413,
+        message: `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB: split it into smaller files; nothing was imported`,
+      }
+    case 'FST_FILES_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+    case 'FST_PARTS_LIMIT':
+      return { status: 413, message: 'Send one CSV file at a time; nothing was imported' }
+    default:
+      return { status: 422, message: 'The upload could not be read; choose the file again' }
+  }
+}
+
+/**
+ * A refused upload (no token, no permission) is answered before its file
+ * has been read; the rest is read and thrown away, so the browser, still
+ * sending, gets to show the answer.
+ */
+async function discardUnread(request: FastifyRequest): Promise<void> {
+  if (!pending.has(request) || request.raw.readableEnded) return
+  request.raw.unpipe()
+  request.raw.resume()
+}
