@@ -4,18 +4,9 @@
  * and a child process that is ready once it says where it is running.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}
+export { freePort } from '../src/testing/free-port.js'
 
 export function productionEnv(options: {
   port: number
@@ -29,10 +20,12 @@ export function productionEnv(options: {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(options.port),
+    // Required in production; the host check accepts only this host, so it names the port the clients use.
     PUBLIC_URL: `http://127.0.0.1:${options.port}`,
     SESSION_SECRET: options.secret,
     DATABASE_URL: options.database,
     LOG_LEVEL: 'warn',
+    // Required in production; the worker is off, so the server never sends to it.
     SMTP_URL: 'smtp://127.0.0.1:2525',
     RUN_WORKER: 'false',
     ...options.extra,

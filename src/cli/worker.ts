@@ -2,10 +2,10 @@ import closeWithGrace from 'close-with-grace'
 import { ConfigError, loadConfig } from '../config.js'
 import { checkConnection, createDb, describeDatabase } from '../db/connection.js'
 import { migrateToLatest } from '../db/migrator.js'
-import { startProductImportJobs } from '../modules/product-imports/product-imports.job.js'
 import { startMailWorker } from '../modules/mail/mail.worker.js'
 import { startOrderJobs } from '../modules/orders/order-jobs.js'
 import { createPayments } from '../modules/payments/payments.js'
+import { startProductImportJobs } from '../modules/product-imports/product-imports.job.js'
 import { jobsBaseUrl, mailWorkerOptions } from '../plugins/mail.js'
 
 /** npm run worker: delivers the outbox in a process of its own (run the server with RUN_WORKER=false). */

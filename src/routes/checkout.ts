@@ -16,11 +16,7 @@ import {
 } from '../modules/orders/checkout.service.js'
 import { selectAddressesOfUser } from '../modules/orders/orders.repository.js'
 import { placeOrder } from '../modules/orders/place-order.js'
-import {
-  PAYMENT_METHOD_HINTS,
-  PAYMENT_METHOD_LABELS,
-  type PaymentMethod,
-} from '../modules/payments/payment-methods.js'
+import { PAYMENT_METHOD_HINTS, PAYMENT_METHOD_LABELS, type PaymentMethod } from '../modules/payments/payment-methods.js'
 import { siteOrigin } from '../plugins/csrf.js'
 
 const STEPS = [

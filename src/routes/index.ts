@@ -13,9 +13,6 @@ export default async function homeRoutes(app: FastifyInstance) {
       getShopSettings(app.db),
     ])
     const base = siteOrigin(app.config, request)
-    return reply.render(
-      'index',
-      withFields(products, { categories: tree.roots, jsonLd: homeJsonLd(base, shop) }),
-    )
+    return reply.render('index', withFields(products, { categories: tree.roots, jsonLd: homeJsonLd(base, shop) }))
   })
 }

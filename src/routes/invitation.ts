@@ -20,9 +20,7 @@ export default async function invitationRoutes(app: FastifyInstance) {
     const result = await acceptInvitation(app.db, token, request.body, request.accountContext())
     reply.header('cache-control', 'no-store')
     if (result.kind === 'gone') {
-      return reply
-        .code(410)
-        .render('invitation/new', { ...page, invitation: null, token: '', values: {}, errors: {} })
+      return reply.code(410).render('invitation/new', { ...page, invitation: null, token: '', values: {}, errors: {} })
     }
     if (result.kind === 'invalid') {
       const invitation = await openInvitation(app.db, token)

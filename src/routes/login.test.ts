@@ -116,7 +116,12 @@ describe('signing in and out', () => {
     })
     expect(signedIn.headers.location).toBe('/account')
     const cookie = sessionCookie(signedIn) as string
-    for (const next of ['/..//evil.example/phish', '/.//evil.example', '/x/..//evil.example', '/%2e%2e//evil.example']) {
+    for (const next of [
+      '/..//evil.example/phish',
+      '/.//evil.example',
+      '/x/..//evil.example',
+      '/%2e%2e//evil.example',
+    ]) {
       const response = await shop.app.inject({ url: `/login?next=${encodeURIComponent(next)}`, headers: { cookie } })
       expect(response.statusCode, next).toBe(303)
       expect(response.headers.location, next).toBe('/account')

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { User } from '../db/schema.js'
 import { formValues } from '../lib/forms.js'
 import { safeReturnPath } from '../lib/return-path.js'
 import { type RequestContext, signIn, signInSecondStep } from '../modules/accounts/accounts.service.js'
@@ -9,7 +10,6 @@ import {
   trustedDeviceNonce,
 } from '../modules/accounts/device-cookie.js'
 import { describeWait } from '../modules/accounts/throttle.js'
-import type { User } from '../db/schema.js'
 import { startUserSession } from '../plugins/auth.js'
 
 const page = { title: 'Sign in', description: 'Sign in to your account.' }
@@ -109,9 +109,7 @@ export default async function loginRoutes(app: FastifyInstance) {
       case 'invalid':
         return reply.code(422).render('login/two-factor', { ...secondStep, errors: result.errors })
       case 'failed':
-        return reply
-          .code(422)
-          .render('login/two-factor', { ...secondStep, errors: { code: 'That code is not right' } })
+        return reply.code(422).render('login/two-factor', { ...secondStep, errors: { code: 'That code is not right' } })
       case 'throttled':
         reply.header('retry-after', String(result.retryAfterSeconds))
         return reply.code(429).render('login/two-factor', {

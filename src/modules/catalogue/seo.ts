@@ -1,8 +1,8 @@
 import type { Product } from '../../db/schema.js'
 import { decimalAmount } from '../../lib/money.js'
+import { imageUrl } from '../images/images.js'
 import type { ShopSettings } from '../settings/settings.service.js'
 import type { CategoryNode, VariantView } from './catalogue.service.js'
-import { imageUrl } from '../images/images.js'
 import { excerpt } from './markdown.js'
 
 export function productSeo(product: Pick<Product, 'title' | 'seo_title' | 'seo_description' | 'description_text'>) {

@@ -20,9 +20,9 @@ import {
 import { listingIndexable, productIndexable } from './indexing.js'
 import {
   isFiltered,
+  type ListingParams,
   listingCanonical,
   listingFilter,
-  type ListingParams,
   listingQueryString,
   MAX_PAGES,
   PER_PAGE,

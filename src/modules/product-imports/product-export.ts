@@ -3,7 +3,11 @@ import { csvLines } from '../../lib/csv.js'
 import { decimalAmount } from '../../lib/money.js'
 import { withFields } from '../../lib/objects.js'
 import { parseJson } from '../catalogue/catalogue.service.js'
-import { type AdminProductFilter, selectExportProducts, selectVariantsOfProducts } from '../products/products.repository.js'
+import {
+  type AdminProductFilter,
+  selectExportProducts,
+  selectVariantsOfProducts,
+} from '../products/products.repository.js'
 import { PRODUCT_CSV_COLUMNS } from './product-csv.js'
 
 type Column = (typeof PRODUCT_CSV_COLUMNS)[number]

@@ -7,11 +7,11 @@ import { type Db, inTransaction } from '../../db/connection.js'
 import { type Poller, startPoller } from '../../lib/poller.js'
 import { nowIso } from '../../lib/time.js'
 import { logActivity } from '../activity/activity.service.js'
-import { getShopSettings } from '../settings/settings.service.js'
-import { recordStockMovement } from '../stock/stock.service.js'
 import { updateProductRow } from '../catalogue/catalogue.repository.js'
 import { renderDescription } from '../catalogue/markdown.js'
 import { replaceVariantOptionValues, updateVariantRow } from '../products/products.repository.js'
+import { getShopSettings } from '../settings/settings.service.js'
+import { recordStockMovement } from '../stock/stock.service.js'
 import { CSV_PARSE_OPTIONS } from './product-csv.js'
 import {
   type CatalogueState,

@@ -5,6 +5,7 @@ import { type Db, inTransaction } from '../../db/connection.js'
 import { nowIso } from '../../lib/time.js'
 import type { FieldErrors } from '../../lib/validation.js'
 import { CSV_PARSE_OPTIONS } from './product-csv.js'
+import { type ImportReport, readHeader } from './product-import.js'
 import {
   APPLY_LOCK_MS,
   applyImport,
@@ -16,7 +17,6 @@ import {
   type StepOutcome,
   tooManyRowsMessage,
 } from './product-imports.job.js'
-import { type ImportReport, readHeader } from './product-import.js'
 import { finishClaim, insertImport, queueApplication, selectImport } from './product-imports.repository.js'
 
 /** The largest file taken, in bytes; its rows are limited apart (MAX_IMPORT_ROWS). */

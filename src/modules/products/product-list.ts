@@ -2,8 +2,9 @@ import { z } from 'zod'
 import { VersionedCache } from '../../db/change-counters.js'
 import type { Db } from '../../db/connection.js'
 import { withFields } from '../../lib/objects.js'
-import { LOW_STOCK } from '../dashboard/dashboard.service.js'
 import { descendantIds, loadCategoryTree } from '../catalogue/catalogue.service.js'
+import { toMatchQuery } from '../catalogue/search.js'
+import { LOW_STOCK } from '../dashboard/dashboard.service.js'
 import {
   type AdminProductFilter,
   type AdminProductSort,
@@ -11,7 +12,6 @@ import {
   selectAdminProducts,
   selectVariantFigures,
 } from './products.repository.js'
-import { toMatchQuery } from '../catalogue/search.js'
 
 export const PRODUCTS_PER_PAGE = 25
 /** Counting stops here ("more than 10,000"), so a broad filter never counts the whole table. */

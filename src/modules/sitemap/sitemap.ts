@@ -1,7 +1,7 @@
 import { VersionedCache } from '../../db/change-counters.js'
 import type { Db } from '../../db/connection.js'
-import { imageUrl } from '../images/images.js'
 import { INDEXABLE_PAGES } from '../catalogue/indexing.js'
+import { imageUrl } from '../images/images.js'
 import {
   countIndexableProducts,
   selectImagesOfProducts,

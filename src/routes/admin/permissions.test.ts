@@ -11,8 +11,8 @@ import { createUser, signInAs } from '../../testing/factories.js'
 import { csrfTokenIn, postForm } from '../../testing/http.js'
 import { postMultipart, type UploadFile } from '../../testing/multipart.js'
 import { placeTestOrder } from '../../testing/orders.js'
-import adminArea from './index.js'
 import { ADMIN_PERMISSIONS, type AdminRoute } from './_permissions.js'
+import adminArea from './index.js'
 
 type Visitor = 'anonymous' | Role
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createDb } from '../../../db/connection.js'
 import { csvRow } from '../../../lib/csv.js'
 import { PRODUCT_CSV_COLUMNS, type ProductCsvColumn } from '../../../modules/product-imports/product-csv.js'
+import type { ImportReport } from '../../../modules/product-imports/product-import.js'
 import {
   CHANGED_NOTICE,
   EXPIRED_NOTICE,
@@ -9,7 +10,6 @@ import {
   MAX_IMPORT_ROWS,
   runProductImportJobs,
 } from '../../../modules/product-imports/product-imports.job.js'
-import type { ImportReport } from '../../../modules/product-imports/product-import.js'
 import { insertImport } from '../../../modules/product-imports/product-imports.repository.js'
 import { acceptProductCsv, INLINE_BYTES } from '../../../modules/product-imports/product-imports.service.js'
 import { type StaffSession, staffSession } from '../../../testing/admin.js'

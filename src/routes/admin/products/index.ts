@@ -6,17 +6,14 @@ import { decimalAmount, formatMoney } from '../../../lib/money.js'
 import { withFields } from '../../../lib/objects.js'
 import { paginate, withFilters } from '../../../lib/pagination.js'
 import { validate } from '../../../lib/validation.js'
-import { selectCoverImages, selectProductById, selectVariants } from '../../../modules/catalogue/catalogue.repository.js'
-import { loadCategoryTree, parseJson } from '../../../modules/catalogue/catalogue.service.js'
-import { thumbnail } from '../../../modules/images/images.js'
-import { renderDescription } from '../../../modules/catalogue/markdown.js'
-import { MAX_OPTIONS, readProductForm, TAX_CLASSES, variantRowNumbers } from '../../../modules/products/products.forms.js'
 import {
-  createAdminProduct,
-  duplicateProduct,
-  setProductStatus,
-  updateAdminProduct,
-} from '../../../modules/products/products.service.js'
+  selectCoverImages,
+  selectProductById,
+  selectVariants,
+} from '../../../modules/catalogue/catalogue.repository.js'
+import { loadCategoryTree, parseJson } from '../../../modules/catalogue/catalogue.service.js'
+import { renderDescription } from '../../../modules/catalogue/markdown.js'
+import { thumbnail } from '../../../modules/images/images.js'
 import { productCsvLines } from '../../../modules/product-imports/product-export.js'
 import {
   listAdminProducts,
@@ -27,6 +24,18 @@ import {
   productListFilter,
   productQuery,
 } from '../../../modules/products/product-list.js'
+import {
+  MAX_OPTIONS,
+  readProductForm,
+  TAX_CLASSES,
+  variantRowNumbers,
+} from '../../../modules/products/products.forms.js'
+import {
+  createAdminProduct,
+  duplicateProduct,
+  setProductStatus,
+  updateAdminProduct,
+} from '../../../modules/products/products.service.js'
 import { getShopSettings } from '../../../modules/settings/settings.service.js'
 import { signedInUser } from '../../../plugins/auth.js'
 import type { AdminNavItem } from '../index.js'
