@@ -15,6 +15,8 @@ const COPY: Record<number, ErrorCopy> = {
     message: 'There is no page at this address. It may have moved, or the link may be mistyped.',
   },
   405: { title: 'Not allowed', message: 'This page cannot be used that way.' },
+  409: { title: 'Conflict', message: 'This cannot be done while it is in the state it is in now.' },
+  410: { title: 'Gone', message: 'This link has been used or has expired.' },
   413: { title: 'Too much data', message: 'What you sent is larger than this shop accepts.' },
   415: { title: 'Unsupported form', message: 'This shop cannot read data sent in that format.' },
   422: { title: 'Unprocessable content', message: 'Some of what you sent needs to be corrected.' },

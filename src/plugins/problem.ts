@@ -2,10 +2,13 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import { databaseUnavailable } from '../db/dialect/unavailable.js'
 import { errorCopy, type Problem, problemBody, statusOf } from '../lib/http-errors.js'
+import { FAILURE_STATUS, type Failure } from '../lib/outcomes.js'
 
 declare module 'fastify' {
   interface FastifyReply {
     problem(status: number, detail?: string, extra?: Partial<Problem>): FastifyReply
+    /** A service's failure as problem+json: the API's side of plugins/outcomes.ts, with the same statuses. */
+    problemFor(failure: Failure): FastifyReply
   }
 }
 
@@ -24,6 +27,18 @@ export const problemPlugin = fp(
           .send(problemBody(status, detail, extra))
       },
     )
+
+    app.decorateReply('problemFor', function (this: FastifyReply, failure: Failure) {
+      const status = FAILURE_STATUS[failure.kind]
+      switch (failure.kind) {
+        case 'invalid':
+          return this.problem(status, 'Some fields need to be corrected.', { errors: failure.errors })
+        case 'refused':
+          return this.problem(status, failure.message)
+        default:
+          return this.problem(status, errorCopy(status).message)
+      }
+    })
 
     app.setNotFoundHandler((request, reply) =>
       reply.problem(404, `There is no API resource at ${request.method} ${request.url.split('?', 1)[0]}.`),

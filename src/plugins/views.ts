@@ -33,6 +33,8 @@ declare module 'fastify' {
     cacheControl?: string
   }
   interface FastifyReply {
+    /** @fastify/view's data for every page of this request, under the page's own (an area's hook sets it once). */
+    locals: Record<string, unknown>
     /** Renders a page with the locals every layout needs. Personal pages are marked private. */
     render(template: string, data?: PageData): Promise<FastifyReply>
     /** The form convention for a failed form: the same page again, 422, the submitted values (never a password) and a message per field. */

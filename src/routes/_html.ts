@@ -7,6 +7,7 @@ import { authPlugin } from '../plugins/auth.js'
 import { cartPlugin } from '../plugins/cart.js'
 import { csrfPlugin } from '../plugins/csrf.js'
 import { errorPagesPlugin } from '../plugins/error-pages.js'
+import { outcomesPlugin } from '../plugins/outcomes.js'
 import { pageCachePlugin } from '../plugins/page-cache.js'
 import { sessionPlugin } from '../plugins/session.js'
 import { viewsPlugin } from '../plugins/views.js'
@@ -46,6 +47,7 @@ export default async function htmlArea(app: FastifyInstance, opts: { config: Con
   await app.register(assetsPlugin, { production: opts.config.isProduction })
   await app.register(viewsPlugin, opts)
   await app.register(errorPagesPlugin)
+  await app.register(outcomesPlugin)
 
   await app.register(homeRoutes)
   await app.register(productRoutes)

@@ -27,3 +27,6 @@ export function categoryInput(parentIds: number[]) {
 }
 
 export type CategoryFields = z.output<ReturnType<typeof categoryInput>>
+
+/** Up or down one place among its siblings. */
+export const moveInput = z.object({ direction: z.enum(['up', 'down'], { error: 'Move a category up or down.' }) })

@@ -6,7 +6,6 @@ import { keysetLinks, keysetPage } from '../../lib/pagination.js'
 import { validate } from '../../lib/validation.js'
 import { selectActivity, selectActivityActors } from '../../modules/activity/activity.repository.js'
 import { changeRows } from '../../modules/activity/activity.service.js'
-import type { AdminNavItem } from './index.js'
 
 const PER_PAGE = 50
 
@@ -17,7 +16,7 @@ const activityFilter = z.object({
 })
 
 /** Owners: every change made in the back office — who, what, when, before → after — newest first, filterable. */
-export default async function activityRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+export default async function activityRoutes(app: FastifyInstance) {
   app.get<{ Querystring: Record<string, string> }>('/admin/activity', async (request, reply) => {
     const checked = validate(activityFilter, request.query)
     const filter = checked.ok ? checked.value : activityFilter.parse({})
@@ -35,7 +34,6 @@ export default async function activityRoutes(app: FastifyInstance, opts: { nav: 
     const entries = items.map((row) => withFields(row, { changes: changeRows(row.changes) }))
     return reply.code(checked.ok ? 200 : 422).render('admin/activity/index', {
       title: 'Activity',
-      adminNav: opts.nav,
       entries,
       actors: await selectActivityActors(app.db),
       values: request.query,

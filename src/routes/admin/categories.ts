@@ -1,17 +1,14 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { z } from 'zod'
 import { type IdParams, idOf } from '../../lib/ids.js'
+import { withValid } from '../../lib/outcomes.js'
 import { validate } from '../../lib/validation.js'
 import { type CategoryNode, loadCategoryTree } from '../../modules/catalogue/catalogue.service.js'
-import { categoryInput } from '../../modules/categories/categories.forms.js'
+import { categoryInput, moveInput } from '../../modules/categories/categories.forms.js'
 import { createCategory, moveCategory, updateCategory } from '../../modules/categories/categories.service.js'
 import { signedInUser } from '../../plugins/auth.js'
-import type { AdminNavItem } from './index.js'
-
-const moveInput = z.object({ direction: z.enum(['up', 'down'], { error: 'Move it up or down' }) })
 
 /** Categories: the tree in the shop's order, create, edit (new and edit share one form), nest and order. */
-export default async function categoryRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+export default async function categoryRoutes(app: FastifyInstance) {
   /** Every category as a choice of parent, indented by depth, in the tree's order. */
   async function choices() {
     const tree = await loadCategoryTree(app.db)
@@ -28,7 +25,7 @@ export default async function categoryRoutes(app: FastifyInstance, opts: { nav: 
 
   app.get('/admin/categories', async (_request, reply) => {
     const { tree } = await choices()
-    return reply.render('admin/categories/index', { title: 'Categories', adminNav: opts.nav, roots: tree.roots })
+    return reply.render('admin/categories/index', { title: 'Categories', roots: tree.roots })
   })
 
   async function formPage(reply: FastifyReply, id: number | null, extra: Record<string, unknown> = {}) {
@@ -37,7 +34,6 @@ export default async function categoryRoutes(app: FastifyInstance, opts: { nav: 
     if (id !== null && !category) return reply.callNotFound()
     return reply.render(category ? 'admin/categories/edit' : 'admin/categories/new', {
       title: category ? `Category ${category.name}` : 'New category',
-      adminNav: opts.nav,
       category,
       parents: list.filter((c) => c.id !== id),
       values: category
@@ -57,36 +53,33 @@ export default async function categoryRoutes(app: FastifyInstance, opts: { nav: 
 
   app.get('/admin/categories/new', async (_request, reply) => formPage(reply, null))
 
+  const saved = {
+    done: () => ({ to: '/admin/categories', flash: 'The category is saved.' }),
+    back: '/admin/categories',
+  }
+
   app.post('/admin/categories', async (request, reply) => {
-    const checked = validate(await schema(), request.body)
-    const result = checked.ok ? await createCategory(app.db, checked.value, signedInUser(request)) : checked
-    if ('errors' in result)
-      return formPage(reply.code(422), null, { values: request.body ?? {}, errors: result.errors })
-    if (result.kind !== 'saved') return reply.callNotFound()
-    request.flash('success', 'The category is saved.')
-    return reply.redirect('/admin/categories', 303)
+    const result = await withValid(validate(await schema(), request.body), (input) =>
+      createCategory(app.db, input, signedInUser(request)),
+    )
+    return reply.answer(result, { ...saved, form: (sent) => formPage(reply, null, sent) })
   })
 
   app.get<IdParams>('/admin/categories/:id', async (request, reply) => formPage(reply, idOf(request)))
 
   app.post<IdParams>('/admin/categories/:id', async (request, reply) => {
     const id = idOf(request)
-    const checked = validate(await schema(), request.body)
-    const result = checked.ok ? await updateCategory(app.db, id, checked.value, signedInUser(request)) : checked
-    if ('errors' in result) return formPage(reply.code(422), id, { values: request.body ?? {}, errors: result.errors })
-    if (result.kind !== 'saved') return reply.callNotFound()
-    request.flash('success', 'The category is saved.')
-    return reply.redirect('/admin/categories', 303)
+    const result = await withValid(validate(await schema(), request.body), (input) =>
+      updateCategory(app.db, id, input, signedInUser(request)),
+    )
+    return reply.answer(result, { ...saved, form: (sent) => formPage(reply, id, sent) })
   })
 
   app.post<IdParams>('/admin/categories/:id/position', async (request, reply) => {
-    const checked = validate(moveInput, request.body)
-    if (!checked.ok) {
-      request.flash('error', 'Move a category up or down.')
-      return reply.redirect('/admin/categories', 303)
-    }
-    const result = await moveCategory(app.db, idOf(request), checked.value.direction, signedInUser(request))
-    if (result.kind === 'missing') return reply.callNotFound()
-    return reply.redirect(`/admin/categories#category-${idOf(request)}`, 303)
+    const id = idOf(request)
+    const result = await withValid(validate(moveInput, request.body), (input) =>
+      moveCategory(app.db, id, input.direction, signedInUser(request)),
+    )
+    return reply.answer(result, { done: () => ({ to: `/admin/categories#category-${id}` }), back: '/admin/categories' })
   })
 }

@@ -10,7 +10,6 @@ import { selectCustomers } from '../../modules/customers/customers.repository.js
 import { customerPage, listCustomers, setCustomerAccess } from '../../modules/customers/customers.service.js'
 import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { signedInUser } from '../../plugins/auth.js'
-import type { AdminNavItem } from './index.js'
 
 const customerFilter = z.object({
   q: z.string().trim().max(100, 'Search for at most 100 characters').default(''),
@@ -18,7 +17,7 @@ const customerFilter = z.object({
 })
 
 /** Customers: the list and search, a customer's orders and what they spent, disabling an account (confirmed first). */
-export default async function customerRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+export default async function customerRoutes(app: FastifyInstance) {
   const money = async () => {
     const shop = await getShopSettings(app.db)
     return (minor: number) => formatMoney(minor, shop.currency, shop.locale)
@@ -32,7 +31,6 @@ export default async function customerRoutes(app: FastifyInstance, opts: { nav: 
       : { customers: [], olderThan: null }
     return reply.code(checked.ok ? 200 : 422).render('admin/customers/index', {
       title: 'Customers',
-      adminNav: opts.nav,
       customers,
       values: request.query,
       errors: checked.ok ? {} : checked.errors,
@@ -64,7 +62,6 @@ export default async function customerRoutes(app: FastifyInstance, opts: { nav: 
     if (!found) return reply.callNotFound()
     return reply.render('admin/customers/show', {
       title: found.customer.name,
-      adminNav: opts.nav,
       ...found,
       money: await money(),
     })
@@ -75,7 +72,6 @@ export default async function customerRoutes(app: FastifyInstance, opts: { nav: 
     if (!found) return reply.callNotFound()
     return reply.render('admin/customers/disable', {
       title: `Disable ${found.customer.name}`,
-      adminNav: opts.nav,
       ...found,
     })
   }

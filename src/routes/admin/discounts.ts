@@ -14,12 +14,11 @@ import {
 import { selectDiscount, selectDiscounts, selectDiscountUses } from '../../modules/discounts/discounts.repository.js'
 import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { signedInUser } from '../../plugins/auth.js'
-import type { AdminNavItem } from './index.js'
 
 type Discount = NonNullable<Awaited<ReturnType<typeof selectDiscount>>>
 
 /** Discount codes: the list with their uses, create, edit (new and edit share one form), and end (confirmed first). */
-export default async function discountRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+export default async function discountRoutes(app: FastifyInstance) {
   async function context() {
     const shop = await getShopSettings(app.db)
     const tree = await loadCategoryTree(app.db)
@@ -57,7 +56,6 @@ export default async function discountRoutes(app: FastifyInstance, opts: { nav: 
     const { money } = await context()
     return reply.render('admin/discounts/index', {
       title: 'Discount codes',
-      adminNav: opts.nav,
       discounts: (await selectDiscounts(app.db)).map((d) => withFields(d, { runs: discountRunState(d).label })),
       money,
     })
@@ -67,7 +65,6 @@ export default async function discountRoutes(app: FastifyInstance, opts: { nav: 
     const { categories, shop, money } = await context()
     return reply.render(discount ? 'admin/discounts/edit' : 'admin/discounts/new', {
       title: discount ? `Discount code ${discount.code}` : 'New discount code',
-      adminNav: opts.nav,
       discount,
       ended: discount ? discountRunState(discount).ended : false,
       categories,
@@ -116,7 +113,7 @@ export default async function discountRoutes(app: FastifyInstance, opts: { nav: 
   app.get<IdParams>('/admin/discounts/:id/ending', async (request, reply) => {
     const discount = await selectDiscount(app.db, idOf(request))
     if (!discount) return reply.callNotFound()
-    return reply.render('admin/discounts/end', { title: `End ${discount.code}`, adminNav: opts.nav, discount })
+    return reply.render('admin/discounts/end', { title: `End ${discount.code}`, discount })
   })
 
   app.post<IdParams>('/admin/discounts/:id/ending', async (request, reply) => {

@@ -21,11 +21,11 @@ import settingsTaxRoutes from './settings/tax.js'
 import staffRoutes from './staff.js'
 import stockRoutes from './variants.js'
 
-export interface AdminNavItem {
+interface AdminNavItem {
   href: string
   label: string
   /** Shown to owners only (the permission table says so); the guard checks it again. */
-  ownerOnly?: boolean
+  ownerOnly: boolean
 }
 
 /**
@@ -70,13 +70,18 @@ export default async function adminArea(app: FastifyInstance) {
   ]
   // Without SMTP in development, email stays in the database; staff read it here.
   if (!app.config.isProduction) nav.push(item('/admin/mailbox', 'Mailbox'))
+  const navFor = { owner: nav, staff: nav.filter((entry) => !entry.ownerOnly) }
+
+  // What every page of the area shows, set once for the viewer: the menu holds only what their role may open.
+  app.addHook('preHandler', async (request, reply) => {
+    reply.locals.adminNav = navFor[request.user?.role === 'owner' ? 'owner' : 'staff']
+  })
 
   app.get('/admin', async (request, reply) => {
     const figures = await dashboard(app.db)
     const shop = await getShopSettings(app.db)
     return reply.render('admin/index', {
       title: 'Dashboard',
-      adminNav: nav,
       user: request.user,
       ...figures,
       chart: salesChart(figures.series, shop),
@@ -86,20 +91,20 @@ export default async function adminArea(app: FastifyInstance) {
     })
   })
 
-  await app.register(orderRoutes, { nav })
-  await app.register(productRoutes, { nav })
-  await app.register(productImportRoutes, { nav })
-  await app.register(productImageRoutes, { nav })
-  await app.register(customerRoutes, { nav })
-  await app.register(categoryRoutes, { nav })
-  await app.register(discountRoutes, { nav })
-  await app.register(stockRoutes, { nav })
-  await app.register(outboxRoutes, { nav })
-  await app.register(activityRoutes, { nav })
-  await app.register(settingsRoutes, { nav })
-  await app.register(settingsTaxRoutes, { nav })
-  await app.register(settingsShippingRoutes, { nav })
-  await app.register(staffRoutes, { nav })
-  if (!app.config.isProduction) await app.register(mailboxRoutes, { nav })
-  await app.register(securityLogRoutes, { nav })
+  await app.register(orderRoutes)
+  await app.register(productRoutes)
+  await app.register(productImportRoutes)
+  await app.register(productImageRoutes)
+  await app.register(customerRoutes)
+  await app.register(categoryRoutes)
+  await app.register(discountRoutes)
+  await app.register(stockRoutes)
+  await app.register(outboxRoutes)
+  await app.register(activityRoutes)
+  await app.register(settingsRoutes)
+  await app.register(settingsTaxRoutes)
+  await app.register(settingsShippingRoutes)
+  await app.register(staffRoutes)
+  if (!app.config.isProduction) await app.register(mailboxRoutes)
+  await app.register(securityLogRoutes)
 }

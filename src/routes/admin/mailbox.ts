@@ -3,7 +3,6 @@ import { type IdParams, idOf } from '../../lib/ids.js'
 import { withFields } from '../../lib/objects.js'
 import { listEmails, selectEmail } from '../../modules/mail/mail.repository.js'
 import { linksInHtml, textForPage } from '../../modules/mail/mail.service.js'
-import type { AdminNavItem } from './index.js'
 
 /**
  * The policy of an email's HTML shown in the mailbox: a sandbox of its own
@@ -27,12 +26,12 @@ export const EMAIL_PREVIEW_CSP = [
  * its customer sees it (the HTML part in a sandboxed frame), its text, and the
  * links the shop put in it to follow.
  */
-export default async function mailboxRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+export default async function mailboxRoutes(app: FastifyInstance) {
   app.get('/admin/mailbox', async (_request, reply) => {
     const emails = (await listEmails(app.db, 50)).map((email) =>
       withFields(email, { text: textForPage(email.text), links: linksInHtml(email.html) }),
     )
-    return reply.render('admin/mailbox/index', { title: 'Mailbox', adminNav: opts.nav, emails })
+    return reply.render('admin/mailbox/index', { title: 'Mailbox', emails })
   })
 
   /** An email's HTML part as it was sent, for the mailbox's frame. */

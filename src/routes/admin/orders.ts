@@ -33,7 +33,6 @@ import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { signedInUser } from '../../plugins/auth.js'
 import { siteOrigin } from '../../plugins/csrf.js'
 import { sendInvoice } from '../orders.js'
-import type { AdminNavItem } from './index.js'
 
 type NumberParams = { Params: { number: string } }
 
@@ -42,7 +41,7 @@ type NumberParams = { Params: { number: string } }
  * order with its timeline, and the changes as resources of their own —
  * payment, cancellation (confirmed on a page of its own) and notes.
  */
-export default async function orderRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+export default async function orderRoutes(app: FastifyInstance) {
   const numberOf = (request: FastifyRequest<NumberParams>) => parseId(request.params.number)
   const money = async () => {
     const shop = await getShopSettings(app.db)
@@ -55,7 +54,6 @@ export default async function orderRoutes(app: FastifyInstance, opts: { nav: Adm
     const { orders, olderThan } = checked.ok ? await listOrders(app.db, filter) : { orders: [], olderThan: null }
     return reply.code(checked.ok ? 200 : 422).render('admin/orders/index', {
       title: 'Orders',
-      adminNav: opts.nav,
       values: request.query,
       errors: checked.ok ? {} : checked.errors,
       orders,
@@ -135,7 +133,6 @@ export default async function orderRoutes(app: FastifyInstance, opts: { nav: Adm
     const actions = orderActions(order, await refundable(app.db, order))
     return reply.render('admin/orders/show', {
       title: `Order #${order.number}`,
-      adminNav: opts.nav,
       ...(await orderSummary(app.db, order, shop)),
       events: await selectOrderEvents(app.db, order.id),
       fulfilments: await selectFulfilments(app.db, order.id),
@@ -202,7 +199,6 @@ export default async function orderRoutes(app: FastifyInstance, opts: { nav: Adm
     if (!order) return reply.callNotFound()
     return reply.render('admin/orders/refund', {
       title: `Refund order #${order.number}`,
-      adminNav: opts.nav,
       order,
       left: await refundable(app.db, order),
       money: await money(),
@@ -260,7 +256,6 @@ export default async function orderRoutes(app: FastifyInstance, opts: { nav: Adm
     if (!order) return reply.callNotFound()
     return reply.render('admin/orders/cancel', {
       title: `Cancel order #${order.number}`,
-      adminNav: opts.nav,
       order,
       money: await money(),
       values: { reason: 'We are sorry, but we cannot send this order.' },

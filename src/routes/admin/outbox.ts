@@ -7,7 +7,6 @@ import { validate } from '../../lib/validation.js'
 import { selectEmail, selectOutbox } from '../../modules/mail/mail.repository.js'
 import { resendEmail, textForPage } from '../../modules/mail/mail.service.js'
 import { signedInUser } from '../../plugins/auth.js'
-import type { AdminNavItem } from './index.js'
 
 const PER_PAGE = 50
 const outboxFilter = z.object({
@@ -16,7 +15,7 @@ const outboxFilter = z.object({
 })
 
 /** The outbox: every email the shop has written, sent or failed, each readable and sendable again. */
-export default async function outboxRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+export default async function outboxRoutes(app: FastifyInstance) {
   app.get<{ Querystring: Record<string, string> }>('/admin/outbox', async (request, reply) => {
     const checked = validate(outboxFilter, request.query)
     const filter = checked.ok ? checked.value : outboxFilter.parse({})
@@ -30,7 +29,6 @@ export default async function outboxRoutes(app: FastifyInstance, opts: { nav: Ad
     const { items: emails, olderThan } = keysetPage(rows, PER_PAGE)
     return reply.code(checked.ok ? 200 : 422).render('admin/outbox/index', {
       title: 'Outbox',
-      adminNav: opts.nav,
       emails,
       values: request.query,
       errors: checked.ok ? {} : checked.errors,
@@ -44,7 +42,6 @@ export default async function outboxRoutes(app: FastifyInstance, opts: { nav: Ad
     return reply.render('admin/outbox/show', {
       // The layout adds the area and the shop's name: the subject's start, so the title stays under 70 characters.
       title: email.subject.length > 26 ? `${email.subject.slice(0, 25).trimEnd()}…` : email.subject,
-      adminNav: opts.nav,
       email: withFields(email, { text: textForPage(email.text) }),
     })
   })

@@ -22,7 +22,6 @@ import {
   type UploadedFile,
 } from '../../modules/images/product-images.service.js'
 import { signedInUser } from '../../plugins/auth.js'
-import type { AdminNavItem } from './index.js'
 
 /** The file input's name in the upload form. */
 const FILE_FIELD = 'images'
@@ -49,7 +48,7 @@ const uploads = new WeakMap<FastifyRequest, Upload>()
  * a picture's alt text, move it up or down (the first is the cover), and
  * remove it after asking.
  */
-export default async function productImageRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+export default async function productImageRoutes(app: FastifyInstance) {
   // Multipart bodies are parsed here only; every other form in the shop stays urlencoded and small.
   await app.register(fastifyMultipart, {
     limits: {
@@ -66,7 +65,6 @@ export default async function productImageRoutes(app: FastifyInstance, opts: { n
     if (!page) return reply.callNotFound()
     return reply.render('admin/products/images', {
       title: `Pictures of ${page.product.title}`,
-      adminNav: opts.nav,
       ...page,
       accept: ACCEPTED_TYPES,
       maxFiles: MAX_FILES_PER_UPLOAD,
@@ -155,7 +153,6 @@ export default async function productImageRoutes(app: FastifyInstance, opts: { n
     if (!image) return reply.callNotFound()
     return reply.render('admin/products/image-remove', {
       title: `Remove a picture of ${image.title}`,
-      adminNav: opts.nav,
       image,
     })
   })

@@ -5,14 +5,12 @@ import { changeStaff, inviteStaff, roleInput, staffPage } from '../../modules/ac
 import { findUserById } from '../../modules/accounts/users.repository.js'
 import { signedInUser } from '../../plugins/auth.js'
 import { siteOrigin } from '../../plugins/csrf.js'
-import type { AdminNavItem } from './index.js'
 
 /** Owners: the staff, invitations by email, roles, and removing someone (confirmed on a page of its own). */
-export default async function staffRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+export default async function staffRoutes(app: FastifyInstance) {
   async function page(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {
     return reply.render('admin/staff/index', {
       title: 'Staff',
-      adminNav: opts.nav,
       ...(await staffPage(app.db)),
       me: signedInUser(request).id,
       values: {},
@@ -54,7 +52,7 @@ export default async function staffRoutes(app: FastifyInstance, opts: { nav: Adm
   app.get<IdParams>('/admin/staff/:id/removal', async (request, reply) => {
     const person = await findUserById(app.db, idOf(request))
     if (!person || person.role === 'customer') return reply.callNotFound()
-    return reply.render('admin/staff/remove', { title: `Remove ${person.name}`, adminNav: opts.nav, person })
+    return reply.render('admin/staff/remove', { title: `Remove ${person.name}`, person })
   })
 
   app.post<IdParams>('/admin/staff/:id/removal', async (request, reply) => {

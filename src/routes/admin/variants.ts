@@ -5,16 +5,14 @@ import { stockAdjustmentInput } from '../../modules/stock/stock.forms.js'
 import { selectStockLedger, selectVariantForStock } from '../../modules/stock/stock.repository.js'
 import { adjustStock } from '../../modules/stock/stock.service.js'
 import { signedInUser } from '../../plugins/auth.js'
-import type { AdminNavItem } from './index.js'
 
 /** A variant's stock: what there is, every change that made it so (the ledger), and an adjustment with a reason. */
-export default async function stockRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+export default async function stockRoutes(app: FastifyInstance) {
   async function page(reply: FastifyReply, id: number, extra: Record<string, unknown> = {}) {
     const variant = await selectVariantForStock(app.db, id)
     if (!variant) return reply.callNotFound()
     return reply.render('admin/variants/show', {
       title: `Stock of ${variant.title} (${variant.sku})`,
-      adminNav: opts.nav,
       variant,
       ledger: await selectStockLedger(app.db, id),
       values: {},

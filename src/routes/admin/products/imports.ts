@@ -20,7 +20,6 @@ import {
   type Upload,
 } from '../../../modules/product-imports/product-imports.service.js'
 import { signedInUser } from '../../../plugins/auth.js'
-import type { AdminNavItem } from '../index.js'
 
 /** Seconds between reloads of the status page while the file is checked or applied. */
 const REFRESH_SECONDS = 2
@@ -30,7 +29,7 @@ const REFRESH_SECONDS = 2
  * would change (checked in the background for a large file, with a progress
  * bar that needs no JavaScript), then apply it all in one transaction.
  */
-export default async function productImportRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+export default async function productImportRoutes(app: FastifyInstance) {
   // Only this plugin reads multipart forms; every other form stays urlencoded and small.
   await app.register(fastifyMultipart, {
     limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 4, fieldSize: 1024, parts: 5 },
@@ -50,7 +49,6 @@ export default async function productImportRoutes(app: FastifyInstance, opts: { 
   const formPage = (reply: FastifyReply, errors: Record<string, string> = {}) =>
     reply.render('admin/products/imports/new', {
       title: 'Import products',
-      adminNav: opts.nav,
       columns: PRODUCT_CSV_COLUMNS.map((name) => ({ name, help: PRODUCT_CSV_COLUMN_HELP[name] })),
       maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024,
       maxRows: MAX_IMPORT_ROWS.toLocaleString('en'),
@@ -87,7 +85,6 @@ export default async function productImportRoutes(app: FastifyInstance, opts: { 
     if (page.working) reply.header('refresh', String(REFRESH_SECONDS)).header('cache-control', 'no-store')
     return reply.render('admin/products/imports/show', {
       title: `Import of ${page.file_name}`,
-      adminNav: opts.nav,
       page,
     })
   })

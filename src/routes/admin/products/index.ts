@@ -38,7 +38,6 @@ import {
 } from '../../../modules/products/products.service.js'
 import { getShopSettings } from '../../../modules/settings/settings.service.js'
 import { signedInUser } from '../../../plugins/auth.js'
-import type { AdminNavItem } from '../index.js'
 
 type Product = NonNullable<Awaited<ReturnType<typeof selectProductById>>>
 type Variant = Awaited<ReturnType<typeof selectVariants>>[number]
@@ -54,7 +53,7 @@ const STATUS_LABELS = { draft: 'Draft', active: 'Active', archived: 'Archived' }
  * Markdown preview rendered here), and publish / withdraw / archive /
  * duplicate as resources of their own.
  */
-export default async function productRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+export default async function productRoutes(app: FastifyInstance) {
   // One collator for every sort: localeCompare makes one per call, which shows on a busy list page.
   const collator = new Intl.Collator('en')
   async function categories() {
@@ -83,7 +82,6 @@ export default async function productRoutes(app: FastifyInstance, opts: { nav: A
     const names = new Map(categoryList.map((c) => [c.id, c.name]))
     return reply.code(checked.ok ? 200 : 422).render('admin/products/index', {
       title: 'Products',
-      adminNav: opts.nav,
       values: request.query,
       errors: checked.ok ? {} : checked.errors,
       categories: categoryList,
@@ -173,7 +171,6 @@ export default async function productRoutes(app: FastifyInstance, opts: { nav: A
     const attributeRows = Object.keys(values).filter((k) => /^attr\d+_name$/.test(k)).length
     return reply.render(product ? 'admin/products/edit' : 'admin/products/new', {
       title: product ? product.title : 'New product',
-      adminNav: opts.nav,
       product: product ? withFields(product, { statusLabel: STATUS_LABELS[product.status] }) : null,
       values,
       errors: {},
@@ -261,7 +258,7 @@ export default async function productRoutes(app: FastifyInstance, opts: { nav: A
   app.get<IdParams>('/admin/products/:id/archival', async (request, reply) => {
     const product = await selectProductById(app.db, idOf(request))
     if (!product) return reply.callNotFound()
-    return reply.render('admin/products/archive', { title: `Archive ${product.title}`, adminNav: opts.nav, product })
+    return reply.render('admin/products/archive', { title: `Archive ${product.title}`, product })
   })
 
   app.post<IdParams>('/admin/products/:id/archival', async (request, reply) => {

@@ -6,7 +6,6 @@ import { type Choice, currencyChoices, languageChoices } from '../../../modules/
 import { settingsInput } from '../../../modules/settings/settings.forms.js'
 import { getShopSettings, saveShopSettings } from '../../../modules/settings/settings.service.js'
 import { signedInUser } from '../../../plugins/auth.js'
-import type { AdminNavItem } from '../index.js'
 
 /**
  * A list's options for a select: a value that is not one of them (a shop set
@@ -19,7 +18,7 @@ function optionsFor(choices: Choice[], value: unknown, prompt: string): [string,
 }
 
 /** Owners: the shop's settings, on one form in sections. */
-export default async function settingsRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+export default async function settingsRoutes(app: FastifyInstance) {
   const currencies = currencyChoices()
   const languages = languageChoices()
 
@@ -34,7 +33,6 @@ export default async function settingsRoutes(app: FastifyInstance, opts: { nav: 
     const countries = countryChoices(shop.locale).map((c) => ({ value: c.code, label: c.name }))
     return reply.render('admin/settings/edit', {
       title: 'Settings',
-      adminNav: opts.nav,
       currencyOptions: optionsFor(currencies, values.currency, 'Choose a currency'),
       languageOptions: optionsFor(languages, values.locale, 'Choose a language and region'),
       countryOptions: optionsFor(countries, values.country, 'Choose a country'),

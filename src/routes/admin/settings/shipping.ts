@@ -17,7 +17,6 @@ import {
   zoneList,
 } from '../../../modules/settings/shipping-settings.service.js'
 import { signedInUser } from '../../../plugins/auth.js'
-import type { AdminNavItem } from '../index.js'
 
 type ZoneParams = { Params: { zone: string } }
 type MethodParams = { Params: { zone: string; method: string } }
@@ -44,9 +43,9 @@ const methodValues = (method: ShippingMethod, currency: string) => ({
 })
 
 /** Owners: shipping zones (the countries each covers, or the rest of the world) and their delivery methods. */
-export default async function settingsShippingRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+export default async function settingsShippingRoutes(app: FastifyInstance) {
   const view = (reply: FastifyReply, template: string, title: string, data: Record<string, unknown>) =>
-    reply.render(`admin/settings/shipping/${template}`, { title, adminNav: opts.nav, errors: {}, ...data })
+    reply.render(`admin/settings/shipping/${template}`, { title, errors: {}, ...data })
 
   app.get(base, async (_request, reply) => {
     const shop = await getShopSettings(app.db)

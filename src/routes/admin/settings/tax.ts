@@ -12,7 +12,6 @@ import {
   updateTaxRates,
 } from '../../../modules/settings/tax-settings.service.js'
 import { signedInUser } from '../../../plugins/auth.js'
-import type { AdminNavItem } from '../index.js'
 
 type CountryParams = { Params: { country: string } }
 
@@ -24,14 +23,13 @@ const rateValues = (row: TaxRow) => ({
 })
 
 /** Owners: tax rates by destination country, and for every other country. */
-export default async function settingsTaxRoutes(app: FastifyInstance, opts: { nav: AdminNavItem[] }) {
+export default async function settingsTaxRoutes(app: FastifyInstance) {
   async function listPage(reply: FastifyReply, extra: Record<string, unknown> = {}) {
     const shop = await getShopSettings(app.db)
     const table = taxTable(shop)
     const listed = new Set(table.countries.map((c) => c.code))
     return reply.render('admin/settings/tax/index', {
       title: 'Tax rates',
-      adminNav: opts.nav,
       ...table,
       percent: percentText,
       choices: countryChoices(shop.locale).filter((c) => !listed.has(c.code)),
@@ -46,7 +44,6 @@ export default async function settingsTaxRoutes(app: FastifyInstance, opts: { na
     if (!row) return reply.callNotFound()
     return reply.render('admin/settings/tax/edit', {
       title: row.code === 'other' ? 'Tax rates for other countries' : `Tax rates for ${row.code}`,
-      adminNav: opts.nav,
       row,
       values: rateValues(row),
       errors: {},
@@ -86,7 +83,6 @@ export default async function settingsTaxRoutes(app: FastifyInstance, opts: { na
     if (!row) return reply.callNotFound()
     return reply.render('admin/settings/tax/removal', {
       title: `Remove the tax rates for ${row.code}`,
-      adminNav: opts.nav,
       row,
       other: taxTable(shop).other,
       percent: percentText,

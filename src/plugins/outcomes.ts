@@ -1,0 +1,73 @@
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import fp from 'fastify-plugin'
+import { formValues } from '../lib/forms.js'
+import { type Failure, isFailure, type Success } from '../lib/outcomes.js'
+import type { FieldErrors } from '../lib/validation.js'
+
+/** How an HTML route answers a service's outcome; only `done` and `back` are required. */
+export interface PageAnswer<R> {
+  /** Success: where to send the person (303) and what to tell them there. */
+  done: (result: Success<R>) => { to: string; flash?: string }
+  /** Where a refusal, or an invalid input without a form of its own, is explained as a flash message. */
+  back: string
+  /** The same form again for invalid input: the reply is already 422; values are what was sent (never a password). */
+  form?: (input: { values: Record<string, string>; errors: FieldErrors }) => unknown
+  /** A refusal shown on a page of its own instead of a flash message on `back`. */
+  refused?: (message: string) => unknown
+  /** A used or expired link's own page (410); without it, the not-found page. */
+  gone?: () => unknown
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** The one mapping of a service's outcome to a page: 303 + flash, 422 form, 404, 410, or a refusal. */
+    answer<R extends { kind: string }>(result: R, how: PageAnswer<R>): unknown
+  }
+}
+
+export const outcomesPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.decorateReply('answer', function answer<
+      R extends { kind: string },
+    >(this: FastifyReply, result: R, how: PageAnswer<R>) {
+      if (isFailure(result)) return fail(this, result, how)
+      const { to, flash } = how.done(result as Success<R>)
+      if (flash) this.request.flash('success', flash)
+      return this.redirect(to, 303)
+    })
+  },
+  { name: 'shopfront-outcomes', dependencies: ['shopfront-views'] },
+)
+
+function fail<R>(reply: FastifyReply, failure: Failure, how: PageAnswer<R>) {
+  switch (failure.kind) {
+    case 'missing':
+      return notFound(reply)
+    case 'gone':
+      if (!how.gone) return notFound(reply)
+      reply.code(410)
+      return how.gone()
+    case 'invalid':
+      if (!how.form) return flashBack(reply, firstMessage(failure.errors), how)
+      reply.code(422)
+      return how.form({ values: formValues(reply.request.body), errors: failure.errors })
+    case 'refused':
+      if (!how.refused) return flashBack(reply, failure.message, how)
+      reply.code(409)
+      return how.refused(failure.message)
+  }
+}
+
+function flashBack<R>(reply: FastifyReply, message: string, how: PageAnswer<R>) {
+  reply.request.flash('error', message)
+  return reply.redirect(how.back, 303)
+}
+
+function firstMessage(errors: FieldErrors): string {
+  return Object.values(errors)[0] ?? 'Some of what you sent needs to be corrected.'
+}
+
+function notFound(reply: FastifyReply): FastifyReply {
+  reply.callNotFound()
+  return reply
+}
