@@ -44,3 +44,8 @@ export function changeRows(changes: string | null): { field: string; before: str
     return []
   }
 }
+
+/** A staff member acting in the back office: whose name the activity log keeps. */
+export interface Actor {
+  id: number
+}

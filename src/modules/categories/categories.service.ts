@@ -1,5 +1,6 @@
 import { type Db, inTransaction } from '../../db/connection.js'
 import { nowIso } from '../../lib/time.js'
+import type { Actor } from '../activity/activity.service.js'
 import { type Changes, logActivity } from '../activity/activity.service.js'
 import {
   insertCategory,
@@ -11,7 +12,6 @@ import {
   updateCategoryRow,
 } from '../catalogue/catalogue.repository.js'
 import { slugify } from '../catalogue/catalogue.service.js'
-import type { Actor } from '../orders/order-admin.service.js'
 import type { CategoryFields } from './categories.forms.js'
 
 export type CategorySaveResult =

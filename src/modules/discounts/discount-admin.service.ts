@@ -1,7 +1,7 @@
 import { type Db, inTransaction } from '../../db/connection.js'
 import { nowIso } from '../../lib/time.js'
+import type { Actor } from '../activity/activity.service.js'
 import { type Changes, logActivity } from '../activity/activity.service.js'
-import type { Actor } from '../orders/order-admin.service.js'
 import type { DiscountFields } from './discount.forms.js'
 import { insertDiscountCode, selectDiscount, selectDiscountByCode, updateDiscountCode } from './discounts.repository.js'
 

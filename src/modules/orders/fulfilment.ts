@@ -1,10 +1,10 @@
 import { type Db, inTransaction } from '../../db/connection.js'
 import { withFields } from '../../lib/objects.js'
 import { nowIso } from '../../lib/time.js'
+import type { Actor } from '../activity/activity.service.js'
 import { logActivity } from '../activity/activity.service.js'
 import { enqueueEmail } from '../mail/mail.service.js'
 import { getShopSettings } from '../settings/settings.service.js'
-import type { Actor } from './order-admin.service.js'
 import {
   insertFulfilment,
   insertOrderEvent,

@@ -1,15 +1,10 @@
 import { type Db, inTransaction } from '../../db/connection.js'
 import { nowIso } from '../../lib/time.js'
-import { logActivity } from '../activity/activity.service.js'
+import { type Actor, logActivity } from '../activity/activity.service.js'
 import { isHostedMethod } from '../payments/payment-methods.js'
 import { type CancelResult, cancelOrder, markOrderPaid, type PaidResult } from './order-changes.js'
 import { insertOrderEvent, selectOrderByNumber } from './orders.repository.js'
 import type { Order } from './place-order.js'
-
-/** A staff member acting in the back office. */
-export interface Actor {
-  id: number
-}
 
 /**
  * What staff may do to an order as it stands: the order page shows only

@@ -1,12 +1,12 @@
 import { type Db, inTransaction } from '../../db/connection.js'
 import { formatMoney, parseMoney } from '../../lib/money.js'
 import { nowIso } from '../../lib/time.js'
+import type { Actor } from '../activity/activity.service.js'
 import { logActivity } from '../activity/activity.service.js'
 import { isHostedMethod } from '../payments/payment-methods.js'
 import { PaymentProviderError, paymentReference } from '../payments/payment-provider.js'
 import type { Payments } from '../payments/payments.js'
 import { getShopSettings } from '../settings/settings.service.js'
-import type { Actor } from './order-admin.service.js'
 import {
   insertOrderEvent,
   insertRefund,

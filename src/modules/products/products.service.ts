@@ -1,6 +1,7 @@
 import { type Db, inTransaction } from '../../db/connection.js'
 import type { Product, ProductStatus } from '../../db/schema.js'
 import { nowIso } from '../../lib/time.js'
+import type { Actor } from '../activity/activity.service.js'
 import { type Changes, logActivity } from '../activity/activity.service.js'
 import {
   insertProduct,
@@ -13,7 +14,6 @@ import {
 } from '../catalogue/catalogue.repository.js'
 import { moveProductAddress, parseJson, slugify } from '../catalogue/catalogue.service.js'
 import { renderDescription } from '../catalogue/markdown.js'
-import type { Actor } from '../orders/order-admin.service.js'
 import { recordStockMovement } from '../stock/stock.service.js'
 import type { ProductFields, VariantFields } from './products.forms.js'
 import {

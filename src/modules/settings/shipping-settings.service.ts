@@ -2,13 +2,13 @@ import type { Db } from '../../db/connection.js'
 import { formatMoney } from '../../lib/money.js'
 import { withFields } from '../../lib/objects.js'
 import type { FieldErrors } from '../../lib/validation.js'
+import type { Actor } from '../activity/activity.service.js'
 import { slugify } from '../catalogue/catalogue.service.js'
 import type { ShippingMethod } from '../pricing/shipping.js'
 import { countryName } from './countries.js'
 import { changeShopSettings, type SettingsOutcome, type ShopSettings } from './settings.service.js'
 import type { MethodFields, ZoneFields } from './shipping.forms.js'
 
-type Actor = { id: number }
 type Zone = ShopSettings['shippingZones'][number]
 type ZoneAndMethod = { zone: Zone; method: ShippingMethod }
 
