@@ -12,8 +12,8 @@ import {
 } from '../catalogue/catalogue.repository.js'
 import { slugify } from '../catalogue/catalogue.service.js'
 import { renderDescription } from '../catalogue/markdown.js'
-import type { Seeder } from './demo.seed.js'
 import { random, seedIllustrations } from './illustrations.js'
+import type { Seeder } from './seeder.js'
 
 /** The demo shop's departments; `kind` picks the illustration drawn for its products. */
 const departments: {

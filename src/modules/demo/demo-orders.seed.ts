@@ -7,7 +7,7 @@ import { fulfilOrder, linesToSend } from '../orders/fulfilment.js'
 import { markPaidByStaff } from '../orders/order-admin.service.js'
 import { type CheckoutDetails, placeOrder } from '../orders/place-order.js'
 import { createPayments } from '../payments/payments.js'
-import type { Seeder } from './demo.seed.js'
+import type { Seeder } from './seeder.js'
 
 const HOUR = 3_600_000
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { afterExplicitIds, isoFromEpochSeconds, randomHex } from '../../db/dialect/index.js'
-import type { Seeder } from './demo.seed.js'
+import type { Seeder } from './seeder.js'
 
 /** Orders made per transaction: large enough to be quick, small enough to show progress. */
 const BATCH = 50_000
