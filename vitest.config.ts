@@ -4,6 +4,8 @@ const ALL = ['src/**/*.test.ts', 'db/**/*.test.ts']
 
 /** Tests about SQLite itself (its plans, pragmas and files), or that choose PostgreSQL themselves: one run each. */
 const RUN_ONCE = [
+  'src/architecture.test.ts',
+  'src/docs.test.ts',
   'src/db/migrator.test.ts',
   'src/db/connection.test.ts',
   'src/modules/catalogue/query-plans.test.ts',
