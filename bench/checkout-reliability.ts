@@ -33,16 +33,18 @@ import { sql } from 'kysely'
 import { createDb, type Db, describeDatabase, isPostgresUrl } from '../src/db/connection.js'
 import { createScratchDatabase, postgresServerUrl, stopPostgresServer } from '../src/testing/postgres-server.js'
 import { startSmtpServer } from '../src/testing/smtp.js'
+import { stop, stopAll, track, tracked } from './processes.js'
 import { freePort, productionEnv, startServer as startProductionServer } from './production-server.js'
 
 const EMAILS = 1_000
 const WORKERS = 3
+/** How long a stopped server or worker has to exit before it is killed. */
+const STOP_GRACE_MS = 10_000
 
 const dir = mkdtempSync(join(tmpdir(), 'shopfront-reliability-'))
 const secret = randomBytes(32).toString('hex')
 /** The demo pictures go to the temporary folder, never the project's db/media. */
 const extra = { MEDIA_DIR: join(dir, 'media') }
-const processes = new Set<ChildProcess>()
 const failures: string[] = []
 /** `--prebuilt`: dist/ is fresh already (npm test has just built it for the end-to-end tests). */
 let prebuilt = false
@@ -52,12 +54,6 @@ const cleanups: (() => Promise<unknown>)[] = []
 function check(ok: boolean, what: string) {
   console.log(`${ok ? '✓' : '✗'} ${what}`)
   if (!ok) failures.push(what)
-}
-
-function track(child: ChildProcess): ChildProcess {
-  processes.add(child)
-  child.once('exit', () => processes.delete(child))
-  return child
 }
 
 /**
@@ -304,7 +300,7 @@ async function deliverOnce(database: string, db: Db) {
     left = await pending()
   }
   const seconds = (performance.now() - started) / 1000
-  await Promise.all(workers.map((w) => stop(w)))
+  await Promise.all(workers.map((w) => stop(w, STOP_GRACE_MS)))
   // Each outbox row is sent with its own Message-ID, <outbox-ID@host>: a second delivery of a row repeats it.
   const ids = smtp.received.map((mail) => /^Message-ID:\s*<outbox-(\d+)@/im.exec(mail.raw)?.[1] ?? '?')
   const perRow = new Map<string, number>()
@@ -321,16 +317,6 @@ async function deliverOnce(database: string, db: Db) {
     smtp.received.length === outbox && perRow.size === outbox,
     'every waiting outbox row, order confirmations included, was delivered exactly once',
   )
-}
-
-/** SIGTERM, then SIGKILL if it has not gone within 10 s. */
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-  await exited
-  clearTimeout(timer)
 }
 
 async function main() {
@@ -368,7 +354,7 @@ async function main() {
     },
     option === 'sqlite',
   )
-  for (const server of [...processes]) await stop(server)
+  for (const server of tracked()) await stop(server, STOP_GRACE_MS)
   await deliverOnce(database, db)
 }
 
@@ -378,7 +364,7 @@ main()
     console.error(err)
   })
   .finally(async () => {
-    await Promise.all([...processes].map((child) => stop(child)))
+    await stopAll(STOP_GRACE_MS)
     // Last made, first undone: the pool before its database, the database before its server.
     for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => console.error(`cleanup: ${err.message}`))
     rmSync(dir, { recursive: true, force: true })

@@ -1,5 +1,5 @@
 // The baseline: the smallest Fastify app, run by plain node (no tsx) with logging off.
-// bench/run.ts starts it pinned to the same CPU as the shop and divides by its requests/s.
+// `npm run bench` starts it (bench/servers.ts) pinned to the same CPU as the shop and divides by its requests/s.
 import Fastify from 'fastify'
 
 const app = Fastify({ logger: false })

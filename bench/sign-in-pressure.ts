@@ -25,7 +25,9 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
+import { stop } from './processes.js'
 import { freePort, productionEnv, startServer } from './production-server.js'
+import { stylesheetOf } from './weights.js'
 
 const { values } = parseArgs({
   options: {
@@ -141,7 +143,7 @@ async function main() {
   server = await startServer(env, { root })
   const origin = `http://127.0.0.1:${port}`
   const home = await (await fetch(`${origin}/`)).text()
-  const stylesheet = /<link rel="stylesheet" href="([^"]+)"/.exec(home)?.[1] ?? '/'
+  const stylesheet = stylesheetOf(home) ?? '/'
   const product = /href="(\/products\/[^"?#]+)"/.exec(home)?.[1] ?? '/products'
   const paths = ['/', '/products', stylesheet, product]
   // Warm: every page rendered once, V8's hot paths compiled.
@@ -171,10 +173,6 @@ main()
     process.exitCode = 1
   })
   .finally(async () => {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((done) => server?.once('exit', done))
-      server.kill('SIGTERM')
-      await exited
-    }
+    if (server) await stop(server)
     rmSync(dir, { recursive: true, force: true })
   })
