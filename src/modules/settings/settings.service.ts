@@ -237,8 +237,16 @@ export async function settingsPage(
     currencyOptions: optionsFor(listed.currencies, values.currency, 'Choose a currency'),
     languageOptions: optionsFor(listed.languages, values.locale, 'Choose a language and region'),
     countryOptions: optionsFor(countries, values.country, 'Choose a country'),
-    methods: PAYMENT_METHODS.map((id) => ({ id, label: PAYMENT_METHOD_LABELS[id] })),
-    stripeReady: server.stripeReady,
+    methods: PAYMENT_METHODS.map((id) => ({
+      id,
+      label: PAYMENT_METHOD_LABELS[id],
+      hint:
+        id !== 'stripe'
+          ? ''
+          : server.stripeReady
+            ? 'Through Stripe Checkout.'
+            : 'Offered once the server has its Stripe keys (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET).',
+    })),
     defaultMailFrom: server.defaultMailFrom,
     values,
     errors: sent?.errors ?? {},

@@ -69,6 +69,8 @@ export async function zoneRemovalPage(db: Db, id: string) {
     kind: 'page' as const,
     title: `Remove the zone ${short(zone.name)}`,
     zone,
+    unlessWorld: zone.countries === 'rest_of_world' ? '' : ', unless a rest-of-the-world zone covers them',
+    methodsGo: `${zone.methods.length} delivery ${zone.methods.length === 1 ? 'method goes' : 'methods go'}`,
     last: shop.shippingZones.length === 1,
     errors: {},
   }

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js'
+import { withFields } from '../../lib/objects.js'
 import { missing } from '../../lib/outcomes.js'
 import type { FieldErrors } from '../../lib/validation.js'
 import type { TaxRates } from '../pricing/tax.js'
@@ -115,7 +116,8 @@ export async function taxSettingsPage(db: Db, sent?: Sent) {
   return {
     kind: 'page' as const,
     title: 'Tax rates',
-    ...table,
+    // Every other country is the table's last row: it is changed, never removed.
+    rows: [...table.countries, table.other].map((row) => withFields(row, { removable: row !== table.other })),
     percent: percentText,
     choices: countryChoices(shop.locale).filter((c) => !listed.has(c.code)),
     values: sent?.values ?? {},
@@ -131,6 +133,7 @@ export async function taxRatesPage(db: Db, code: string, sent?: Sent) {
     kind: 'page' as const,
     title: row.code === OTHER_COUNTRIES ? 'Tax rates for other countries' : `Tax rates for ${row.code}`,
     destination: row.code === OTHER_COUNTRIES ? 'every other country' : row.name,
+    removable: row.code !== OTHER_COUNTRIES,
     row,
     values: sent?.values ?? {
       standard: percentText(row.rates.standard),
