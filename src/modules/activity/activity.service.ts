@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection.js'
+import { keysetList } from '../../lib/keyset-list.js'
 import { withFields } from '../../lib/objects.js'
-import { keysetLinks, keysetPage } from '../../lib/pagination.js'
 import { nowIso } from '../../lib/time.js'
 import type { Validated } from '../../lib/validation.js'
 import { type ActivityFilter, activityFilterInput } from './activity.forms.js'
@@ -49,36 +49,29 @@ export function changeRows(changes: string | null): { field: string; before: str
   }
 }
 
-const PER_PAGE = 50
-
 /**
  * Owners' view of the log, newest first, filtered by who and on what: a
  * filter the query string got wrong is answered 422 with its message and no rows.
  */
 export async function activityPage(db: Db, checked: Validated<ActivityFilter>) {
-  const filter = checked.ok ? checked.value : activityFilterInput.parse({})
-  const rows = checked.ok
-    ? await selectActivity(
+  const { items, page } = await keysetList(checked, {
+    none: activityFilterInput.parse({}),
+    path: '/admin/activity',
+    kept: (filter) => ({ actor: filter.actor, subject: filter.subject }),
+    fetch: (filter, rows) =>
+      selectActivity(
         db,
         { actorUserId: filter.actor ? Number(filter.actor) : undefined, subjectType: filter.subject || undefined },
-        { beforeId: filter.before ? Number(filter.before) : undefined, limit: PER_PAGE + 1 },
-      )
-    : []
-  const { items, olderThan } = keysetPage(rows, PER_PAGE)
-  return {
-    kind: 'page' as const,
-    status: checked.ok ? 200 : 422,
-    title: 'Activity',
-    entries: items.map((row) =>
-      withFields(row, {
-        who: row.actor_name ?? 'someone since removed',
-        changes: changeRows(row.changes).map((c) => withFields(c, { field: c.field.replace(/_/g, ' ') })),
-      }),
-    ),
-    actors: await selectActivityActors(db),
-    errors: checked.ok ? {} : checked.errors,
-    ...keysetLinks('/admin/activity', { actor: filter.actor, subject: filter.subject }, olderThan, filter.before),
-  }
+        rows,
+      ),
+  })
+  const entries = items.map((row) =>
+    withFields(row, {
+      who: row.actor_name ?? 'someone since removed',
+      changes: changeRows(row.changes).map((c) => withFields(c, { field: c.field.replace(/_/g, ' ') })),
+    }),
+  )
+  return { kind: 'page' as const, title: 'Activity', ...page, entries, actors: await selectActivityActors(db) }
 }
 
 /** A staff member acting in the back office: whose name the activity log keeps. */

@@ -1,8 +1,9 @@
 import { type Db, inTransaction } from '../../db/connection.js'
 import { csvLines } from '../../lib/csv.js'
+import { keysetList } from '../../lib/keyset-list.js'
 import { withFields } from '../../lib/objects.js'
 import { type Missing, missing, type Refused, refused } from '../../lib/outcomes.js'
-import { keysetLinks, keysetPage, withFilters } from '../../lib/pagination.js'
+import { withFilters } from '../../lib/pagination.js'
 import { nowIso } from '../../lib/time.js'
 import type { Validated } from '../../lib/validation.js'
 import { updateUser } from '../accounts/users.repository.js'
@@ -20,27 +21,23 @@ const cursor = (before: string) => (before ? Number(before) : null)
 
 /**
  * Customer accounts, newest first, by keyset (`before` a user id); `q` finds
- * the start of an email address or a name. Each with their order count.
+ * the start of an email address or a name. Each with their order count. A
+ * search the query string got wrong is answered 422 with its message and no rows.
  */
-export async function listCustomers(db: Db, options: { q: string; before: number | null }) {
-  const page = keysetPage(await selectCustomers(db, { ...options, limit: CUSTOMERS_PER_PAGE + 1 }), CUSTOMERS_PER_PAGE)
-  return { customers: page.items, olderThan: page.olderThan }
-}
-
-/** The list page: a search the query string got wrong is answered 422 with its message and no rows. */
 export async function customersPage(db: Db, checked: Validated<CustomerFilter>) {
-  const filter = checked.ok ? checked.value : customerFilterInput.parse({})
-  const { customers, olderThan } = checked.ok
-    ? await listCustomers(db, { q: filter.q, before: cursor(filter.before) })
-    : { customers: [], olderThan: null }
+  const { items, filter, page } = await keysetList(checked, {
+    none: customerFilterInput.parse({}),
+    path: '/admin/customers',
+    perPage: CUSTOMERS_PER_PAGE,
+    kept: (filter) => ({ q: filter.q }),
+    fetch: (filter, rows) => selectCustomers(db, { q: filter.q, before: rows.beforeId ?? null, limit: rows.limit }),
+  })
   return {
     kind: 'page' as const,
-    status: checked.ok ? 200 : 422,
     title: 'Customers',
-    customers: customers.map((c) => withFields(c, { account: c.disabled_at ? 'disabled' : 'active' })),
-    errors: checked.ok ? {} : checked.errors,
+    ...page,
+    customers: items.map((c) => withFields(c, { account: c.disabled_at ? 'disabled' : 'active' })),
     csvHref: withFilters('/admin/customers.csv', { q: filter.q }),
-    ...keysetLinks('/admin/customers', { q: filter.q }, olderThan, filter.before),
   }
 }
 

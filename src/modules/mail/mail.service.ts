@@ -1,9 +1,9 @@
 import { Eta } from 'eta'
 import { type Db, inTransaction } from '../../db/connection.js'
 import type { OutboxEmail } from '../../db/schema.js'
+import { keysetList } from '../../lib/keyset-list.js'
 import { withFields } from '../../lib/objects.js'
 import { type Missing, missing } from '../../lib/outcomes.js'
-import { keysetLinks, keysetPage } from '../../lib/pagination.js'
 import { viewsDir } from '../../lib/paths.js'
 import { nowIso } from '../../lib/time.js'
 import type { Validated } from '../../lib/validation.js'
@@ -125,31 +125,24 @@ export function linksInHtml(html: string): string[] {
   return [...new Set(hrefs.filter((href) => /^https?:\/\//i.test(href)))]
 }
 
-const OUTBOX_PER_PAGE = 50
-
 /** The outbox, newest first: a filter the query string got wrong is answered 422 with its message and no rows. */
 export async function outboxPage(db: Db, checked: Validated<OutboxFilter>) {
-  const filter = checked.ok ? checked.value : outboxFilterInput.parse({})
-  const rows = checked.ok
-    ? await selectOutbox(db, {
-        status: filter.status || undefined,
-        beforeId: filter.before ? Number(filter.before) : undefined,
-        limit: OUTBOX_PER_PAGE + 1,
-      })
-    : []
-  const { items, olderThan } = keysetPage(rows, OUTBOX_PER_PAGE)
+  const { items, page } = await keysetList(checked, {
+    none: outboxFilterInput.parse({}),
+    path: '/admin/outbox',
+    kept: (filter) => ({ status: filter.status }),
+    fetch: (filter, rows) => selectOutbox(db, { status: filter.status || undefined, ...rows }),
+  })
   return {
     kind: 'page' as const,
-    status: checked.ok ? 200 : 422,
     title: 'Outbox',
+    ...page,
     emails: items.map((email) =>
       withFields(email, {
         // Why it failed is worth a look from the list; a pending retry's last error is not.
         state: email.status === 'failed' && email.last_error ? `failed: ${email.last_error}` : email.status,
       }),
     ),
-    errors: checked.ok ? {} : checked.errors,
-    ...keysetLinks('/admin/outbox', { status: filter.status }, olderThan, filter.before),
   }
 }
 
