@@ -1,15 +1,19 @@
 import { z } from 'zod'
 import { type Db, inTransaction } from '../../db/connection.js'
 import type { User } from '../../db/schema.js'
+import { withFields } from '../../lib/objects.js'
+import { type Gone, type Invalid, invalid, type Missing, missing, type Refused, refused } from '../../lib/outcomes.js'
 import { nowIso } from '../../lib/time.js'
 import { email, type FieldErrors, validate } from '../../lib/validation.js'
 import { logActivity } from '../activity/activity.service.js'
 import { enqueueEmail } from '../mail/mail.service.js'
 import { deleteUserSessions } from '../sessions/session.repository.js'
+import { utcDay } from '../settings/formats.js'
 import { getShopSettings } from '../settings/settings.service.js'
 import { newPassword } from './accounts.forms.js'
 import type { RequestContext } from './accounts.service.js'
 import { audit } from './audit.js'
+import { listAuditEntries } from './audit.repository.js'
 import { hashPassword } from './password.js'
 import { consumeToken, issueToken, peekToken, selectOpenTokens } from './tokens.js'
 import {
@@ -43,31 +47,51 @@ interface InvitationData {
   role: StaffRole
 }
 
-/** The staff and owners, and the invitations still open. */
-export async function staffPage(db: Db) {
+/** A form sent back with its errors, shown again. */
+type Sent = { values?: Record<string, string>; errors: FieldErrors }
+
+/** The staff and owners as `viewer` sees them (they cannot change their own role), and the invitations still open. */
+export async function staffPage(db: Db, viewer: { id: number }, sent?: Sent) {
   const [people, open] = await Promise.all([selectStaffMembers(db), selectOpenTokens(db, 'staff_invite')])
-  const invitations = open.map((row) => ({
-    ...(JSON.parse(row.data ?? '{}') as InvitationData),
-    expires_at: row.expires_at,
-  }))
-  return { people, invitations }
+  return {
+    kind: 'page' as const,
+    title: 'Staff',
+    people: people.map((person) =>
+      withFields(person, { isViewer: person.id === viewer.id, twoFactor: person.totp_enabled_at ? 'on' : 'not yet' }),
+    ),
+    invitations: open.map((row) => ({
+      ...(JSON.parse(row.data ?? '{}') as InvitationData),
+      until: utcDay(row.expires_at),
+    })),
+    values: sent?.values ?? {},
+    errors: sent?.errors ?? {},
+  }
 }
 
-export type InviteResult = { kind: 'invited' } | { kind: 'invalid'; errors: FieldErrors }
+/** Asking before someone is removed from the staff. */
+export async function staffRemovalPage(db: Db, userId: number) {
+  const person = await findUserById(db, userId)
+  if (!person || person.role === 'customer') return missing
+  return {
+    kind: 'page' as const,
+    title: `Remove ${person.name}`,
+    person: { id: person.id, name: person.name, email: person.email },
+  }
+}
+
+export type InvitationFields = z.output<typeof invitationInput>
 
 /** The owner invites someone by email: a link, good for a week, to make their own staff or owner account. */
 export async function inviteStaff(
   db: Db,
   actor: { id: number },
-  input: unknown,
+  invitation: InvitationFields,
   baseUrl: string,
-): Promise<InviteResult> {
-  const checked = validate(invitationInput, input)
-  if (!checked.ok) return { kind: 'invalid', errors: checked.errors }
-  const { email: address, role } = checked.value
-  return inTransaction(db, async (trx): Promise<InviteResult> => {
+): Promise<{ kind: 'invited' } | Invalid> {
+  const { email: address, role } = invitation
+  return inTransaction(db, async (trx): Promise<{ kind: 'invited' } | Invalid> => {
     if (await findUserByEmail(trx, address)) {
-      return { kind: 'invalid', errors: { email: 'There is already an account with this address' } }
+      return invalid({ email: 'There is already an account with this address' })
     }
     const token = await issueToken(trx, {
       userId: null,
@@ -106,7 +130,7 @@ export async function openInvitation(db: Db, token: string): Promise<InvitationD
   return row ? (JSON.parse(row.data ?? '{}') as InvitationData) : null
 }
 
-export type AcceptResult = { kind: 'joined'; user: User } | { kind: 'invalid'; errors: FieldErrors } | { kind: 'gone' }
+export type AcceptResult = { kind: 'joined'; user: User } | Invalid | Gone
 
 /**
  * Accepting an invitation makes the account (the link proves the address)
@@ -143,7 +167,7 @@ export async function acceptInvitation(
   })
 }
 
-export type StaffChangeResult = { kind: 'done' } | { kind: 'refused'; message: string } | { kind: 'missing' }
+export type StaffChangeResult = { kind: 'done' } | Refused | Missing
 
 /**
  * Changes a member of staff's role, or removes them from the staff (their
@@ -158,13 +182,12 @@ export async function changeStaff(
 ): Promise<StaffChangeResult> {
   return inTransaction(db, async (trx): Promise<StaffChangeResult> => {
     const person = await findUserById(trx, userId)
-    if (!person || person.role === 'customer') return { kind: 'missing' }
-    if (person.id === actor.id)
-      return { kind: 'refused', message: 'You cannot change your own role: another owner can.' }
+    if (!person || person.role === 'customer') return missing
+    if (person.id === actor.id) return refused('You cannot change your own role: another owner can.')
     const role = 'remove' in change ? 'customer' : change.role
     if (role === person.role) return { kind: 'done' }
     if (person.role === 'owner' && (await countUsersWithRole(trx, 'owner')) <= 1) {
-      return { kind: 'refused', message: 'The shop needs an owner: make someone else owner first.' }
+      return refused('The shop needs an owner: make someone else owner first.')
     }
     await updateUser(trx, person.id, { role, updated_at: nowIso() })
     // Their sessions were opened with the old role's rights.
@@ -179,4 +202,14 @@ export async function changeStaff(
     })
     return { kind: 'done' }
   })
+}
+
+/** Owners' view of the security log: the newest sign-ins, failures and account changes of everyone. */
+export async function securityLogPage(db: Db) {
+  const entries = await listAuditEntries(db, 200)
+  return {
+    kind: 'page' as const,
+    title: 'Security log',
+    entries: entries.map((entry) => withFields(entry, { what: entry.action.replace(/_/g, ' ') })),
+  }
 }

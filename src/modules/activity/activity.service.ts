@@ -1,6 +1,10 @@
 import type { Db } from '../../db/connection.js'
+import { keysetList } from '../../lib/keyset-list.js'
+import { withFields } from '../../lib/objects.js'
 import { nowIso } from '../../lib/time.js'
-import { insertActivity } from './activity.repository.js'
+import type { Validated } from '../../lib/validation.js'
+import { type ActivityFilter, activityFilterInput } from './activity.forms.js'
+import { insertActivity, selectActivity, selectActivityActors } from './activity.repository.js'
 
 export type Changes = Record<string, [unknown, unknown]>
 
@@ -43,6 +47,31 @@ export function changeRows(changes: string | null): { field: string; before: str
   } catch {
     return []
   }
+}
+
+/**
+ * Owners' view of the log, newest first, filtered by who and on what: a
+ * filter the query string got wrong is answered 422 with its message and no rows.
+ */
+export async function activityPage(db: Db, checked: Validated<ActivityFilter>) {
+  const { items, page } = await keysetList(checked, {
+    none: activityFilterInput.parse({}),
+    path: '/admin/activity',
+    kept: (filter) => ({ actor: filter.actor, subject: filter.subject }),
+    fetch: (filter, rows) =>
+      selectActivity(
+        db,
+        { actorUserId: filter.actor ? Number(filter.actor) : undefined, subjectType: filter.subject || undefined },
+        rows,
+      ),
+  })
+  const entries = items.map((row) =>
+    withFields(row, {
+      who: row.actor_name ?? 'someone since removed',
+      changes: changeRows(row.changes).map((c) => withFields(c, { field: c.field.replace(/_/g, ' ') })),
+    }),
+  )
+  return { kind: 'page' as const, title: 'Activity', ...page, entries, actors: await selectActivityActors(db) }
 }
 
 /** A staff member acting in the back office: whose name the activity log keeps. */

@@ -1,9 +1,13 @@
 import type { Db } from '../../db/connection.js'
 import { formatMoney, minorDigits } from '../../lib/money.js'
 import { withFields } from '../../lib/objects.js'
+import { getShopSettings } from '../settings/settings.service.js'
 import { selectLowStock, selectNewestOrders, selectOrderCounts, selectSalesSince } from './dashboard.repository.js'
 
 const DAY_MS = 86_400_000
+
+/** Orders, net sales and refunds over some days. */
+type Sum = { orders: number; sales: number; refunds: number }
 /** A variant that counts its stock is low at this many or fewer. */
 export const LOW_STOCK = 5
 
@@ -24,7 +28,7 @@ export async function dashboard(db: Db, now = new Date()) {
     const refunds = row?.refunds ?? 0
     return { day: d, orders: row?.orders ?? 0, sales: (row?.sales ?? 0) - refunds, refunds }
   })
-  const total = (last: number) =>
+  const total = (last: number): Sum =>
     series
       .slice(-last)
       .reduce(
@@ -47,6 +51,46 @@ export async function dashboard(db: Db, now = new Date()) {
     recent,
     series,
   }
+}
+
+/**
+ * The whole dashboard page: the figures, the chart drawn in the shop's
+ * currency, and each newest order with where it stands.
+ */
+export async function dashboardPage(db: Db, now = new Date()) {
+  const [figures, shop] = await Promise.all([dashboard(db, now), getShopSettings(db)])
+  const money = (minor: number) => formatMoney(minor, shop.currency, shop.locale)
+  const period = (label: string, sum: Sum) => ({
+    label,
+    sales: sum.sales,
+    note: `${sum.orders} ${sum.orders === 1 ? 'order' : 'orders'}${sum.refunds ? `, ${money(sum.refunds)} refunded` : ''}`,
+  })
+  return {
+    kind: 'page' as const,
+    title: 'Dashboard',
+    ...figures,
+    periods: [
+      period('Today', figures.today),
+      period('Last 7 days', figures.week),
+      period('Last 30 days', figures.month),
+    ],
+    recent: figures.recent.map((o) => withFields(o, { status: orderStatusText(o) })),
+    lowStock: figures.lowStock.map((v) => withFields(v, { left: v.stock <= 0 ? 'sold out' : `${v.stock} left` })),
+    chart: salesChart(figures.series, shop),
+    chartBox: CHART,
+    lowStockAt: LOW_STOCK,
+  }
+}
+
+/** Where an order stands, in the back office's lists: "paid, unfulfilled", or "cancelled". */
+export function orderStatusText(order: {
+  cancelled_at: string | null
+  payment_status: string
+  fulfilment_status: string
+}): string {
+  return order.cancelled_at
+    ? 'cancelled'
+    : `${order.payment_status.replace('_', ' ')}, ${order.fulfilment_status.replace('_', ' ')}`
 }
 
 /** The chart's box: a fixed height in CSS pixels, and the whole width of the page (x positions are percentages). */

@@ -1,13 +1,19 @@
 import { Eta } from 'eta'
 import { type Db, inTransaction } from '../../db/connection.js'
 import type { OutboxEmail } from '../../db/schema.js'
+import { keysetList } from '../../lib/keyset-list.js'
+import { withFields } from '../../lib/objects.js'
+import { type Missing, missing } from '../../lib/outcomes.js'
 import { viewsDir } from '../../lib/paths.js'
 import { nowIso } from '../../lib/time.js'
+import type { Validated } from '../../lib/validation.js'
 import { createEta } from '../../plugins/views.js'
 import { logActivity } from '../activity/activity.service.js'
 import { countryName } from '../settings/countries.js'
+import { utcMinute } from '../settings/formats.js'
 import type { ShopSettings } from '../settings/settings.service.js'
-import { insertEmail, selectEmail } from './mail.repository.js'
+import { type OutboxFilter, outboxFilterInput } from './mail.forms.js'
+import { insertEmail, listEmails, selectEmail, selectOutbox } from './mail.repository.js'
 
 // Emails are rare; compiling their templates each time keeps edits visible without a restart.
 const htmlTemplates = createEta(false)
@@ -68,10 +74,14 @@ export async function enqueueEmail(db: Db, request: EmailRequest): Promise<Outbo
  * outbox entry (the old one keeps its own history). Staff use it when a
  * customer did not get a message, or after a failed delivery.
  */
-export async function resendEmail(db: Db, id: number, actor: { id: number }): Promise<OutboxEmail | null> {
+export async function resendEmail(
+  db: Db,
+  id: number,
+  actor: { id: number },
+): Promise<{ kind: 'resent'; email: OutboxEmail } | Missing> {
   return inTransaction(db, async (trx) => {
     const email = await selectEmail(trx, id)
-    if (!email) return null
+    if (!email) return missing
     const now = nowIso()
     const copy = await insertEmail(trx, {
       template: email.template,
@@ -90,7 +100,7 @@ export async function resendEmail(db: Db, id: number, actor: { id: number }): Pr
       subject: { type: 'email', id: email.id },
       summary: `Sent “${email.subject}” to ${email.to_address} again`,
     })
-    return copy
+    return { kind: 'resent', email: copy } as const
   })
 }
 
@@ -113,4 +123,55 @@ export function linksInHtml(html: string): string[] {
     href.replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => ENTITIES[name] ?? ''),
   )
   return [...new Set(hrefs.filter((href) => /^https?:\/\//i.test(href)))]
+}
+
+/** The outbox, newest first: a filter the query string got wrong is answered 422 with its message and no rows. */
+export async function outboxPage(db: Db, checked: Validated<OutboxFilter>) {
+  const { items, page } = await keysetList(checked, {
+    none: outboxFilterInput.parse({}),
+    path: '/admin/outbox',
+    kept: (filter) => ({ status: filter.status }),
+    fetch: (filter, rows) => selectOutbox(db, { status: filter.status || undefined, ...rows }),
+  })
+  return {
+    kind: 'page' as const,
+    title: 'Outbox',
+    ...page,
+    emails: items.map((email) =>
+      withFields(email, {
+        // Why it failed is worth a look from the list; a pending retry's last error is not.
+        state: email.status === 'failed' && email.last_error ? `failed: ${email.last_error}` : email.status,
+      }),
+    ),
+  }
+}
+
+/** One email of the outbox: where it stands, and its text. */
+export async function outboxEmailPage(db: Db, id: number) {
+  const email = await selectEmail(db, id)
+  if (!email) return missing
+  const sent = email.sent_at ? `, sent ${utcMinute(email.sent_at)} UTC` : ''
+  return {
+    kind: 'page' as const,
+    // The layout adds the area and the shop's name: the subject's start, so the title stays under 70 characters.
+    title: email.subject.length > 26 ? `${email.subject.slice(0, 25).trimEnd()}…` : email.subject,
+    email: withFields(email, { text: textForPage(email.text) }),
+    state: `${email.status}${sent} (${email.attempts} ${email.attempts === 1 ? 'attempt' : 'attempts'})`,
+  }
+}
+
+/** Development's mailbox: the newest emails, each with its text and the links to follow in it. */
+export async function mailboxPage(db: Db) {
+  const emails = await listEmails(db, 50)
+  return {
+    kind: 'page' as const,
+    title: 'Mailbox',
+    emails: emails.map((email) => withFields(email, { text: textForPage(email.text), links: linksInHtml(email.html) })),
+  }
+}
+
+/** An email's HTML part as it was sent. */
+export async function emailHtml(db: Db, id: number): Promise<{ kind: 'html'; html: string } | Missing> {
+  const email = await selectEmail(db, id)
+  return email ? { kind: 'html', html: email.html } : missing
 }

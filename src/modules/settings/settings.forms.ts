@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { formValues } from '../../lib/forms.js'
 import { PAYMENT_METHODS } from '../payments/payment-methods.js'
 import { isCountryCode } from './countries.js'
 import { isListedCurrency, listedLanguageTag } from './locales.js'
@@ -96,3 +97,11 @@ export const settingsInput = z
   })
 
 export type SettingsFields = z.output<typeof settingsInput>
+
+/** The form as it was sent, to show again: its texts as typed, and the ways to pay as the list of boxes ticked. */
+export function sentSettings(body: unknown): Record<string, unknown> {
+  const chosen =
+    body !== null && typeof body === 'object' ? (body as Record<string, unknown>).paymentMethods : undefined
+  // What a visitor sent stays with spread (lib/objects.ts).
+  return { ...formValues(body), paymentMethods: Array.isArray(chosen) ? chosen : chosen ? [chosen] : [] }
+}

@@ -1,10 +1,14 @@
 import { z } from 'zod'
 import { VersionedCache } from '../../db/change-counters.js'
 import { type Db, inTransaction } from '../../db/connection.js'
+import { withFields } from '../../lib/objects.js'
+import type { Invalid, Missing } from '../../lib/outcomes.js'
 import { nowIso } from '../../lib/time.js'
 import type { FieldErrors } from '../../lib/validation.js'
 import { type Changes, logActivity } from '../activity/activity.service.js'
-import { PAYMENT_METHODS } from '../payments/payment-methods.js'
+import { PAYMENT_METHOD_LABELS, PAYMENT_METHODS } from '../payments/payment-methods.js'
+import { countryChoices } from './countries.js'
+import { type Choice, currencyChoices, languageChoices } from './locales.js'
 import { countSettings, insertMissingSettings, selectSettings, upsertSettings } from './settings.repository.js'
 
 /**
@@ -134,27 +138,25 @@ function safeJson(value: string): unknown {
 /**
  * The owner saves settings: only the values that changed are written, and
  * the activity log keeps each before → after, in one transaction. Every page
- * sees them at once (the settings counter).
+ * sees them at once (the settings counter). The notice says whether anything changed.
  */
 export async function saveShopSettings(
   db: Db,
   actor: { id: number },
   values: Partial<ShopSettings>,
-): Promise<string[]> {
+): Promise<{ kind: 'saved'; changed: string[]; notice: string } | Invalid | Missing> {
   const outcome = await changeShopSettings(db, actor, () => ({ kind: 'change', values, result: null }))
-  return outcome.kind === 'saved' ? outcome.changed : []
+  if (outcome.kind !== 'saved') return outcome
+  return withFields(outcome, { notice: outcome.changed.length ? 'The settings are saved.' : 'Nothing had changed.' })
 }
 
 /** What an owner's edit comes to, worked out from the settings as they stand. */
 export type SettingsChange<T> =
   | { kind: 'change'; values: Partial<ShopSettings>; result: T; summary?: string }
-  | { kind: 'invalid'; errors: FieldErrors }
-  | { kind: 'missing' }
+  | Invalid
+  | Missing
 
-export type SettingsOutcome<T> =
-  | { kind: 'saved'; result: T; changed: string[] }
-  | { kind: 'invalid'; errors: FieldErrors }
-  | { kind: 'missing' }
+export type SettingsOutcome<T> = { kind: 'saved'; result: T; changed: string[] } | Invalid | Missing
 
 /**
  * Like saveShopSettings, for an edit that depends on the current value (a
@@ -192,4 +194,61 @@ export async function changeShopSettings<T>(
 /** A setting as the activity log shows it. */
 function show(value: unknown): unknown {
   return typeof value === 'object' && value !== null ? JSON.stringify(value) : value
+}
+
+/** What the settings form says about this server rather than the shop. */
+export interface ServerFacts {
+  /** Whether the server has its Stripe keys, without which Stripe is not offered. */
+  stripeReady: boolean
+  /** Who email is from when the shop names nobody. */
+  defaultMailFrom: string
+}
+
+/**
+ * A list's options for a select: a value that is not one of them (a shop set
+ * up before the lists, or a form sent back with a made-up value) gets a first,
+ * empty option chosen instead of the browser silently choosing the list's first.
+ */
+function optionsFor(choices: Choice[], value: unknown, prompt: string): [string, string][] {
+  const options = choices.map((c): [string, string] => [c.value, c.label])
+  return choices.some((c) => c.value === value) ? options : [['', prompt], ...options]
+}
+
+let listed: { currencies: Choice[]; languages: Choice[] } | undefined
+
+/** The settings form: the shop's settings as stored, or a form sent back with its errors. */
+export async function settingsPage(
+  db: Db,
+  server: ServerFacts,
+  sent?: { values: Record<string, unknown>; errors: FieldErrors },
+) {
+  const shop = await getShopSettings(db)
+  listed ??= { currencies: currencyChoices(), languages: languageChoices() }
+  const values = sent?.values ?? {
+    ...shop,
+    pricesIncludeTax: shop.pricesIncludeTax ? 'yes' : 'no',
+    bankTransferReminderDays: String(shop.bankTransferReminderDays),
+    bankTransferCancelDays: String(shop.bankTransferCancelDays),
+  }
+  const countries = countryChoices(shop.locale).map((c) => ({ value: c.code, label: c.name }))
+  return {
+    kind: 'page' as const,
+    title: 'Settings',
+    currencyOptions: optionsFor(listed.currencies, values.currency, 'Choose a currency'),
+    languageOptions: optionsFor(listed.languages, values.locale, 'Choose a language and region'),
+    countryOptions: optionsFor(countries, values.country, 'Choose a country'),
+    methods: PAYMENT_METHODS.map((id) => ({
+      id,
+      label: PAYMENT_METHOD_LABELS[id],
+      hint:
+        id !== 'stripe'
+          ? ''
+          : server.stripeReady
+            ? 'Through Stripe Checkout.'
+            : 'Offered once the server has its Stripe keys (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET).',
+    })),
+    defaultMailFrom: server.defaultMailFrom,
+    values,
+    errors: sent?.errors ?? {},
+  }
 }

@@ -98,3 +98,16 @@ export function methodInput(currency: string) {
 }
 
 export type MethodFields = z.output<ReturnType<typeof methodInput>>
+
+/**
+ * A zone's or a method's id as its URL names it (ids are made by
+ * idFromName). Anything else is '', which no zone or method has, so a
+ * made-up address is the plain not-found page, as a bad id is (lib/ids.ts).
+ */
+const settingId = z
+  .string()
+  .regex(/^[a-z0-9_-]{1,100}$/i)
+  .catch('')
+
+export const zoneParams = z.object({ zone: settingId })
+export const methodParams = z.object({ zone: settingId, method: settingId })

@@ -1,7 +1,10 @@
 import type { Db } from '../../db/connection.js'
+import { withFields } from '../../lib/objects.js'
+import { missing } from '../../lib/outcomes.js'
+import type { FieldErrors } from '../../lib/validation.js'
 import type { TaxRates } from '../pricing/tax.js'
-import { countryName } from './countries.js'
-import { changeShopSettings, type SettingsOutcome, type ShopSettings } from './settings.service.js'
+import { countryChoices, countryName } from './countries.js'
+import { changeShopSettings, getShopSettings, type SettingsOutcome, type ShopSettings } from './settings.service.js'
 import { percentText, type TaxCountryFields, type TaxRatesFields } from './tax.forms.js'
 
 /** The row of the tax table that stands for every country not listed. */
@@ -100,4 +103,58 @@ export function removeTaxCountry(db: Db, actor: { id: number }, code: string): P
       result: row.name,
     }
   })
+}
+
+/** A form sent back with its errors, shown again instead of the stored values. */
+type Sent = { values: Record<string, unknown>; errors: FieldErrors }
+
+/** The tax table, and the form to add a country not in it yet. */
+export async function taxSettingsPage(db: Db, sent?: Sent) {
+  const shop = await getShopSettings(db)
+  const table = taxTable(shop)
+  const listed = new Set(table.countries.map((c) => c.code))
+  return {
+    kind: 'page' as const,
+    title: 'Tax rates',
+    // Every other country is the table's last row: it is changed, never removed.
+    rows: [...table.countries, table.other].map((row) => withFields(row, { removable: row !== table.other })),
+    percent: percentText,
+    choices: countryChoices(shop.locale).filter((c) => !listed.has(c.code)),
+    values: sent?.values ?? {},
+    errors: sent?.errors ?? {},
+  }
+}
+
+/** The form of one row's rates: a country's, or every other country's. */
+export async function taxRatesPage(db: Db, code: string, sent?: Sent) {
+  const row = taxRow(await getShopSettings(db), code)
+  if (!row) return missing
+  return {
+    kind: 'page' as const,
+    title: row.code === OTHER_COUNTRIES ? 'Tax rates for other countries' : `Tax rates for ${row.code}`,
+    destination: row.code === OTHER_COUNTRIES ? 'every other country' : row.name,
+    removable: row.code !== OTHER_COUNTRIES,
+    row,
+    values: sent?.values ?? {
+      standard: percentText(row.rates.standard),
+      reduced: percentText(row.rates.reduced),
+      zero: percentText(row.rates.zero),
+    },
+    errors: sent?.errors ?? {},
+  }
+}
+
+/** Confirming a country's removal, with the rates its orders will then be taxed at. */
+export async function taxRemovalPage(db: Db, code: string) {
+  const shop = await getShopSettings(db)
+  // Every other country is the table's last row: it is changed, never removed.
+  const row = code === OTHER_COUNTRIES ? null : taxRow(shop, code)
+  if (!row) return missing
+  return {
+    kind: 'page' as const,
+    title: `Remove the tax rates for ${row.code}`,
+    row,
+    other: taxTable(shop).other,
+    percent: percentText,
+  }
 }

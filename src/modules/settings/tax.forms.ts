@@ -66,3 +66,15 @@ export const taxCountryInput = taxRatesInput.extend({
 
 export type TaxRatesFields = z.output<typeof taxRatesInput>
 export type TaxCountryFields = z.output<typeof taxCountryInput>
+
+/**
+ * A row of the tax table as its URL names it: a country code in any case, or
+ * `other` for every other country. Anything else is '' (no row has it), so a
+ * made-up address is the plain not-found page, as a bad id is (lib/ids.ts).
+ */
+export const taxRowParams = z.object({
+  country: z
+    .string()
+    .refine((v) => v === 'other' || /^[a-z]{2}$/i.test(v))
+    .catch(''),
+})

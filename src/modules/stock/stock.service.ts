@@ -1,9 +1,11 @@
 import { type Db, inTransaction } from '../../db/connection.js'
 import type { StockMovementsTable } from '../../db/schema.js'
 import { withFields } from '../../lib/objects.js'
+import { type Invalid, invalid, type Missing, missing } from '../../lib/outcomes.js'
 import { nowIso } from '../../lib/time.js'
+import type { FieldErrors } from '../../lib/validation.js'
 import { logActivity } from '../activity/activity.service.js'
-import { addToStock, insertStockMovement, selectVariantForStock } from './stock.repository.js'
+import { addToStock, insertStockMovement, selectStockLedger, selectVariantForStock } from './stock.repository.js'
 
 /**
  * Writes down a change to a variant's stock, with the stock after it, in the
@@ -31,10 +33,7 @@ export async function recordStockMovement(
   )
 }
 
-export type AdjustResult =
-  | { kind: 'adjusted'; stock: number }
-  | { kind: 'invalid'; errors: Record<string, string> }
-  | { kind: 'missing' }
+export type AdjustResult = { kind: 'adjusted'; stock: number } | Invalid | Missing
 
 /**
  * Staff change a variant's stock by a number of units (a delivery in, breakage
@@ -49,11 +48,10 @@ export async function adjustStock(
 ): Promise<AdjustResult> {
   return inTransaction(db, async (trx) => {
     const variant = await selectVariantForStock(trx, variantId)
-    if (!variant) return { kind: 'missing' } as const
-    if (!variant.track_stock)
-      return { kind: 'invalid', errors: { change: 'This variant does not count its stock' } } as const
+    if (!variant) return missing
+    if (!variant.track_stock) return invalid({ change: 'This variant does not count its stock' })
     if (!(await addToStock(trx, variantId, adjustment.change))) {
-      return { kind: 'invalid', errors: { change: `There are only ${variant.stock} to take away` } } as const
+      return invalid({ change: `There are only ${variant.stock} to take away` })
     }
     await recordStockMovement(trx, {
       variantId,
@@ -72,4 +70,24 @@ export async function adjustStock(
     })
     return { kind: 'adjusted', stock: after } as const
   })
+}
+
+/** A variant's stock page: what there is, every change that made it so, and the adjustment form (sent back with its errors). */
+export async function variantStockPage(
+  db: Db,
+  variantId: number,
+  sent?: { values: Record<string, string>; errors: FieldErrors },
+) {
+  const variant = await selectVariantForStock(db, variantId)
+  if (!variant) return missing
+  const ledger = await selectStockLedger(db, variantId)
+  return {
+    kind: 'page' as const,
+    title: `Stock of ${variant.title} (${variant.sku})`,
+    variant,
+    inStock: `${variant.track_stock ? variant.stock : 'not counted'}${variant.allow_backorder ? ' (takes backorders)' : ''}`,
+    ledger: ledger.map((m) => withFields(m, { signedChange: `${m.change > 0 ? '+' : ''}${m.change}` })),
+    values: sent?.values ?? {},
+    errors: sent?.errors ?? {},
+  }
 }

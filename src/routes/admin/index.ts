@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { formatMoney } from '../../lib/money.js'
-import { CHART, dashboard, LOW_STOCK, salesChart } from '../../modules/dashboard/dashboard.service.js'
+import { dashboardPage } from '../../modules/dashboard/dashboard.service.js'
+import { backOfficeFormats } from '../../modules/settings/formats.js'
 import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { requireRole } from '../../plugins/auth.js'
 import { levelOf, rolesFor } from './_permissions.js'
@@ -72,24 +72,14 @@ export default async function adminArea(app: FastifyInstance) {
   if (!app.config.isProduction) nav.push(item('/admin/mailbox', 'Mailbox'))
   const navFor = { owner: nav, staff: nav.filter((entry) => !entry.ownerOnly) }
 
-  // What every page of the area shows, set once for the viewer: the menu holds only what their role may open.
+  // What every page of the area shows, set once for the viewer: the menu holds only what their role may open,
+  // and the formatters (amounts in an order's currency, moments in UTC) so no handler reads the settings for them.
   app.addHook('preHandler', async (request, reply) => {
     reply.locals.adminNav = navFor[request.user?.role === 'owner' ? 'owner' : 'staff']
+    Object.assign(reply.locals, backOfficeFormats(await getShopSettings(app.db)))
   })
 
-  app.get('/admin', async (request, reply) => {
-    const figures = await dashboard(app.db)
-    const shop = await getShopSettings(app.db)
-    return reply.render('admin/index', {
-      title: 'Dashboard',
-      user: request.user,
-      ...figures,
-      chart: salesChart(figures.series, shop),
-      chartBox: CHART,
-      lowStockAt: LOW_STOCK,
-      money: (minor: number) => formatMoney(minor, shop.currency, shop.locale),
-    })
-  })
+  app.get('/admin', async (_request, reply) => reply.render('admin/index', await dashboardPage(app.db)))
 
   await app.register(orderRoutes)
   await app.register(productRoutes)

@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { type IdParams, idOf } from '../../lib/ids.js'
-import { withFields } from '../../lib/objects.js'
-import { listEmails, selectEmail } from '../../modules/mail/mail.repository.js'
-import { linksInHtml, textForPage } from '../../modules/mail/mail.service.js'
+import { emailHtml, mailboxPage } from '../../modules/mail/mail.service.js'
 
 /**
  * The policy of an email's HTML shown in the mailbox: a sandbox of its own
@@ -27,25 +25,22 @@ export const EMAIL_PREVIEW_CSP = [
  * links the shop put in it to follow.
  */
 export default async function mailboxRoutes(app: FastifyInstance) {
-  app.get('/admin/mailbox', async (_request, reply) => {
-    const emails = (await listEmails(app.db, 50)).map((email) =>
-      withFields(email, { text: textForPage(email.text), links: linksInHtml(email.html) }),
-    )
-    return reply.render('admin/mailbox/index', { title: 'Mailbox', emails })
-  })
+  app.get('/admin/mailbox', async (_request, reply) => reply.render('admin/mailbox/index', await mailboxPage(app.db)))
 
   /** An email's HTML part as it was sent, for the mailbox's frame. */
   app.get<IdParams>('/admin/mailbox/:id/html', async (request, reply) => {
-    const email = await selectEmail(app.db, idOf(request))
-    if (!email) return reply.callNotFound()
-    return reply
-      .header('content-security-policy', EMAIL_PREVIEW_CSP)
-      .header('x-frame-options', 'SAMEORIGIN')
-      .header('cache-control', 'private, no-store')
-      .header('referrer-policy', 'no-referrer')
-      // Framed documents of the same origin must agree on agent clustering; this one has an origin of its own anyway.
-      .removeHeader('origin-agent-cluster')
-      .type('text/html; charset=utf-8')
-      .send(email.html)
+    const email = await emailHtml(app.db, idOf(request))
+    if (email.kind === 'missing') return reply.callNotFound()
+    return (
+      reply
+        .header('content-security-policy', EMAIL_PREVIEW_CSP)
+        .header('x-frame-options', 'SAMEORIGIN')
+        .header('cache-control', 'private, no-store')
+        .header('referrer-policy', 'no-referrer')
+        // Framed documents of the same origin must agree on agent clustering; this one has an origin of its own anyway.
+        .removeHeader('origin-agent-cluster')
+        .type('text/html; charset=utf-8')
+        .send(email.html)
+    )
   })
 }

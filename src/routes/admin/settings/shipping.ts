@@ -1,184 +1,141 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { decimalAmount } from '../../../lib/money.js'
-import { validate } from '../../../lib/validation.js'
-import type { ShippingMethod } from '../../../modules/pricing/shipping.js'
-import { getShopSettings, type ShopSettings } from '../../../modules/settings/settings.service.js'
-import { methodInput, zoneInput } from '../../../modules/settings/shipping.forms.js'
+import { withValid } from '../../../lib/outcomes.js'
+import { type FieldErrors, validate } from '../../../lib/validation.js'
+import { methodParams, zoneInput, zoneParams } from '../../../modules/settings/shipping.forms.js'
+import {
+  methodPage,
+  methodRemovalPage,
+  methodSchema,
+  newZonePage,
+  shippingSettingsPage,
+  zonePage,
+  zoneRemovalPage,
+} from '../../../modules/settings/shipping-pages.js'
 import {
   addMethod,
   createZone,
-  describeMethod,
-  findMethod,
-  findZone,
   removeMethod,
   removeZone,
   updateMethod,
   updateZone,
-  zoneList,
 } from '../../../modules/settings/shipping-settings.service.js'
 import { signedInUser } from '../../../plugins/auth.js'
 
 type ZoneParams = { Params: { zone: string } }
 type MethodParams = { Params: { zone: string; method: string } }
-type Zone = ShopSettings['shippingZones'][number]
+type Sent = { values: Record<string, string>; errors: FieldErrors }
 
 const base = '/admin/settings/shipping'
-
-/** A name short enough for a page title, which has the shop's name after it. */
-const short = (name: string) => (name.length > 20 ? `${name.slice(0, 19)}…` : name)
-
-/** A zone as its form shows it. */
-const zoneValues = (zone: Zone) => ({
-  name: zone.name,
-  countries: zone.countries === 'rest_of_world' ? '' : zone.countries.join(', '),
-  restOfWorld: zone.countries === 'rest_of_world' ? 'on' : '',
-})
-
-/** A method as its form shows it, amounts in the shop's currency. */
-const methodValues = (method: ShippingMethod, currency: string) => ({
-  name: method.name,
-  kind: method.kind,
-  price: method.kind === 'pickup' ? '' : decimalAmount(method.price, currency),
-  threshold: method.kind === 'free_over' ? decimalAmount(method.threshold, currency) : '',
-})
+const views = 'admin/settings/shipping'
 
 /** Owners: shipping zones (the countries each covers, or the rest of the world) and their delivery methods. */
 export default async function settingsShippingRoutes(app: FastifyInstance) {
-  const view = (reply: FastifyReply, template: string, title: string, data: Record<string, unknown>) =>
-    reply.render(`admin/settings/shipping/${template}`, { title, errors: {}, ...data })
+  /** A page of a zone or a method, or the not-found page when there is no such zone or method. */
+  const show = (reply: FastifyReply, template: string, page: { kind: 'page' } | { kind: 'missing' }) =>
+    page.kind === 'page' ? reply.render(`${views}/${template}`, page) : reply.callNotFound()
 
-  app.get(base, async (_request, reply) => {
-    const shop = await getShopSettings(app.db)
-    return view(reply, 'index', 'Shipping', { zones: zoneList(shop) })
-  })
+  app.get(base, async (_request, reply) => reply.render(`${views}/index`, await shippingSettingsPage(app.db)))
 
   // Zones
 
-  async function zonePage(reply: FastifyReply, id: string | null, extra: Record<string, unknown> = {}) {
-    const shop = await getShopSettings(app.db)
-    if (id === null) return view(reply, 'new', 'New shipping zone', { values: {}, ...extra })
-    const zone = zoneList(shop).find((z) => z.id === id)
-    if (!zone) return reply.callNotFound()
-    return view(reply, 'edit', `Zone ${short(zone.name)}`, { zone, values: zoneValues(zone), ...extra })
-  }
+  const editZone = async (reply: FastifyReply, id: string, sent?: Sent) =>
+    show(reply, 'edit', await zonePage(app.db, id, sent))
 
-  app.get(`${base}/new`, async (_request, reply) => zonePage(reply, null))
+  app.get(`${base}/new`, async (_request, reply) => reply.render(`${views}/new`, newZonePage()))
 
   app.post(base, async (request, reply) => {
-    const checked = validate(zoneInput, request.body)
-    const outcome = checked.ok ? await createZone(app.db, signedInUser(request), checked.value) : checked
-    if ('errors' in outcome)
-      return zonePage(reply.code(422), null, { values: request.body ?? {}, errors: outcome.errors })
-    if (outcome.kind !== 'saved') return reply.callNotFound()
-    request.flash('success', `The zone ${outcome.result.name} is added: now add its delivery methods.`)
-    return reply.redirect(`${base}/${outcome.result.id}`, 303)
-  })
-
-  app.get<ZoneParams>(`${base}/:zone`, async (request, reply) => zonePage(reply, request.params.zone))
-
-  app.post<ZoneParams>(`${base}/:zone`, async (request, reply) => {
-    const id = request.params.zone
-    const checked = validate(zoneInput, request.body)
-    const outcome = checked.ok ? await updateZone(app.db, signedInUser(request), id, checked.value) : checked
-    if ('errors' in outcome)
-      return zonePage(reply.code(422), id, { values: request.body ?? {}, errors: outcome.errors })
-    if (outcome.kind !== 'saved') return reply.callNotFound()
-    request.flash('success', `The zone ${outcome.result.name} is saved.`)
-    return reply.redirect(`${base}/${id}`, 303)
-  })
-
-  app.get<ZoneParams>(`${base}/:zone/removal`, async (request, reply) => {
-    const shop = await getShopSettings(app.db)
-    const zone = findZone(shop, request.params.zone)
-    if (!zone) return reply.callNotFound()
-    return view(reply, 'removal', `Remove the zone ${short(zone.name)}`, {
-      zone,
-      last: shop.shippingZones.length === 1,
+    const result = await withValid(validate(zoneInput, request.body), (input) =>
+      createZone(app.db, signedInUser(request), input),
+    )
+    return reply.answer(result, {
+      done: ({ result: zone }) => ({
+        to: `${base}/${zone.id}`,
+        flash: `The zone ${zone.name} is added: now add its delivery methods.`,
+      }),
+      back: base,
+      form: (sent) => reply.render(`${views}/new`, newZonePage(sent)),
     })
   })
 
+  app.get<ZoneParams>(`${base}/:zone`, async (request, reply) => editZone(reply, zoneParams.parse(request.params).zone))
+
+  app.post<ZoneParams>(`${base}/:zone`, async (request, reply) => {
+    const { zone: id } = zoneParams.parse(request.params)
+    const result = await withValid(validate(zoneInput, request.body), (input) =>
+      updateZone(app.db, signedInUser(request), id, input),
+    )
+    return reply.answer(result, {
+      done: ({ result: zone }) => ({ to: `${base}/${id}`, flash: `The zone ${zone.name} is saved.` }),
+      back: base,
+      form: (sent) => editZone(reply, id, sent),
+    })
+  })
+
+  app.get<ZoneParams>(`${base}/:zone/removal`, async (request, reply) =>
+    show(reply, 'removal', await zoneRemovalPage(app.db, zoneParams.parse(request.params).zone)),
+  )
+
   app.post<ZoneParams>(`${base}/:zone/removal`, async (request, reply) => {
-    const outcome = await removeZone(app.db, signedInUser(request), request.params.zone)
-    if (outcome.kind !== 'saved') return reply.callNotFound()
-    request.flash('success', `The zone ${outcome.result.name} is removed.`)
-    return reply.redirect(base, 303)
+    const result = await removeZone(app.db, signedInUser(request), zoneParams.parse(request.params).zone)
+    return reply.answer(result, {
+      done: ({ result: zone }) => ({ to: base, flash: `The zone ${zone.name} is removed.` }),
+      back: base,
+    })
   })
 
   // Methods of a zone
 
-  async function methodPage(
-    reply: FastifyReply,
-    params: { zone: string; method: string | null },
-    extra: Record<string, unknown> = {},
-  ) {
-    const shop = await getShopSettings(app.db)
-    const zone = findZone(shop, params.zone)
-    const method = zone && params.method !== null ? findMethod(zone, params.method) : null
-    if (!zone || (params.method !== null && !method)) return reply.callNotFound()
-    return view(
-      reply,
-      method ? 'method-edit' : 'method-new',
-      method ? `Method ${short(method.name)}` : `New method in ${short(zone.name)}`,
-      {
-        zone,
-        method,
-        currency: shop.currency,
-        values: method ? methodValues(method, shop.currency) : { kind: 'flat' },
-        ...extra,
-      },
-    )
-  }
-
-  const methodSchema = async () => methodInput((await getShopSettings(app.db)).currency)
+  const methodForm = async (reply: FastifyReply, ids: { zone: string; method: string | null }, sent?: Sent) =>
+    show(reply, ids.method === null ? 'method-new' : 'method-edit', await methodPage(app.db, ids, sent))
 
   app.get<ZoneParams>(`${base}/:zone/methods/new`, async (request, reply) =>
-    methodPage(reply, { zone: request.params.zone, method: null }),
+    methodForm(reply, { zone: zoneParams.parse(request.params).zone, method: null }),
   )
 
   app.post<ZoneParams>(`${base}/:zone/methods`, async (request, reply) => {
-    const params = { zone: request.params.zone, method: null }
-    const checked = validate(await methodSchema(), request.body)
-    const outcome = checked.ok ? await addMethod(app.db, signedInUser(request), params.zone, checked.value) : checked
-    if ('errors' in outcome)
-      return methodPage(reply.code(422), params, { values: request.body ?? {}, errors: outcome.errors })
-    if (outcome.kind !== 'saved') return reply.callNotFound()
-    request.flash('success', `${outcome.result.method.name} is added to ${outcome.result.zone.name}.`)
-    return reply.redirect(`${base}/${params.zone}`, 303)
-  })
-
-  app.get<MethodParams>(`${base}/:zone/methods/:method`, async (request, reply) => methodPage(reply, request.params))
-
-  app.post<MethodParams>(`${base}/:zone/methods/:method`, async (request, reply) => {
-    const params = request.params
-    const checked = validate(await methodSchema(), request.body)
-    const outcome = checked.ok
-      ? await updateMethod(app.db, signedInUser(request), params.zone, params.method, checked.value)
-      : checked
-    if ('errors' in outcome)
-      return methodPage(reply.code(422), params, { values: request.body ?? {}, errors: outcome.errors })
-    if (outcome.kind !== 'saved') return reply.callNotFound()
-    request.flash('success', `${outcome.result.method.name} is saved.`)
-    return reply.redirect(`${base}/${params.zone}`, 303)
-  })
-
-  app.get<MethodParams>(`${base}/:zone/methods/:method/removal`, async (request, reply) => {
-    const shop = await getShopSettings(app.db)
-    const zone = findZone(shop, request.params.zone)
-    const method = zone && findMethod(zone, request.params.method)
-    if (!zone || !method) return reply.callNotFound()
-    return view(reply, 'method-removal', `Remove ${short(method.name)}`, {
-      zone,
-      method,
-      price: describeMethod(method, shop),
-      last: zone.methods.length === 1,
+    const { zone } = zoneParams.parse(request.params)
+    const result = await withValid(validate(await methodSchema(app.db), request.body), (input) =>
+      addMethod(app.db, signedInUser(request), zone, input),
+    )
+    return reply.answer(result, {
+      done: ({ result: added }) => ({
+        to: `${base}/${zone}`,
+        flash: `${added.method.name} is added to ${added.zone.name}.`,
+      }),
+      back: base,
+      form: (sent) => methodForm(reply, { zone, method: null }, sent),
     })
   })
 
+  app.get<MethodParams>(`${base}/:zone/methods/:method`, async (request, reply) =>
+    methodForm(reply, methodParams.parse(request.params)),
+  )
+
+  app.post<MethodParams>(`${base}/:zone/methods/:method`, async (request, reply) => {
+    const ids = methodParams.parse(request.params)
+    const result = await withValid(validate(await methodSchema(app.db), request.body), (input) =>
+      updateMethod(app.db, signedInUser(request), ids.zone, ids.method, input),
+    )
+    return reply.answer(result, {
+      done: ({ result: saved }) => ({ to: `${base}/${ids.zone}`, flash: `${saved.method.name} is saved.` }),
+      back: base,
+      form: (sent) => methodForm(reply, ids, sent),
+    })
+  })
+
+  app.get<MethodParams>(`${base}/:zone/methods/:method/removal`, async (request, reply) =>
+    show(reply, 'method-removal', await methodRemovalPage(app.db, methodParams.parse(request.params))),
+  )
+
   app.post<MethodParams>(`${base}/:zone/methods/:method/removal`, async (request, reply) => {
-    const { zone, method } = request.params
-    const outcome = await removeMethod(app.db, signedInUser(request), zone, method)
-    if (outcome.kind !== 'saved') return reply.callNotFound()
-    request.flash('success', `${outcome.result.method.name} is removed from ${outcome.result.zone.name}.`)
-    return reply.redirect(`${base}/${zone}`, 303)
+    const ids = methodParams.parse(request.params)
+    const result = await removeMethod(app.db, signedInUser(request), ids.zone, ids.method)
+    return reply.answer(result, {
+      done: ({ result: removed }) => ({
+        to: `${base}/${ids.zone}`,
+        flash: `${removed.method.name} is removed from ${removed.zone.name}.`,
+      }),
+      back: base,
+    })
   })
 }
