@@ -1,27 +1,22 @@
 import fastifyMultipart, { type Multipart, type MultipartFile } from '@fastify/multipart'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { type IdParams, idOf } from '../../lib/ids.js'
-import { MEDIA_RETRY_AFTER_SECONDS } from '../../lib/media-storage/index.js'
-import { validate } from '../../lib/validation.js'
+import { type IdParams, idOf } from '../../../lib/ids.js'
+import { MEDIA_RETRY_AFTER_SECONDS } from '../../../lib/media-storage/index.js'
+import { withValid } from '../../../lib/outcomes.js'
+import { validate } from '../../../lib/validation.js'
+import { productImagesPage, type SentImagesForm } from '../../../modules/images/image-pages.js'
 import {
-  ACCEPTED_TYPES,
-  altInput,
   MAX_FILE_BYTES,
   MAX_FILE_MEGABYTES,
   MAX_FILES_PER_UPLOAD,
-  moveInput,
   uploadInput,
-} from '../../modules/images/product-images.forms.js'
+} from '../../../modules/images/product-images.forms.js'
 import {
   addProductImages,
-  changeImageAlt,
-  moveProductImage,
-  productImage,
-  productImagesPage,
-  removeProductImage,
+  imagesAddedNotice,
   type UploadedFile,
-} from '../../modules/images/product-images.service.js'
-import { signedInUser } from '../../plugins/auth.js'
+} from '../../../modules/images/product-images.service.js'
+import { signedInUser } from '../../../plugins/auth.js'
 
 /** The file input's name in the upload form. */
 const FILE_FIELD = 'images'
@@ -44,11 +39,11 @@ interface Upload {
 const uploads = new WeakMap<FastifyRequest, Upload>()
 
 /**
- * A product's pictures: upload several at once (each with alt text), change
- * a picture's alt text, move it up or down (the first is the cover), and
- * remove it after asking.
+ * A product's pictures (/admin/products/:id/images): the page, and an
+ * upload of several at once, each with alt text. Changing, moving and
+ * removing one picture are product-images.ts's.
  */
-export default async function productImageRoutes(app: FastifyInstance) {
+export default async function productImagesRoutes(app: FastifyInstance) {
   // Multipart bodies are parsed here only; every other form in the shop stays urlencoded and small.
   await app.register(fastifyMultipart, {
     limits: {
@@ -60,20 +55,10 @@ export default async function productImageRoutes(app: FastifyInstance) {
     },
   })
 
-  async function imagesPage(reply: FastifyReply, productId: number, extra: Record<string, unknown> = {}) {
-    const page = await productImagesPage(app.db, productId)
-    if (!page) return reply.callNotFound()
-    return reply.render('admin/products/images', {
-      title: `Pictures of ${page.product.title}`,
-      ...page,
-      accept: ACCEPTED_TYPES,
-      maxFiles: MAX_FILES_PER_UPLOAD,
-      maxMegabytes: MAX_FILE_MEGABYTES,
-      values: {},
-      errors: {},
-      problems: [],
-      ...extra,
-    })
+  async function imagesPage(reply: FastifyReply, productId: number, sent?: SentImagesForm) {
+    const page = await productImagesPage(app.db, productId, sent)
+    if (page.kind === 'missing') return reply.callNotFound()
+    return reply.render('admin/products/images/index', page)
   }
 
   app.get<IdParams>('/admin/products/:id/images', async (request, reply) => imagesPage(reply, idOf(request)))
@@ -91,78 +76,23 @@ export default async function productImageRoutes(app: FastifyInstance) {
         return imagesPage(reply.code(upload.failure.status), id, { values, errors: { images: upload.failure.message } })
       }
       const files = upload?.files ?? []
-      const checked = validate(uploadInput, { alt: fields.alt, images: files.length })
-      const result = checked.ok
-        ? await addProductImages(app.db, app.mediaStorage, id, { alt: checked.value.alt, files }, signedInUser(request))
-        : checked
-      if ('errors' in result) {
-        return imagesPage(reply.code(422), id, {
-          values,
-          errors: result.errors,
-          problems: 'problems' in result ? result.problems : [],
-        })
-      }
+      const result = await withValid(validate(uploadInput, { alt: fields.alt, images: files.length }), ({ alt }) =>
+        addProductImages(app.db, app.mediaStorage, id, { alt, files }, signedInUser(request)),
+      )
       if (result.kind === 'unavailable') {
         // The person is told only that the store failed; what failed, and why, is for the log.
         request.log.error({ err: result.error }, 'uploaded pictures could not be saved to the image store')
-        return imagesPage(reply.code(503).header('retry-after', String(MEDIA_RETRY_AFTER_SECONDS)), id, {
-          values,
-          errors: { images: result.message },
-        })
+        const retry = reply.code(503).header('retry-after', String(MEDIA_RETRY_AFTER_SECONDS))
+        return imagesPage(retry, id, { values, errors: { images: result.message } })
       }
-      if (result.kind === 'missing') return reply.callNotFound()
-      request.flash('success', files.length === 1 ? 'The picture is added.' : `The ${files.length} pictures are added.`)
-      return reply.redirect(`/admin/products/${id}/images`, 303)
+      return reply.answer(result, {
+        done: () => ({ to: `/admin/products/${id}/images`, flash: imagesAddedNotice(files.length) }),
+        back: `/admin/products/${id}/images`,
+        form: ({ errors }) =>
+          imagesPage(reply, id, { values, errors, problems: 'problems' in result ? result.problems : [] }),
+      })
     },
   )
-
-  app.post<IdParams>('/admin/product-images/:id', async (request, reply) => {
-    const id = idOf(request)
-    const checked = validate(altInput, request.body)
-    const result = checked.ok ? await changeImageAlt(app.db, id, checked.value.alt, signedInUser(request)) : checked
-    if ('errors' in result) {
-      const image = await productImage(app.db, id)
-      if (!image) return reply.callNotFound()
-      const field = `alt-${id}`
-      return imagesPage(reply.code(422), image.productId, {
-        values: { [field]: textFields(request.body).alt ?? '' },
-        errors: { [field]: result.errors.alt ?? 'Enter the alt text' },
-      })
-    }
-    if (result.kind === 'missing') return reply.callNotFound()
-    request.flash('success', 'The alt text is saved.')
-    return reply.redirect(`/admin/products/${result.productId}/images#image-${id}`, 303)
-  })
-
-  app.post<IdParams>('/admin/product-images/:id/position', async (request, reply) => {
-    const id = idOf(request)
-    const checked = validate(moveInput, request.body)
-    const image = await productImage(app.db, id)
-    if (!image) return reply.callNotFound()
-    if (!checked.ok) {
-      request.flash('error', 'Move a picture up or down.')
-      return reply.redirect(`/admin/products/${image.productId}/images`, 303)
-    }
-    const result = await moveProductImage(app.db, id, checked.value.direction, signedInUser(request))
-    if (result.kind !== 'saved') return reply.callNotFound()
-    return reply.redirect(`/admin/products/${result.productId}/images#image-${id}`, 303)
-  })
-
-  app.get<IdParams>('/admin/product-images/:id/removal', async (request, reply) => {
-    const image = await productImage(app.db, idOf(request))
-    if (!image) return reply.callNotFound()
-    return reply.render('admin/products/image-remove', {
-      title: `Remove a picture of ${image.title}`,
-      image,
-    })
-  })
-
-  app.post<IdParams>('/admin/product-images/:id/removal', async (request, reply) => {
-    const result = await removeProductImage(app.db, idOf(request), signedInUser(request))
-    if (result.kind !== 'saved') return reply.callNotFound()
-    request.flash('success', 'The picture is removed from the product.')
-    return reply.redirect(`/admin/products/${result.productId}/images`, 303)
-  })
 }
 
 /** The string fields of a parsed urlencoded body (the first of any repeated one). */
