@@ -5,9 +5,9 @@ import {
   optionsKey,
   SKU_PATTERN,
   stockProblem,
-  type VariantFields,
   YES,
-} from '../products/products.forms.js'
+} from '../products/product-rules.js'
+import type { VariantFields } from '../products/products.forms.js'
 import type { CatalogueState, ExistingVariant } from './catalogue-state.js'
 import { diffProduct, diffVariant, parseList, parseObject, productValues } from './plan-fields.js'
 import { PRODUCT_CSV_COLUMNS, PRODUCT_FIELD_COLUMNS, type ProductCsvColumn } from './product-csv.js'

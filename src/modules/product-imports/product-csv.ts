@@ -1,6 +1,6 @@
 import type { Options as CsvParseOptions } from 'csv-parse'
 import { csvRow } from '../../lib/csv.js'
-import { NO, YES } from '../products/products.forms.js'
+import { NO, YES } from '../products/product-rules.js'
 
 /** The product's fields with a column each (its option names stand beside the variants' values). */
 export const PRODUCT_FIELD_COLUMNS = [

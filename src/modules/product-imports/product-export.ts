@@ -3,7 +3,8 @@ import { csvLines } from '../../lib/csv.js'
 import { decimalAmount } from '../../lib/money.js'
 import { withFields } from '../../lib/objects.js'
 import { parseJson } from '../catalogue/catalogue.service.js'
-import { type ProductListFilter, productQuery } from '../products/product-list.js'
+import { productQuery } from '../products/product-list.js'
+import type { ProductListFilter } from '../products/products.forms.js'
 import {
   type AdminProductFilter,
   selectExportProducts,

@@ -1,7 +1,6 @@
 import type { z } from 'zod'
 import type { ProductStatus } from '../../db/schema.js'
 import {
-  attributesInput,
   handleText,
   MAX_OPTIONS,
   optionNameText,
@@ -10,8 +9,8 @@ import {
   skuText,
   TAX_CLASSES,
   taxClassText,
-  variantInput,
-} from '../products/products.forms.js'
+} from '../products/product-rules.js'
+import { attributesInput, variantInput } from '../products/products.forms.js'
 import {
   PRODUCT_CSV_COLUMNS,
   PRODUCT_FIELD_COLUMNS,

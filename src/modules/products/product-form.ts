@@ -4,7 +4,8 @@ import { parseId } from '../../lib/ids.js'
 import { decimalAmount } from '../../lib/money.js'
 import type { FieldErrors } from '../../lib/validation.js'
 import { parseJson } from '../catalogue/catalogue.service.js'
-import { MAX_OPTIONS, NO, productInput, YES } from './products.forms.js'
+import { MAX_OPTIONS, NO, YES } from './product-rules.js'
+import { productInput } from './products.forms.js'
 
 /*
  * The product form is one HTML form of numbered fields: option1…3, the

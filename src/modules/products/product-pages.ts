@@ -15,11 +15,10 @@ import {
   PRODUCT_COUNT_CAP,
   PRODUCT_SORTS,
   PRODUCTS_PER_PAGE,
-  type ProductListFilter,
   productFilterParams,
-  productListFilter,
 } from './product-list.js'
-import { MAX_OPTIONS, TAX_CLASSES, YES } from './products.forms.js'
+import { MAX_OPTIONS, TAX_CLASSES, YES } from './product-rules.js'
+import { type ProductListFilter, productListInput } from './products.forms.js'
 
 /** What the back office's product pages show: the list, the form shared by new and edit, and archiving. */
 
@@ -44,7 +43,7 @@ async function categoryChoices(db: Db) {
  * every product, with the mistakes (422). A page past the last is missing.
  */
 export async function productListPage(db: Db, checked: Validated<ProductListFilter>, values: Record<string, string>) {
-  const filter = checked.ok ? checked.value : productListFilter.parse({})
+  const filter = checked.ok ? checked.value : productListInput.parse({})
   const { products, total, page } = await listAdminProducts(db, filter)
   if (checked.ok && page > 1 && products.length === 0) return missing
   const [covers, categories] = await Promise.all([

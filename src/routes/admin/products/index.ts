@@ -6,7 +6,6 @@ import { withValid } from '../../../lib/outcomes.js'
 import { validate } from '../../../lib/validation.js'
 import { exportProductCsv } from '../../../modules/product-imports/product-export.js'
 import { productFormButtonInput } from '../../../modules/products/product-form.js'
-import { productListFilter } from '../../../modules/products/product-list.js'
 import {
   productArchivalPage,
   productFormPage,
@@ -14,6 +13,7 @@ import {
   productListPage,
   type SentProductForm,
 } from '../../../modules/products/product-pages.js'
+import { productListInput } from '../../../modules/products/products.forms.js'
 import {
   createAdminProduct,
   duplicateProduct,
@@ -29,13 +29,13 @@ import { signedInUser } from '../../../plugins/auth.js'
  */
 export default async function productRoutes(app: FastifyInstance) {
   app.get('/admin/products', async (request, reply) => {
-    const page = await productListPage(app.db, validate(productListFilter, request.query), formValues(request.query))
+    const page = await productListPage(app.db, validate(productListInput, request.query), formValues(request.query))
     if (page.kind === 'missing') return reply.callNotFound()
     return reply.code(page.status).render('admin/products/index', page)
   })
 
   app.get('/admin/products.csv', async (request, reply) => {
-    const checked = validate(productListFilter, request.query)
+    const checked = validate(productListInput, request.query)
     if (!checked.ok)
       return reply.code(422).type('text/plain; charset=utf-8').send(Object.values(checked.errors).join('\n'))
     return reply
