@@ -44,7 +44,9 @@ function formRows(values: Record<string, string>) {
   )
   const variants = variantRowNumbers(values).filter((n) => {
     const field = (name: string) => text(`v${n}_${name}`)
-    const empty = ['sku', 'price', 'compare', 'stock', 'opt1', 'opt2', 'opt3'].every((name) => !field(name))
+    const empty = ['sku', 'price', 'compare', 'stock', ...OPTION_SLOTS.map((i) => `opt${i}`)].every(
+      (name) => !field(name),
+    )
     return parseId(field('id')) > 0 || !(empty || values[`v${n}_remove`] === YES)
   })
   return { attributes, variants }

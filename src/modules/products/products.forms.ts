@@ -9,6 +9,7 @@ import {
   MAX_VARIANTS,
   optionNameText,
   optionsKey,
+  optionValueText,
   PRODUCT_LIMITS,
   priceText,
   productText,
@@ -201,10 +202,11 @@ function optionAndVariantRules(p: ProductShape, ctx: z.RefinementCtx) {
         issue(['variants', n, 'options', i], message)
         if (i === 0) firstValueWrong = true
       }
+      const length = optionValueText.safeParse(value)
       if (name === undefined) {
         if (value) wrong('Name this option above, or leave the value empty')
       } else if (!value) wrong(`Enter this variant’s ${name}`)
-      else if (value.length > L.optionValue) wrong(`An option value is at most ${L.optionValue} characters`)
+      else if (!length.success) wrong(length.error.issues[0]?.message ?? '')
       else given[name] = value
     })
     for (const name of names.slice(v.options.length)) {
