@@ -51,6 +51,15 @@ export const later = (ms: number) => new Date(Date.now() + ms).toISOString()
 
 export type StepOutcome = 'done' | 'lost' | 'stopped'
 
+/** A step run under claim `token` on import `id`; it stops between two chunks once `shouldStop` says so. */
+export type ImportStep = (
+  db: Db,
+  id: number,
+  token: string,
+  shouldStop?: () => boolean,
+  maxRows?: number,
+) => Promise<StepOutcome>
+
 /** The stored file while this claim still holds it at this step; null once another process has it. */
 async function claimedFile(db: Db, id: number, token: string, status: 'checking' | 'applying') {
   const file = await selectImportFile(db, id)
@@ -69,13 +78,7 @@ async function nextChunk(shouldStop: () => boolean): Promise<boolean> {
  * checked after each, and saves the report. Only reads the catalogue, so an
  * import taken over after a crash simply starts its check again.
  */
-export async function checkImport(
-  db: Db,
-  id: number,
-  token: string,
-  shouldStop: () => boolean = () => false,
-  maxRows = MAX_IMPORT_ROWS,
-): Promise<StepOutcome> {
+export const checkImport: ImportStep = async (db, id, token, shouldStop = () => false, maxRows = MAX_IMPORT_ROWS) => {
   const file = await claimedFile(db, id, token, 'checking')
   if (!file) return 'lost'
   const { currency } = await getShopSettings(db)
@@ -127,13 +130,7 @@ export const CHANGED_NOTICE =
  * replaces the old. Stock changes go to the ledger; one activity entry sums
  * it up. The import is marked applied in the same transaction.
  */
-export async function applyImport(
-  db: Db,
-  id: number,
-  token: string,
-  shouldStop: () => boolean = () => false,
-  maxRows = MAX_IMPORT_ROWS,
-): Promise<StepOutcome> {
+export const applyImport: ImportStep = async (db, id, token, shouldStop = () => false, maxRows = MAX_IMPORT_ROWS) => {
   const file = await claimedFile(db, id, token, 'applying')
   if (!file) return 'lost'
   if (file.applied_by === null) {

@@ -142,5 +142,5 @@ export async function productFormPage(db: Db, id: number | null, sent?: SentProd
 export async function productArchivalPage(db: Db, id: number) {
   const product = await selectProductById(db, id)
   if (!product) return missing
-  return { kind: 'page', title: `Archive ${product.title}`, product }
+  return { kind: 'page' as const, title: `Archive ${product.title}`, product }
 }

@@ -6,6 +6,7 @@ import { imageAltFormPage, imageRemovalPage } from '../../modules/images/image-p
 import { altInput, moveInput } from '../../modules/images/product-images.forms.js'
 import { changeImageAlt, moveProductImage, removeProductImage } from '../../modules/images/product-images.service.js'
 import { signedInUser } from '../../plugins/auth.js'
+import { showPage } from './_pages.js'
 
 const imagesOf = (productId: number) => `/admin/products/${productId}/images`
 
@@ -23,10 +24,7 @@ export default async function productImageRoutes(app: FastifyInstance) {
     return reply.answer(result, {
       done: ({ productId }) => ({ to: `${imagesOf(productId)}#image-${id}`, flash: 'The alt text is saved.' }),
       back: '/admin/products',
-      form: async (sent) => {
-        const page = await imageAltFormPage(app.db, id, sent)
-        return page.kind === 'missing' ? reply.callNotFound() : reply.render('admin/products/images/index', page)
-      },
+      form: async (sent) => showPage(reply, 'admin/products/images/index', await imageAltFormPage(app.db, id, sent)),
     })
   })
 
@@ -39,11 +37,9 @@ export default async function productImageRoutes(app: FastifyInstance) {
     })
   })
 
-  app.get<IdParams>('/admin/product-images/:id/removal', async (request, reply) => {
-    const page = await imageRemovalPage(app.db, idOf(request))
-    if (page.kind === 'missing') return reply.callNotFound()
-    return reply.render('admin/product-images/removal', page)
-  })
+  app.get<IdParams>('/admin/product-images/:id/removal', async (request, reply) =>
+    showPage(reply, 'admin/product-images/removal', await imageRemovalPage(app.db, idOf(request))),
+  )
 
   app.post<IdParams>('/admin/product-images/:id/removal', async (request, reply) =>
     reply.answer(await removeProductImage(app.db, idOf(request), signedInUser(request)), {

@@ -17,6 +17,8 @@ import {
   type UploadedFile,
 } from '../../../modules/images/product-images.service.js'
 import { signedInUser } from '../../../plugins/auth.js'
+import { showPage } from '../_pages.js'
+import { discardUnread, readingMultipart } from './_multipart.js'
 
 /** The file input's name in the upload form. */
 const FILE_FIELD = 'images'
@@ -56,9 +58,7 @@ export default async function productImagesRoutes(app: FastifyInstance) {
   })
 
   async function imagesPage(reply: FastifyReply, productId: number, sent?: SentImagesForm) {
-    const page = await productImagesPage(app.db, productId, sent)
-    if (page.kind === 'missing') return reply.callNotFound()
-    return reply.render('admin/products/images/index', page)
+    return showPage(reply, 'admin/products/images/index', await productImagesPage(app.db, productId, sent))
   }
 
   app.get<IdParams>('/admin/products/:id/images', async (request, reply) => imagesPage(reply, idOf(request)))
@@ -116,6 +116,7 @@ async function readFieldsBeforeFiles(request: FastifyRequest): Promise<void> {
   if (!request.isMultipart()) return
   const upload: Upload = { raw: request.raw, parts: request.parts(), fields: {}, files: [], done: false }
   uploads.set(request, upload)
+  readingMultipart(request)
   await readParts(upload, true)
   request.body = upload.fields
 }
@@ -177,15 +178,4 @@ function failureOf(err: unknown): { status: number; message: string } {
     default:
       return { status: 400, message: 'The upload could not be read; nothing was uploaded. Choose the pictures again.' }
   }
-}
-
-/**
- * A refused upload (no token, no permission, a file too large) is answered
- * before its body has been read; the rest is read and thrown away, so the
- * browser, still sending, gets to show the answer on a connection kept open.
- */
-async function discardUnread(request: FastifyRequest): Promise<void> {
-  if (!uploads.has(request) || request.raw.readableEnded) return
-  request.raw.unpipe()
-  request.raw.resume()
 }

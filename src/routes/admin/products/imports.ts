@@ -13,6 +13,8 @@ import {
   type Upload,
 } from '../../../modules/product-imports/product-imports.service.js'
 import { signedInUser } from '../../../plugins/auth.js'
+import { showPage } from '../_pages.js'
+import { discardUnread, readingMultipart } from './_multipart.js'
 
 /** Seconds between reloads of the status page while the file is checked or applied. */
 const REFRESH_SECONDS = 2
@@ -69,10 +71,10 @@ export default async function productImportRoutes(app: FastifyInstance) {
 
   app.get<IdParams>('/admin/products/imports/:id', async (request, reply) => {
     const page = await productImportPage(app.db, idOf(request))
-    if (page.kind === 'missing') return reply.callNotFound()
     // The Refresh header reloads the page like <meta http-equiv="refresh">, without JavaScript, until the work is done.
-    if (page.page.working) reply.header('refresh', String(REFRESH_SECONDS)).header('cache-control', 'no-store')
-    return reply.render('admin/products/imports/show', page)
+    if (page.kind === 'page' && page.page.working)
+      reply.header('refresh', String(REFRESH_SECONDS)).header('cache-control', 'no-store')
+    return showPage(reply, 'admin/products/imports/show', page)
   })
 
   app.post<IdParams>('/admin/products/imports/:id/application', async (request, reply) => {
@@ -109,6 +111,7 @@ async function readFieldsBeforeFile(request: FastifyRequest): Promise<void> {
   if (!request.isMultipart()) return
   const upload: PendingUpload = { parts: request.parts() }
   pending.set(request, upload)
+  readingMultipart(request)
   const fields: Record<string, string> = {}
   try {
     for (let next = await upload.parts.next(); !next.done; next = await upload.parts.next()) {
@@ -155,15 +158,4 @@ function failureOf(err: unknown): Failure {
     default:
       return { status: 422, message: 'The upload could not be read; choose the file again' }
   }
-}
-
-/**
- * A refused upload (no token, no permission) is answered before its file
- * has been read; the rest is read and thrown away, so the browser, still
- * sending, gets to show the answer.
- */
-async function discardUnread(request: FastifyRequest): Promise<void> {
-  if (!pending.has(request) || request.raw.readableEnded) return
-  request.raw.unpipe()
-  request.raw.resume()
 }

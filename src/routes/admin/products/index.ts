@@ -21,6 +21,7 @@ import {
   updateAdminProduct,
 } from '../../../modules/products/products.service.js'
 import { signedInUser } from '../../../plugins/auth.js'
+import { showPage } from '../_pages.js'
 
 /**
  * Products in the back office: the list (search, filters, sort, pages, CSV),
@@ -47,9 +48,11 @@ export default async function productRoutes(app: FastifyInstance) {
 
   /** The new (id null) or edit form, as stored or as sent. */
   async function formPage(reply: FastifyReply, id: number | null, sent?: SentProductForm) {
-    const page = await productFormPage(app.db, id, sent)
-    if (page.kind === 'missing') return reply.callNotFound()
-    return reply.render(id === null ? 'admin/products/new' : 'admin/products/edit', page)
+    return showPage(
+      reply,
+      id === null ? 'admin/products/new' : 'admin/products/edit',
+      await productFormPage(app.db, id, sent),
+    )
   }
 
   app.get('/admin/products/new', async (_request, reply) => formPage(reply, null))
@@ -86,37 +89,23 @@ export default async function productRoutes(app: FastifyInstance) {
     })
   })
 
-  app.post<IdParams>('/admin/products/:id/publication', async (request, reply) =>
-    reply.answer(await setProductStatus(app.db, idOf(request), 'active', signedInUser(request)), {
-      done: ({ id }) => ({ to: `/admin/products/${id}`, flash: 'The product is published: it is in the shop now.' }),
-      back: '/admin/products',
-    }),
-  )
-
-  app.post<IdParams>('/admin/products/:id/withdrawal', async (request, reply) =>
-    reply.answer(await setProductStatus(app.db, idOf(request), 'draft', signedInUser(request)), {
-      done: ({ id }) => ({
-        to: `/admin/products/${id}`,
-        flash: 'The product is a draft again: it is no longer in the shop.',
+  // Publishing, withdrawing and archiving are resources of their own, each with what staff are told after.
+  const statusChanges = [
+    ['publication', 'active', 'The product is published: it is in the shop now.'],
+    ['withdrawal', 'draft', 'The product is a draft again: it is no longer in the shop.'],
+    ['archival', 'archived', 'The product is archived: its page tells visitors and search engines it is gone.'],
+  ] as const
+  for (const [resource, status, flash] of statusChanges) {
+    app.post<IdParams>(`/admin/products/:id/${resource}`, async (request, reply) =>
+      reply.answer(await setProductStatus(app.db, idOf(request), status, signedInUser(request)), {
+        done: ({ id }) => ({ to: `/admin/products/${id}`, flash }),
+        back: '/admin/products',
       }),
-      back: '/admin/products',
-    }),
-  )
+    )
+  }
 
-  app.get<IdParams>('/admin/products/:id/archival', async (request, reply) => {
-    const page = await productArchivalPage(app.db, idOf(request))
-    if (page.kind === 'missing') return reply.callNotFound()
-    return reply.render('admin/products/archive', page)
-  })
-
-  app.post<IdParams>('/admin/products/:id/archival', async (request, reply) =>
-    reply.answer(await setProductStatus(app.db, idOf(request), 'archived', signedInUser(request)), {
-      done: ({ id }) => ({
-        to: `/admin/products/${id}`,
-        flash: 'The product is archived: its page tells visitors and search engines it is gone.',
-      }),
-      back: '/admin/products',
-    }),
+  app.get<IdParams>('/admin/products/:id/archival', async (request, reply) =>
+    showPage(reply, 'admin/products/archive', await productArchivalPage(app.db, idOf(request))),
   )
 
   app.post<IdParams>('/admin/products/:id/copies', async (request, reply) =>
