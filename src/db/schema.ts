@@ -525,7 +525,7 @@ export interface ProductImportsTable {
   rows_total: Generated<number>
   rows_checked: Generated<number>
   error_count: Generated<number>
-  /** JSON of the dry run (see modules/product-imports/product-import.ts). */
+  /** JSON of the dry run (see modules/product-imports/import-report.ts). */
   report: string | null
   /** SHA-256 of the whole plan the report shows. */
   plan_hash: string | null

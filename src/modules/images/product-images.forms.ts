@@ -29,4 +29,5 @@ export const uploadInput = z.object({
 
 export const altInput = z.object({ alt })
 
-export const moveInput = z.object({ direction: z.enum(['up', 'down'], { error: 'Move it up or down' }) })
+export const moveInput = z.object({ direction: z.enum(['up', 'down'], { error: 'Move a picture up or down.' }) })
+export type MoveFields = z.output<typeof moveInput>

@@ -1,12 +1,13 @@
 import { type Db, inTransaction } from '../../db/connection.js'
 import { type MediaStorage, MediaStorageError } from '../../lib/media-storage/index.js'
 import { nowIso } from '../../lib/time.js'
+import type { FieldErrors, Validated } from '../../lib/validation.js'
 import type { Actor } from '../activity/activity.service.js'
 import { logActivity } from '../activity/activity.service.js'
 import { selectProductImages } from '../catalogue/catalogue.repository.js'
-import { ImageRejected, imageKey, type StoredImage, storeImage, thumbnail } from './images.js'
+import { ImageRejected, imageKey, type StoredImage, storeImage } from './images.js'
 import { saveImages } from './images.repository.js'
-import { MAX_FILES_PER_UPLOAD } from './product-images.forms.js'
+import type { MoveFields } from './product-images.forms.js'
 import {
   deleteProductImageRow,
   insertProductImages,
@@ -18,12 +19,16 @@ import {
 
 /** Enough for every angle and detail; a longer gallery slows the product page for little gain. */
 export const MAX_IMAGES_PER_PRODUCT = 20
-/** Shown at this width in the back office; the 320-pixel file keeps it sharp on a high-density screen. */
-const THUMB_WIDTH = 160
 
 export type ProductImageResult =
   | { kind: 'saved'; productId: number }
   | { kind: 'invalid'; errors: Record<string, string>; problems?: string[] }
+  | { kind: 'missing' }
+
+/** A move of a picture: a mistaken one is explained on the page of the picture's product. */
+export type ImageMoveResult =
+  | { kind: 'saved'; productId: number }
+  | { kind: 'invalid'; errors: FieldErrors; productId: number }
   | { kind: 'missing' }
 
 /** An upload the image store would not take (down, or refusing): nothing of it was added. */
@@ -39,39 +44,6 @@ export interface StoreFailed {
 export interface UploadedFile {
   name: string
   content: Buffer
-}
-
-/** The images page: the product, its pictures in the shop's order, and how many more one upload may add. */
-export async function productImagesPage(db: Db, productId: number) {
-  const product = await selectProductForImages(db, productId)
-  if (!product) return undefined
-  const rows = await selectProductImages(db, productId)
-  return {
-    product,
-    shopUrl: product.status === 'active' ? `/products/${product.slug}` : null,
-    images: rows.map((row, index) => ({
-      id: row.id,
-      alt: row.alt,
-      number: index + 1,
-      thumb: thumbnail(row, THUMB_WIDTH),
-    })),
-    room: Math.min(MAX_FILES_PER_UPLOAD, MAX_IMAGES_PER_PRODUCT - rows.length),
-    maxImages: MAX_IMAGES_PER_PRODUCT,
-  }
-}
-
-/** One picture of a product, with its product, for the page that asks before removing it. */
-export async function productImage(db: Db, id: number) {
-  const row = await selectProductImage(db, id)
-  if (!row) return undefined
-  return {
-    id: row.id,
-    alt: row.alt,
-    number: row.position + 1,
-    productId: row.product_id,
-    title: row.title,
-    thumb: thumbnail(row, THUMB_WIDTH),
-  }
 }
 
 function tooMany(existing: number, adding: number): string | null {
@@ -166,6 +138,11 @@ export async function addProductImages(
   })
 }
 
+/** What staff are told once pictures are added. */
+export function imagesAddedNotice(count: number): string {
+  return count === 1 ? 'The picture is added.' : `The ${count} pictures are added.`
+}
+
 /** Changes one picture's alt text. */
 export async function changeImageAlt(db: Db, id: number, alt: string, actor: Actor): Promise<ProductImageResult> {
   return inTransaction(db, async (trx): Promise<ProductImageResult> => {
@@ -192,16 +169,22 @@ async function renumber(trx: Db, order: readonly { id: number; position: number 
   }
 }
 
-/** Moves a picture one place earlier or later; moving the first up (or the last down) changes nothing. */
+/**
+ * Moves a picture one place earlier or later; moving the first up (or the
+ * last down) changes nothing. The move is checked here, after the picture
+ * is found: an unknown picture is missing whatever was asked.
+ */
 export async function moveProductImage(
   db: Db,
   id: number,
-  direction: 'up' | 'down',
+  move: Validated<MoveFields>,
   actor: Actor,
-): Promise<ProductImageResult> {
-  return inTransaction(db, async (trx): Promise<ProductImageResult> => {
+): Promise<ImageMoveResult> {
+  return inTransaction(db, async (trx): Promise<ImageMoveResult> => {
     const image = await selectProductImage(trx, id)
     if (!image) return { kind: 'missing' }
+    if (!move.ok) return { kind: 'invalid', errors: move.errors, productId: image.product_id }
+    const { direction } = move.value
     const order = await selectProductImages(trx, image.product_id)
     const at = order.findIndex((row) => row.id === id)
     const to = direction === 'up' ? at - 1 : at + 1

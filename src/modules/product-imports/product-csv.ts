@@ -1,4 +1,6 @@
 import type { Options as CsvParseOptions } from 'csv-parse'
+import { csvRow } from '../../lib/csv.js'
+import { NO, YES } from '../products/product-rules.js'
 
 /** The product's fields with a column each (its option names stand beside the variants' values). */
 export const PRODUCT_FIELD_COLUMNS = [
@@ -24,7 +26,7 @@ export const PRODUCT_FIELD_COLUMNS = [
  * The product CSV format, shared by the export (/admin/products.csv) and the
  * import: one row per variant, the product's columns repeated (or left
  * empty) on its second and later rows. Written with lib/csv.ts, read back by
- * product-import.ts, so a file exported and imported unchanged changes nothing.
+ * product-rows.ts, so a file exported and imported unchanged changes nothing.
  */
 export const PRODUCT_CSV_COLUMNS = [
   /** The product's web address (slug); rows with the same handle are one product's variants. */
@@ -59,8 +61,8 @@ export const PRODUCT_CSV_COLUMNS = [
 export type ProductCsvColumn = (typeof PRODUCT_CSV_COLUMNS)[number]
 
 /** The two values of a yes/no column. */
-export const CSV_YES = 'yes'
-export const CSV_NO = 'no'
+export const CSV_YES = YES
+export const CSV_NO = NO
 
 /** The columns every import file names; any other column may be left out, and is then left as it is. */
 export const REQUIRED_IMPORT_COLUMNS: readonly ProductCsvColumn[] = ['handle', 'sku']
@@ -139,6 +141,12 @@ export const PRODUCT_CSV_EXAMPLE: Record<ProductCsvColumn, string>[] = [
     allow_backorder: CSV_NO,
   },
 ]
+
+/** The template file staff can fill in: the header and the example product. */
+export function productCsvTemplate(): string {
+  const rows = PRODUCT_CSV_EXAMPLE.map((example) => csvRow(PRODUCT_CSV_COLUMNS.map((c) => example[c])))
+  return `\uFEFF${csvRow([...PRODUCT_CSV_COLUMNS])}${rows.join('')}`
+}
 
 /**
  * A cell as the shop wrote it, before lib/csv.ts guarded it: csvCell puts an

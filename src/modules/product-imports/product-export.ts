@@ -3,14 +3,23 @@ import { csvLines } from '../../lib/csv.js'
 import { decimalAmount } from '../../lib/money.js'
 import { withFields } from '../../lib/objects.js'
 import { parseJson } from '../catalogue/catalogue.service.js'
+import { productQuery } from '../products/product-list.js'
+import type { ProductListFilter } from '../products/products.forms.js'
 import {
   type AdminProductFilter,
   selectExportProducts,
   selectVariantsOfProducts,
 } from '../products/products.repository.js'
+import { getShopSettings } from '../settings/settings.service.js'
 import { PRODUCT_CSV_COLUMNS } from './product-csv.js'
 
 type Column = (typeof PRODUCT_CSV_COLUMNS)[number]
+
+/** The product list's export (/admin/products.csv): its filters' products in the shop's currency. */
+export async function exportProductCsv(db: Db, filter: ProductListFilter) {
+  const [shop, query] = await Promise.all([getShopSettings(db), productQuery(db, filter)])
+  return productCsvLines(db, query, shop.currency)
+}
 
 /**
  * The filtered product list as CSV lines, in the columns the import reads

@@ -1,17 +1,11 @@
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
 import { csvRow } from '../../lib/csv.js'
+import type { CatalogueState, ExistingProduct, ExistingVariant } from './catalogue-state.js'
+import { planImport } from './import-plan.js'
+import { importReport, planHash } from './import-report.js'
 import { CSV_PARSE_OPTIONS, PRODUCT_CSV_COLUMNS, type ProductCsvColumn, unguardCell } from './product-csv.js'
-import {
-  type CatalogueState,
-  type ExistingProduct,
-  type ExistingVariant,
-  importReport,
-  ProductRowReader,
-  planHash,
-  planImport,
-  readHeader,
-} from './product-import.js'
+import { ProductRowReader, readHeader } from './product-rows.js'
 
 type Row = Partial<Record<ProductCsvColumn, string | number>>
 

@@ -2,22 +2,16 @@ import { randomUUID } from 'node:crypto'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { parse } from 'csv-parse/sync'
 import { type Db, inTransaction } from '../../db/connection.js'
+import { missing } from '../../lib/outcomes.js'
 import { nowIso } from '../../lib/time.js'
 import type { FieldErrors } from '../../lib/validation.js'
-import { CSV_PARSE_OPTIONS } from './product-csv.js'
-import { type ImportReport, readHeader } from './product-import.js'
-import {
-  APPLY_LOCK_MS,
-  applyImport,
-  CHECK_LOCK_MS,
-  checkImport,
-  countRows,
-  EXPIRED_NOTICE,
-  MAX_IMPORT_ROWS,
-  type StepOutcome,
-  tooManyRowsMessage,
-} from './product-imports.job.js'
+import { countRows, MAX_IMPORT_ROWS, tooManyRowsMessage } from './import-file.js'
+import type { ImportReport } from './import-report.js'
+import { APPLY_LOCK_MS, applyImport, CHECK_LOCK_MS, checkImport, type StepOutcome } from './import-steps.js'
+import { CSV_PARSE_OPTIONS, PRODUCT_CSV_COLUMN_HELP, PRODUCT_CSV_COLUMNS } from './product-csv.js'
+import { EXPIRED_NOTICE } from './product-imports.job.js'
 import { finishClaim, insertImport, queueApplication, selectImport } from './product-imports.repository.js'
+import { readHeader } from './product-rows.js'
 
 /** The largest file taken, in bytes; its rows are limited apart (MAX_IMPORT_ROWS). */
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -151,10 +145,21 @@ async function runNow(
   }
 }
 
-/** The status page's data: the import, how far its check is, and its report. */
+/** The upload form: the columns a file may have, explained, the limits, and what was wrong with the last upload. */
+export function productImportFormPage(errors: FieldErrors = {}) {
+  return {
+    title: 'Import products',
+    columns: PRODUCT_CSV_COLUMNS.map((name) => ({ name, help: PRODUCT_CSV_COLUMN_HELP[name] })),
+    maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024,
+    maxRows: MAX_IMPORT_ROWS.toLocaleString('en'),
+    errors,
+  }
+}
+
+/** The status page: the import, how far its check is, and its report. */
 export async function productImportPage(db: Db, id: number) {
   const found = await selectImport(db, id)
-  if (!found) return null
+  if (!found) return missing
   const report = found.report ? (JSON.parse(found.report) as ImportReport) : null
   const changes = report
     ? report.counts.productsCreated +
@@ -163,12 +168,16 @@ export async function productImportPage(db: Db, id: number) {
       report.counts.variantsUpdated
     : 0
   return {
-    ...found,
-    report,
-    changes,
-    /** Shown while the check runs (and while the import is applied): the page reloads itself until then. */
-    working: found.status === 'checking' || found.status === 'applying',
-    percent: found.rows_total > 0 ? Math.min(100, Math.floor((found.rows_checked / found.rows_total) * 100)) : 0,
+    kind: 'page' as const,
+    title: `Import of ${found.file_name}`,
+    page: {
+      ...found,
+      report,
+      changes,
+      /** Shown while the check runs (and while the import is applied): the page reloads itself until then. */
+      working: found.status === 'checking' || found.status === 'applying',
+      percent: found.rows_total > 0 ? Math.min(100, Math.floor((found.rows_checked / found.rows_total) * 100)) : 0,
+    },
   }
 }
 

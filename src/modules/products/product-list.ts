@@ -1,10 +1,10 @@
-import { z } from 'zod'
 import { VersionedCache } from '../../db/change-counters.js'
 import type { Db } from '../../db/connection.js'
 import { withFields } from '../../lib/objects.js'
 import { descendantIds, loadCategoryTree } from '../catalogue/catalogue.service.js'
 import { toMatchQuery } from '../catalogue/search.js'
 import { LOW_STOCK } from '../dashboard/dashboard.service.js'
+import type { ProductListFilter } from './products.forms.js'
 import {
   type AdminProductFilter,
   type AdminProductSort,
@@ -24,20 +24,6 @@ export const PRODUCT_SORTS: [AdminProductSort, string][] = [
   ['price_asc', 'Price, low to high'],
   ['price_desc', 'Price, high to low'],
 ]
-
-/** The product list's filters, from its GET form; empty fields mean "any". */
-export const productListFilter = z.object({
-  q: z.string().trim().max(100, 'Search for at most 100 characters').default(''),
-  status: z.enum(['', 'draft', 'active', 'archived'], { error: 'Choose a status from the list' }).default(''),
-  category: z.union([z.literal(''), z.string().regex(/^[1-9]\d{0,9}$/, 'Choose a category from the list')]).default(''),
-  stock: z.enum(['', 'in', 'out', 'low'], { error: 'Choose a stock state from the list' }).default(''),
-  sort: z
-    .enum(['newest', 'updated', 'title', 'price_asc', 'price_desc'], { error: 'Choose an order from the list' })
-    .default('newest'),
-  page: z.union([z.literal(''), z.string().regex(/^[1-9]\d{0,5}$/, 'That page does not exist')]).default(''),
-})
-
-export type ProductListFilter = z.output<typeof productListFilter>
 
 /** The filters as the query string keeps them (page and the default sort left out). */
 export function productFilterParams(filter: ProductListFilter): Record<string, string> {

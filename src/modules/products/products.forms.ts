@@ -1,33 +1,233 @@
+import { z } from 'zod'
 import type { TaxClass } from '../../db/schema.js'
-import { parseMoney } from '../../lib/money.js'
-import type { FieldErrors, Validated } from '../../lib/validation.js'
+import {
+  compareAtProblem,
+  compareAtText,
+  handleText,
+  MAX_ATTRIBUTES,
+  MAX_OPTIONS,
+  MAX_VARIANTS,
+  optionNameText,
+  optionsKey,
+  optionValueText,
+  PRODUCT_LIMITS,
+  priceText,
+  productText,
+  SKU_PATTERN,
+  skuText,
+  stockProblem,
+  stockText,
+  taxClassText,
+  yesNoText,
+} from './product-rules.js'
 
-/** A product has at most this many options (Size, Colour, Material), and this many variants and attributes. */
-export const MAX_OPTIONS = 3
-export const MAX_VARIANTS = 100
-export const MAX_ATTRIBUTES = 20
-export const TAX_CLASSES = ['standard', 'reduced', 'zero'] as const satisfies readonly TaxClass[]
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
-export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
-/** How long each text may be, and the most stock a variant holds: the form and the CSV import share them. */
-export const PRODUCT_LIMITS = {
-  handle: 150,
-  title: 200,
-  description: 20_000,
-  seoTitle: 200,
-  seoDescription: 320,
-  optionName: 40,
-  optionValue: 60,
-  attributeName: 60,
-  attributeValue: 200,
-  sku: 64,
-  stock: 1_000_000,
-} as const
 const L = PRODUCT_LIMITS
 
+/*
+ * The product's inputs: one variant, a whole product with its variants (the
+ * product form, and the API later), and the product list's filters. The CSV
+ * import reads a variant's cells through variantInput's own fields and a
+ * product's through the same rules (product-rules.ts).
+ */
+
+/** One variant: its SKU, its option values (in the order of the product's option names), price and stock. */
+export function variantInput(currency: string) {
+  return z
+    .object({
+      /** An existing variant of the product, or null for a new one. */
+      id: z.number().int().positive().nullable(),
+      remove: z.literal(false),
+      sku: skuText.regex(SKU_PATTERN, 'A SKU is up to 64 letters, digits, dots, hyphens or underscores'),
+      options: z.array(z.string().trim()).max(MAX_OPTIONS),
+      price: priceText(currency),
+      compare_at_price: compareAtText(currency),
+      /** The stock a new variant starts with; an existing one's changes through stock adjustments. */
+      stock: stockText,
+      track_stock: yesNoText,
+      allow_backorder: yesNoText,
+    })
+    .superRefine((v, ctx) => {
+      const problem = (path: string, message: string | null) => {
+        if (message) ctx.addIssue({ code: 'custom', path: [path], message })
+      }
+      if (typeof v.price === 'number' && typeof v.compare_at_price !== 'string')
+        problem('compare_at_price', compareAtProblem(v.price, v.compare_at_price))
+      if (typeof v.stock === 'number' && typeof v.track_stock === 'boolean' && typeof v.allow_backorder === 'boolean')
+        problem('stock', stockProblem(v.stock, v.track_stock, v.allow_backorder))
+    })
+}
+
+/** An existing variant to take off the product. */
+const removedVariant = z.object({ id: z.number().int().positive(), remove: z.literal(true) })
+
+/** Attributes as name and value pairs (Material: Stoneware), each name once. */
+export const attributesInput = z
+  .array(
+    z.object({
+      name: z
+        .string()
+        .trim()
+        .min(1, 'Name this attribute, like Material')
+        .max(L.attributeName, `An attribute name is at most ${L.attributeName} characters`),
+      value: z
+        .string()
+        .trim()
+        .min(1, 'Enter its value, like Stoneware')
+        .max(L.attributeValue, `An attribute value is at most ${L.attributeValue} characters`),
+    }),
+  )
+  .superRefine((attributes, ctx) => {
+    const names = new Set<string>()
+    attributes.forEach(({ name, value }, i) => {
+      if (name.length <= L.attributeName && names.has(name))
+        ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `${name} is already listed` })
+      if (name && value) names.add(name)
+    })
+    if (names.size > MAX_ATTRIBUTES)
+      ctx.addIssue({ code: 'custom', path: [], message: `A product has at most ${MAX_ATTRIBUTES} attributes` })
+  })
+  .transform((attributes) => Object.fromEntries(attributes.map((a) => [a.name, a.value])))
+
+/** The option names given, without the empty, too long or repeated ones: the options the product has. */
+function optionNamesOf(slots: readonly string[]): string[] {
+  const names: string[] = []
+  for (const name of slots) {
+    if (name && name.length <= L.optionName && !names.some((o) => o.toLowerCase() === name.toLowerCase()))
+      names.push(name)
+  }
+  return names
+}
+
+/**
+ * A product with its variants, as staff save it (the product form, and the
+ * API later). Whether a SKU or an address is free is the service's to
+ * check, against the database; mistakes it finds are keyed the same way
+ * (variants.2.sku).
+ */
+export function productInput(options: { currency: string; categoryIds: readonly number[] }) {
+  const chooseCategory = 'Choose a category from the list'
+  return z
+    .object({
+      title: productText.title.min(1, 'Enter the title'),
+      /** Empty: made from the title. */
+      slug: handleText('The address'),
+      description_md: productText.description_md,
+      seo_title: productText.seo_title,
+      seo_description: productText.seo_description,
+      category_id: z
+        .number()
+        .int()
+        .nullable()
+        .refine((id) => id === null || options.categoryIds.includes(id), chooseCategory),
+      tax_class: taxClassText('Choose a tax class from the list'),
+      featured: z.boolean(),
+      attributes: attributesInput,
+      /** Up to MAX_OPTIONS names; an empty one is no option. */
+      option_names: z.array(optionNameText).max(MAX_OPTIONS),
+      variants: z.array(z.discriminatedUnion('remove', [removedVariant, variantInput(options.currency)])),
+    })
+    .superRefine(optionAndVariantRules)
+    .transform((p): ProductFields => {
+      const optionNames = optionNamesOf(p.option_names)
+      return {
+        title: p.title,
+        slug: p.slug,
+        descriptionMd: p.description_md,
+        seoTitle: p.seo_title || null,
+        seoDescription: p.seo_description || null,
+        categoryId: p.category_id,
+        taxClass: (p.tax_class || 'standard') as TaxClass,
+        featured: p.featured,
+        attributes: p.attributes,
+        optionNames,
+        variants: p.variants.map((v) =>
+          v.remove
+            ? { ...REMOVED, id: v.id }
+            : {
+                id: v.id,
+                remove: false,
+                sku: v.sku,
+                options: Object.fromEntries(optionNames.map((name, i) => [name, v.options[i] ?? ''])),
+                price: v.price,
+                compareAtPrice: v.compare_at_price,
+                stock: v.stock,
+                trackStock: v.track_stock,
+                allowBackorder: v.allow_backorder,
+              },
+        ),
+      }
+    })
+}
+
+const REMOVED = {
+  remove: true,
+  sku: '',
+  options: {},
+  price: 0,
+  compareAtPrice: null,
+  stock: 0,
+  trackStock: false,
+  allowBackorder: false,
+} as const
+
+type ProductShape = {
+  option_names: string[]
+  variants: ({ remove: true } | { remove: false; sku: string; options: string[] })[]
+}
+
+/** What holds across the product: its option names, each variant's values for them, and its variants' SKUs and count. */
+function optionAndVariantRules(p: ProductShape, ctx: z.RefinementCtx) {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message })
+  const seen: string[] = []
+  p.option_names.forEach((name, i) => {
+    if (!name || name.length > L.optionName) return
+    if (seen.some((o) => o.toLowerCase() === name.toLowerCase()))
+      issue(['option_names', i], `${name} is already an option`)
+    else seen.push(name)
+  })
+  const names = optionNamesOf(p.option_names)
+  const skus = new Set<string>()
+  const combinations = new Set<string>()
+  p.variants.forEach((v, n) => {
+    if (v.remove) return
+    if (SKU_PATTERN.test(v.sku)) {
+      if (skus.has(v.sku.toUpperCase())) issue(['variants', n, 'sku'], `${v.sku} is already used by another row`)
+      skus.add(v.sku.toUpperCase())
+    }
+    const given: Record<string, string> = {}
+    let firstValueWrong = false
+    v.options.forEach((value, i) => {
+      const name = names[i]
+      const wrong = (message: string) => {
+        issue(['variants', n, 'options', i], message)
+        if (i === 0) firstValueWrong = true
+      }
+      const length = optionValueText.safeParse(value)
+      if (name === undefined) {
+        if (value) wrong('Name this option above, or leave the value empty')
+      } else if (!value) wrong(`Enter this variant’s ${name}`)
+      else if (!length.success) wrong(length.error.issues[0]?.message ?? '')
+      else given[name] = value
+    })
+    for (const name of names.slice(v.options.length)) {
+      issue(['variants', n, 'options', names.indexOf(name)], `Enter this variant’s ${name}`)
+    }
+    const key = optionsKey(names, given)
+    if (!combinations.has(key)) combinations.add(key)
+    else if (firstValueWrong) return
+    else if (names.length > 0) issue(['variants', n, 'options', 0], 'Another variant has the same options')
+    else
+      issue(
+        ['variants', n, 'sku'],
+        'A product without options has one variant: name an option (like Size) to sell several',
+      )
+  })
+  const kept = p.variants.filter((v) => !v.remove).length
+  if (kept === 0) issue(['variants'], 'A product needs at least one variant: give it a SKU and a price')
+  if (kept > MAX_VARIANTS) issue(['variants'], `A product has at most ${MAX_VARIANTS} variants`)
+}
+
 export interface VariantFields {
-  /** The form row it came from (the N of its v<N>_… fields), for messages. */
-  row: number
   /** An existing variant of this product, or null for a new one. */
   id: number | null
   remove: boolean
@@ -57,175 +257,16 @@ export interface ProductFields {
   variants: VariantFields[]
 }
 
-/** The variant rows a form holds: the numbered v<N>_… fields present in the body. */
-export function variantRowNumbers(body: Record<string, string>): number[] {
-  const rows = new Set<number>()
-  for (const key of Object.keys(body)) {
-    const match = /^v(\d{1,3})_/.exec(key)
-    if (match) rows.add(Number(match[1]))
-  }
-  return [...rows].sort((a, b) => a - b)
-}
+/** The product list's filters, from its GET form; empty fields mean "any". */
+export const productListInput = z.object({
+  q: z.string().trim().max(100, 'Search for at most 100 characters').default(''),
+  status: z.enum(['', 'draft', 'active', 'archived'], { error: 'Choose a status from the list' }).default(''),
+  category: z.union([z.literal(''), z.string().regex(/^[1-9]\d{0,9}$/, 'Choose a category from the list')]).default(''),
+  stock: z.enum(['', 'in', 'out', 'low'], { error: 'Choose a stock state from the list' }).default(''),
+  sort: z
+    .enum(['newest', 'updated', 'title', 'price_asc', 'price_desc'], { error: 'Choose an order from the list' })
+    .default('newest'),
+  page: z.union([z.literal(''), z.string().regex(/^[1-9]\d{0,5}$/, 'That page does not exist')]).default(''),
+})
 
-function attributeRowNumbers(body: Record<string, string>): number[] {
-  const rows = new Set<number>()
-  for (const key of Object.keys(body)) {
-    const match = /^attr(\d{1,2})_(name|value)$/.exec(key)
-    if (match) rows.add(Number(match[1]))
-  }
-  return [...rows].sort((a, b) => a - b)
-}
-
-/**
- * The product form, read and checked: every mistake gets a message under its
- * field (the keys are the field names). A variant row left wholly empty is
- * ignored, so the form can always offer spare rows. Whether a SKU or an
- * address is free is the service's to check, against the database.
- */
-export function readProductForm(
-  body: Record<string, string>,
-  options: { currency: string; categoryIds: readonly number[] },
-): Validated<ProductFields> {
-  const errors: FieldErrors = {}
-  const text = (name: string) => (body[name] ?? '').trim()
-  const limited = (name: string, label: string, max: number, required = false) => {
-    const value = text(name)
-    if (required && !value) errors[name] = `Enter the ${label}`
-    else if (value.length > max) errors[name] = `The ${label} must be at most ${max} characters`
-    return value
-  }
-
-  const title = limited('title', 'title', L.title, true)
-  const slug = text('slug').toLowerCase()
-  if (slug && (!SLUG_PATTERN.test(slug) || slug.length > L.handle)) {
-    errors.slug = `The address is lower-case letters, digits and single hyphens, like blue-mug (at most ${L.handle})`
-  }
-  const descriptionMd = limited('description_md', 'description', L.description)
-  const seoTitle = limited('seo_title', 'search-engine title', L.seoTitle)
-  const seoDescription = limited('seo_description', 'search-engine description', L.seoDescription)
-  const category = text('category_id')
-  const categoryId = category === '' ? null : Number(category)
-  if (categoryId !== null && !options.categoryIds.includes(categoryId)) {
-    errors.category_id = 'Choose a category from the list'
-  }
-  const taxClass = (text('tax_class') || 'standard') as TaxClass
-  if (!TAX_CLASSES.includes(taxClass)) errors.tax_class = 'Choose a tax class from the list'
-
-  const attributes: Record<string, string> = {}
-  for (const n of attributeRowNumbers(body)) {
-    const name = text(`attr${n}_name`)
-    const value = text(`attr${n}_value`)
-    if (!name && !value) continue
-    if (!name) errors[`attr${n}_name`] = 'Name this attribute, like Material'
-    else if (name.length > L.attributeName)
-      errors[`attr${n}_name`] = `An attribute name is at most ${L.attributeName} characters`
-    else if (name in attributes) errors[`attr${n}_name`] = `${name} is already listed`
-    if (!value) errors[`attr${n}_value`] = 'Enter its value, like Stoneware'
-    else if (value.length > L.attributeValue)
-      errors[`attr${n}_value`] = `A value is at most ${L.attributeValue} characters`
-    if (name && value) attributes[name] = value
-  }
-  if (Object.keys(attributes).length > MAX_ATTRIBUTES) errors.attr0_name = `At most ${MAX_ATTRIBUTES} attributes`
-
-  const optionNames: string[] = []
-  for (let i = 1; i <= MAX_OPTIONS; i++) {
-    const name = text(`option${i}`)
-    if (!name) continue
-    if (name.length > L.optionName) errors[`option${i}`] = `An option name is at most ${L.optionName} characters`
-    else if (optionNames.some((o) => o.toLowerCase() === name.toLowerCase()))
-      errors[`option${i}`] = `${name} is already an option`
-    else optionNames.push(name)
-  }
-
-  const variants: VariantFields[] = []
-  const skus = new Map<string, number>()
-  const combinations = new Map<string, number>()
-  for (const n of variantRowNumbers(body)) {
-    const f = (field: string) => text(`v${n}_${field}`)
-    const idText = f('id')
-    const id = /^[1-9]\d{0,9}$/.test(idText) ? Number(idText) : null
-    const remove = body[`v${n}_remove`] === 'yes'
-    const values = [1, 2, 3].map((i) => f(`opt${i}`))
-    const empty = !f('sku') && !f('price') && !f('compare') && !f('stock') && values.every((v) => !v)
-    if (id === null && (empty || remove)) continue
-    const variant: VariantFields = {
-      row: n,
-      id,
-      remove,
-      sku: f('sku'),
-      options: {},
-      price: 0,
-      compareAtPrice: null,
-      stock: 0,
-      trackStock: body[`v${n}_track`] === 'yes',
-      allowBackorder: body[`v${n}_backorder`] === 'yes',
-    }
-    variants.push(variant)
-    if (remove) continue
-    if (!SKU_PATTERN.test(variant.sku)) {
-      errors[`v${n}_sku`] = variant.sku
-        ? 'A SKU is up to 64 letters, digits, dots, hyphens or underscores'
-        : 'Enter a SKU (the code the shop knows this variant by)'
-    } else if (skus.has(variant.sku.toUpperCase())) {
-      errors[`v${n}_sku`] = `${variant.sku} is already used by another row`
-    } else skus.set(variant.sku.toUpperCase(), n)
-    const price = parseMoney(f('price'), options.currency)
-    if (price === null) errors[`v${n}_price`] = 'Enter the price as an amount, like 18.00'
-    else variant.price = price
-    if (f('compare')) {
-      const compare = parseMoney(f('compare'), options.currency)
-      if (compare === null)
-        errors[`v${n}_compare`] = 'Enter the compare-at price as an amount, like 24.00, or leave it empty'
-      else if (price !== null && compare <= price)
-        errors[`v${n}_compare`] = 'The compare-at price is the higher price it was: more than the price'
-      else variant.compareAtPrice = compare
-    }
-    if (id === null && f('stock')) {
-      if (!/^-?\d{1,7}$/.test(f('stock')) || Math.abs(Number(f('stock'))) > L.stock)
-        errors[`v${n}_stock`] = 'Enter the stock as a whole number, like 12'
-      else if (Number(f('stock')) < 0 && !variant.allowBackorder)
-        errors[`v${n}_stock`] = 'Stock below zero needs backorders allowed'
-      else variant.stock = Number(f('stock'))
-    }
-    optionNames.forEach((name, i) => {
-      const value = values[i] ?? ''
-      if (!value) errors[`v${n}_opt${i + 1}`] = `Enter this variant’s ${name}`
-      else if (value.length > L.optionValue)
-        errors[`v${n}_opt${i + 1}`] = `An option value is at most ${L.optionValue} characters`
-      else variant.options[name] = value
-    })
-    values.forEach((value, i) => {
-      if (value && i >= optionNames.length)
-        errors[`v${n}_opt${i + 1}`] = 'Name this option above, or leave the value empty'
-    })
-    const combination = JSON.stringify(optionNames.map((name) => (variant.options[name] ?? '').toLowerCase()))
-    if (combinations.has(combination) && !errors[`v${n}_opt1`]) {
-      errors[optionNames.length > 0 ? `v${n}_opt1` : `v${n}_sku`] =
-        optionNames.length > 0
-          ? 'Another variant has the same options'
-          : 'A product without options has one variant: name an option (like Size) to sell several'
-    } else combinations.set(combination, n)
-  }
-  const kept = variants.filter((v) => !v.remove)
-  if (kept.length === 0)
-    errors.v0_sku = errors.v0_sku ?? 'A product needs at least one variant: give it a SKU and a price'
-  if (kept.length > MAX_VARIANTS) errors.v0_sku = `A product has at most ${MAX_VARIANTS} variants`
-
-  if (Object.keys(errors).length > 0) return { ok: false, errors }
-  return {
-    ok: true,
-    value: {
-      title,
-      slug,
-      descriptionMd,
-      seoTitle: seoTitle || null,
-      seoDescription: seoDescription || null,
-      categoryId,
-      taxClass,
-      featured: body.featured === 'yes',
-      attributes,
-      optionNames,
-      variants,
-    },
-  }
-}
+export type ProductListFilter = z.output<typeof productListInput>

@@ -59,19 +59,19 @@ async function freeSlug(db: Db, fields: ProductFields, productId?: number): Prom
   return slug
 }
 
+/** SKUs another product's variants have, keyed as productInput's mistakes are (variants.2.sku). */
 async function skuErrors(db: Db, variants: VariantFields[], ownVariantIds: number[]) {
-  const kept = variants.filter((v) => !v.remove)
   const taken = new Set(
     await selectTakenSkus(
       db,
-      kept.map((v) => v.sku),
+      variants.filter((v) => !v.remove).map((v) => v.sku),
       ownVariantIds,
     ),
   )
   const errors: Record<string, string> = {}
-  for (const v of kept) {
-    if (taken.has(v.sku)) errors[`v${v.row}_sku`] = `${v.sku} is the SKU of another product’s variant`
-  }
+  variants.forEach((v, i) => {
+    if (!v.remove && taken.has(v.sku)) errors[`variants.${i}.sku`] = `${v.sku} is the SKU of another product’s variant`
+  })
   return errors
 }
 
@@ -171,9 +171,10 @@ export async function updateAdminProduct(
     const existing = await selectVariants(trx, id)
     const ownIds = existing.map((v) => v.id)
     const errors = await skuErrors(trx, fields.variants, ownIds)
-    for (const v of fields.variants) {
-      if (v.id !== null && !ownIds.includes(v.id)) errors[`v${v.row}_sku`] = 'This variant is not one of this product’s'
-    }
+    fields.variants.forEach((v, i) => {
+      if (v.id !== null && !ownIds.includes(v.id))
+        errors[`variants.${i}.sku`] = 'This variant is not one of this product’s'
+    })
     const slug = fields.slug ? fields.slug : current.slug
     if (slug !== current.slug && (await slugTaken(trx, slug, id))) {
       errors.slug = 'Another product has this address; choose another'

@@ -12,6 +12,7 @@ import mailboxRoutes from './mailbox.js'
 import orderRoutes from './orders.js'
 import outboxRoutes from './outbox.js'
 import productImageRoutes from './product-images.js'
+import productImagesRoutes from './products/images.js'
 import productImportRoutes from './products/imports.js'
 import productRoutes from './products/index.js'
 import securityLogRoutes from './security-log.js'
@@ -85,6 +86,7 @@ export default async function adminArea(app: FastifyInstance) {
   await app.register(productRoutes)
   await app.register(productImportRoutes)
   await app.register(productImageRoutes)
+  await app.register(productImagesRoutes)
   await app.register(customerRoutes)
   await app.register(categoryRoutes)
   await app.register(discountRoutes)

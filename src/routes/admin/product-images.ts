@@ -1,261 +1,50 @@
-import fastifyMultipart, { type Multipart, type MultipartFile } from '@fastify/multipart'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { type IdParams, idOf } from '../../lib/ids.js'
-import { MEDIA_RETRY_AFTER_SECONDS } from '../../lib/media-storage/index.js'
+import { withValid } from '../../lib/outcomes.js'
 import { validate } from '../../lib/validation.js'
-import {
-  ACCEPTED_TYPES,
-  altInput,
-  MAX_FILE_BYTES,
-  MAX_FILE_MEGABYTES,
-  MAX_FILES_PER_UPLOAD,
-  moveInput,
-  uploadInput,
-} from '../../modules/images/product-images.forms.js'
-import {
-  addProductImages,
-  changeImageAlt,
-  moveProductImage,
-  productImage,
-  productImagesPage,
-  removeProductImage,
-  type UploadedFile,
-} from '../../modules/images/product-images.service.js'
+import { imageAltFormPage, imageRemovalPage } from '../../modules/images/image-pages.js'
+import { altInput, moveInput } from '../../modules/images/product-images.forms.js'
+import { changeImageAlt, moveProductImage, removeProductImage } from '../../modules/images/product-images.service.js'
 import { signedInUser } from '../../plugins/auth.js'
+import { showPage } from './_pages.js'
 
-/** The file input's name in the upload form. */
-const FILE_FIELD = 'images'
-/** Enough for the token and the alt text (250 characters of up to 4 bytes each), with room to spare. */
-const MAX_FIELD_BYTES = 4096
-const MAX_FIELDS = 10
-
-/** An upload being read: the fields before the first file by the preValidation hook, the rest by the handler. */
-interface Upload {
-  raw: FastifyRequest['raw']
-  parts: AsyncIterableIterator<Multipart>
-  fields: Record<string, string>
-  files: UploadedFile[]
-  /** The first file part, left unread until the form token and the role have been checked. */
-  waiting?: MultipartFile
-  done: boolean
-  failure?: { status: number; message: string }
-}
-
-const uploads = new WeakMap<FastifyRequest, Upload>()
+const imagesOf = (productId: number) => `/admin/products/${productId}/images`
 
 /**
- * A product's pictures: upload several at once (each with alt text), change
- * a picture's alt text, move it up or down (the first is the cover), and
- * remove it after asking.
+ * One picture of a product (/admin/product-images/:id): its alt text, its
+ * place (the first is the cover), and its removal after asking. The
+ * product's pictures page and uploads are products/images.ts's.
  */
 export default async function productImageRoutes(app: FastifyInstance) {
-  // Multipart bodies are parsed here only; every other form in the shop stays urlencoded and small.
-  await app.register(fastifyMultipart, {
-    limits: {
-      fileSize: MAX_FILE_BYTES,
-      files: MAX_FILES_PER_UPLOAD,
-      fields: MAX_FIELDS,
-      fieldSize: MAX_FIELD_BYTES,
-      parts: MAX_FILES_PER_UPLOAD + MAX_FIELDS,
-    },
-  })
-
-  async function imagesPage(reply: FastifyReply, productId: number, extra: Record<string, unknown> = {}) {
-    const page = await productImagesPage(app.db, productId)
-    if (!page) return reply.callNotFound()
-    return reply.render('admin/products/images', {
-      title: `Pictures of ${page.product.title}`,
-      ...page,
-      accept: ACCEPTED_TYPES,
-      maxFiles: MAX_FILES_PER_UPLOAD,
-      maxMegabytes: MAX_FILE_MEGABYTES,
-      values: {},
-      errors: {},
-      problems: [],
-      ...extra,
-    })
-  }
-
-  app.get<IdParams>('/admin/products/:id/images', async (request, reply) => imagesPage(reply, idOf(request)))
-
-  app.post<IdParams>(
-    '/admin/products/:id/images',
-    { preValidation: readFieldsBeforeFiles, onResponse: discardUnread },
-    async (request, reply) => {
-      const id = idOf(request)
-      const upload = uploads.get(request)
-      if (upload) await readParts(upload, false)
-      const fields = upload?.fields ?? textFields(request.body)
-      const values = { alt: fields.alt ?? '' }
-      if (upload?.failure) {
-        return imagesPage(reply.code(upload.failure.status), id, { values, errors: { images: upload.failure.message } })
-      }
-      const files = upload?.files ?? []
-      const checked = validate(uploadInput, { alt: fields.alt, images: files.length })
-      const result = checked.ok
-        ? await addProductImages(app.db, app.mediaStorage, id, { alt: checked.value.alt, files }, signedInUser(request))
-        : checked
-      if ('errors' in result) {
-        return imagesPage(reply.code(422), id, {
-          values,
-          errors: result.errors,
-          problems: 'problems' in result ? result.problems : [],
-        })
-      }
-      if (result.kind === 'unavailable') {
-        // The person is told only that the store failed; what failed, and why, is for the log.
-        request.log.error({ err: result.error }, 'uploaded pictures could not be saved to the image store')
-        return imagesPage(reply.code(503).header('retry-after', String(MEDIA_RETRY_AFTER_SECONDS)), id, {
-          values,
-          errors: { images: result.message },
-        })
-      }
-      if (result.kind === 'missing') return reply.callNotFound()
-      request.flash('success', files.length === 1 ? 'The picture is added.' : `The ${files.length} pictures are added.`)
-      return reply.redirect(`/admin/products/${id}/images`, 303)
-    },
-  )
-
   app.post<IdParams>('/admin/product-images/:id', async (request, reply) => {
     const id = idOf(request)
-    const checked = validate(altInput, request.body)
-    const result = checked.ok ? await changeImageAlt(app.db, id, checked.value.alt, signedInUser(request)) : checked
-    if ('errors' in result) {
-      const image = await productImage(app.db, id)
-      if (!image) return reply.callNotFound()
-      const field = `alt-${id}`
-      return imagesPage(reply.code(422), image.productId, {
-        values: { [field]: textFields(request.body).alt ?? '' },
-        errors: { [field]: result.errors.alt ?? 'Enter the alt text' },
-      })
-    }
-    if (result.kind === 'missing') return reply.callNotFound()
-    request.flash('success', 'The alt text is saved.')
-    return reply.redirect(`/admin/products/${result.productId}/images#image-${id}`, 303)
+    const result = await withValid(validate(altInput, request.body), ({ alt }) =>
+      changeImageAlt(app.db, id, alt, signedInUser(request)),
+    )
+    return reply.answer(result, {
+      done: ({ productId }) => ({ to: `${imagesOf(productId)}#image-${id}`, flash: 'The alt text is saved.' }),
+      back: '/admin/products',
+      form: async (sent) => showPage(reply, 'admin/products/images/index', await imageAltFormPage(app.db, id, sent)),
+    })
   })
 
   app.post<IdParams>('/admin/product-images/:id/position', async (request, reply) => {
     const id = idOf(request)
-    const checked = validate(moveInput, request.body)
-    const image = await productImage(app.db, id)
-    if (!image) return reply.callNotFound()
-    if (!checked.ok) {
-      request.flash('error', 'Move a picture up or down.')
-      return reply.redirect(`/admin/products/${image.productId}/images`, 303)
-    }
-    const result = await moveProductImage(app.db, id, checked.value.direction, signedInUser(request))
-    if (result.kind !== 'saved') return reply.callNotFound()
-    return reply.redirect(`/admin/products/${result.productId}/images#image-${id}`, 303)
-  })
-
-  app.get<IdParams>('/admin/product-images/:id/removal', async (request, reply) => {
-    const image = await productImage(app.db, idOf(request))
-    if (!image) return reply.callNotFound()
-    return reply.render('admin/products/image-remove', {
-      title: `Remove a picture of ${image.title}`,
-      image,
+    const result = await moveProductImage(app.db, id, validate(moveInput, request.body), signedInUser(request))
+    return reply.answer(result, {
+      done: ({ productId }) => ({ to: `${imagesOf(productId)}#image-${id}` }),
+      back: 'productId' in result ? imagesOf(result.productId) : '/admin/products',
     })
   })
 
-  app.post<IdParams>('/admin/product-images/:id/removal', async (request, reply) => {
-    const result = await removeProductImage(app.db, idOf(request), signedInUser(request))
-    if (result.kind !== 'saved') return reply.callNotFound()
-    request.flash('success', 'The picture is removed from the product.')
-    return reply.redirect(`/admin/products/${result.productId}/images`, 303)
-  })
-}
+  app.get<IdParams>('/admin/product-images/:id/removal', async (request, reply) =>
+    showPage(reply, 'admin/product-images/removal', await imageRemovalPage(app.db, idOf(request))),
+  )
 
-/** The string fields of a parsed urlencoded body (the first of any repeated one). */
-function textFields(body: unknown): Record<string, string | undefined> {
-  if (typeof body !== 'object' || body === null) return {}
-  const fields: Record<string, string> = {}
-  for (const [name, value] of Object.entries(body)) {
-    const first: unknown = Array.isArray(value) ? value[0] : value
-    if (typeof first === 'string') fields[name] = first
-  }
-  return fields
-}
-
-/**
- * Reads the form's fields up to its first file, so the form token (the
- * form's first field) is in request.body when the forgery check runs, and
- * no file is read for a visitor who may not upload: the files wait for the
- * handler, which runs only after the token and the role have been checked.
- */
-async function readFieldsBeforeFiles(request: FastifyRequest): Promise<void> {
-  if (!request.isMultipart()) return
-  const upload: Upload = { raw: request.raw, parts: request.parts(), fields: {}, files: [], done: false }
-  uploads.set(request, upload)
-  await readParts(upload, true)
-  request.body = upload.fields
-}
-
-async function readParts(upload: Upload, stopAtFile: boolean): Promise<void> {
-  try {
-    while (!upload.done && !upload.failure) {
-      if (upload.waiting) {
-        if (stopAtFile) return
-        const file = upload.waiting
-        upload.waiting = undefined
-        await takeFile(upload, file)
-        continue
-      }
-      const next = await upload.parts.next()
-      if (next.done) {
-        upload.done = true
-        // The parser ends quietly when the browser goes away between two files: nothing must be kept of half an upload.
-        if (!upload.raw.readableEnded) upload.failure = failureOf(new Error('the upload ended early'))
-      } else if (next.value.type === 'file') upload.waiting = next.value
-      else if (typeof next.value.value === 'string') upload.fields[next.value.fieldname] ??= next.value.value
-    }
-  } catch (err) {
-    upload.failure = failureOf(err)
-  }
-}
-
-async function takeFile(upload: Upload, part: MultipartFile): Promise<void> {
-  const content = await part.toBuffer()
-  // A file input left empty still sends a part, with no name and no bytes.
-  if (part.fieldname !== FILE_FIELD || (part.filename === '' && content.length === 0)) return
-  upload.files.push({ name: displayName(part.filename, upload.files.length + 1), content })
-}
-
-/** The client's file name, fit to quote back in a message. */
-function displayName(filename: string, n: number): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
-  const name = filename.replace(/[\u0000-\u001f\u007f]/g, '').trim()
-  if (name === '') return `file ${n}`
-  return name.length > 80 ? `${name.slice(0, 79)}…` : name
-}
-
-function failureOf(err: unknown): { status: number; message: string } {
-  const { code, part } = err as { code?: string; part?: { filename?: string } }
-  switch (code) {
-    case 'FST_REQ_FILE_TOO_LARGE':
-      return {
-        status: 413,
-        message: `“${displayName(part?.filename ?? '', 0)}” is larger than ${MAX_FILE_MEGABYTES} MB. Upload pictures of up to ${MAX_FILE_MEGABYTES} MB each; nothing was uploaded.`,
-      }
-    case 'FST_FILES_LIMIT':
-      return {
-        status: 413,
-        message: `Upload at most ${MAX_FILES_PER_UPLOAD} pictures at a time; nothing was uploaded.`,
-      }
-    case 'FST_FIELDS_LIMIT':
-    case 'FST_PARTS_LIMIT':
-      return { status: 413, message: 'The form sent more than it should; nothing was uploaded. Try again.' }
-    default:
-      return { status: 400, message: 'The upload could not be read; nothing was uploaded. Choose the pictures again.' }
-  }
-}
-
-/**
- * A refused upload (no token, no permission, a file too large) is answered
- * before its body has been read; the rest is read and thrown away, so the
- * browser, still sending, gets to show the answer on a connection kept open.
- */
-async function discardUnread(request: FastifyRequest): Promise<void> {
-  if (!uploads.has(request) || request.raw.readableEnded) return
-  request.raw.unpipe()
-  request.raw.resume()
+  app.post<IdParams>('/admin/product-images/:id/removal', async (request, reply) =>
+    reply.answer(await removeProductImage(app.db, idOf(request), signedInUser(request)), {
+      done: ({ productId }) => ({ to: imagesOf(productId), flash: 'The picture is removed from the product.' }),
+      back: '/admin/products',
+    }),
+  )
 }

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createDb } from '../../../db/connection.js'
 import { csvRow } from '../../../lib/csv.js'
+import { MAX_IMPORT_ROWS } from '../../../modules/product-imports/import-file.js'
+import type { ImportReport } from '../../../modules/product-imports/import-report.js'
+import { CHANGED_NOTICE } from '../../../modules/product-imports/import-steps.js'
 import { PRODUCT_CSV_COLUMNS, type ProductCsvColumn } from '../../../modules/product-imports/product-csv.js'
-import type { ImportReport } from '../../../modules/product-imports/product-import.js'
 import {
-  CHANGED_NOTICE,
   EXPIRED_NOTICE,
   expireStaleImports,
-  MAX_IMPORT_ROWS,
   runProductImportJobs,
 } from '../../../modules/product-imports/product-imports.job.js'
 import { insertImport } from '../../../modules/product-imports/product-imports.repository.js'

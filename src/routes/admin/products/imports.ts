@@ -1,25 +1,20 @@
 import fastifyMultipart, { type Multipart, type MultipartFile } from '@fastify/multipart'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { csvRow } from '../../../lib/csv.js'
 import { type IdParams, idOf } from '../../../lib/ids.js'
-import {
-  PRODUCT_CSV_COLUMN_HELP,
-  PRODUCT_CSV_COLUMNS,
-  PRODUCT_CSV_EXAMPLE,
-} from '../../../modules/product-imports/product-csv.js'
-import {
-  MAX_IMPORT_ROWS,
-  type RunningImports,
-  startProductImportJobs,
-} from '../../../modules/product-imports/product-imports.job.js'
+import type { FieldErrors } from '../../../lib/validation.js'
+import { productCsvTemplate } from '../../../modules/product-imports/product-csv.js'
+import { type RunningImports, startProductImportJobs } from '../../../modules/product-imports/product-imports.job.js'
 import {
   acceptProductCsv,
   applyProductImport,
   MAX_UPLOAD_BYTES,
+  productImportFormPage,
   productImportPage,
   type Upload,
 } from '../../../modules/product-imports/product-imports.service.js'
 import { signedInUser } from '../../../plugins/auth.js'
+import { showPage } from '../_pages.js'
+import { discardUnread, readingMultipart } from './_multipart.js'
 
 /** Seconds between reloads of the status page while the file is checked or applied. */
 const REFRESH_SECONDS = 2
@@ -46,24 +41,17 @@ export default async function productImportRoutes(app: FastifyInstance) {
     })
   }
 
-  const formPage = (reply: FastifyReply, errors: Record<string, string> = {}) =>
-    reply.render('admin/products/imports/new', {
-      title: 'Import products',
-      columns: PRODUCT_CSV_COLUMNS.map((name) => ({ name, help: PRODUCT_CSV_COLUMN_HELP[name] })),
-      maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024,
-      maxRows: MAX_IMPORT_ROWS.toLocaleString('en'),
-      errors,
-    })
+  const formPage = (reply: FastifyReply, errors: FieldErrors = {}) =>
+    reply.render('admin/products/imports/new', productImportFormPage(errors))
 
   app.get('/admin/products/imports/new', async (_request, reply) => formPage(reply))
 
-  app.get('/admin/products/imports/template.csv', async (_request, reply) => {
-    const rows = PRODUCT_CSV_EXAMPLE.map((example) => csvRow(PRODUCT_CSV_COLUMNS.map((c) => example[c])))
-    return reply
+  app.get('/admin/products/imports/template.csv', async (_request, reply) =>
+    reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="products-template.csv"')
-      .send(`\uFEFF${csvRow([...PRODUCT_CSV_COLUMNS])}${rows.join('')}`)
-  })
+      .send(productCsvTemplate()),
+  )
 
   app.post(
     '/admin/products/imports',
@@ -72,31 +60,34 @@ export default async function productImportRoutes(app: FastifyInstance) {
       const taken = await takeFile(request)
       if ('failure' in taken) return formPage(reply.code(taken.failure.status), { file: taken.failure.message })
       const result = await acceptProductCsv(app.db, taken.upload, signedInUser(request), request.log)
-      if (result.kind === 'invalid') return formPage(reply.code(result.status), result.errors)
-      if (!result.inline) jobs?.wake()
-      return reply.redirect(`/admin/products/imports/${result.id}`, 303)
+      if (result.kind === 'queued' && !result.inline) jobs?.wake()
+      return reply.answer(result, {
+        done: ({ id }) => ({ to: `/admin/products/imports/${id}` }),
+        back: '/admin/products/imports/new',
+        form: ({ errors }) => formPage(reply, errors),
+      })
     },
   )
 
   app.get<IdParams>('/admin/products/imports/:id', async (request, reply) => {
     const page = await productImportPage(app.db, idOf(request))
-    if (!page) return reply.callNotFound()
     // The Refresh header reloads the page like <meta http-equiv="refresh">, without JavaScript, until the work is done.
-    if (page.working) reply.header('refresh', String(REFRESH_SECONDS)).header('cache-control', 'no-store')
-    return reply.render('admin/products/imports/show', {
-      title: `Import of ${page.file_name}`,
-      page,
-    })
+    if (page.kind === 'page' && page.page.working)
+      reply.header('refresh', String(REFRESH_SECONDS)).header('cache-control', 'no-store')
+    return showPage(reply, 'admin/products/imports/show', page)
   })
 
   app.post<IdParams>('/admin/products/imports/:id/application', async (request, reply) => {
     const id = idOf(request)
     const result = await applyProductImport(app.db, id, signedInUser(request), request.log)
-    if (result.kind === 'missing') return reply.callNotFound()
-    if (result.kind === 'refused') request.flash('error', result.message)
-    else if (result.kind === 'applied') request.flash('success', 'The import is applied.')
-    else if (result.kind === 'queued') jobs?.wake()
-    return reply.redirect(`/admin/products/imports/${id}`, 303)
+    if (result.kind === 'queued') jobs?.wake()
+    return reply.answer(result, {
+      done: ({ kind }) => ({
+        to: `/admin/products/imports/${id}`,
+        flash: kind === 'applied' ? 'The import is applied.' : undefined,
+      }),
+      back: `/admin/products/imports/${id}`,
+    })
   })
 }
 
@@ -120,6 +111,7 @@ async function readFieldsBeforeFile(request: FastifyRequest): Promise<void> {
   if (!request.isMultipart()) return
   const upload: PendingUpload = { parts: request.parts() }
   pending.set(request, upload)
+  readingMultipart(request)
   const fields: Record<string, string> = {}
   try {
     for (let next = await upload.parts.next(); !next.done; next = await upload.parts.next()) {
@@ -166,15 +158,4 @@ function failureOf(err: unknown): Failure {
     default:
       return { status: 422, message: 'The upload could not be read; choose the file again' }
   }
-}
-
-/**
- * A refused upload (no token, no permission) is answered before its file
- * has been read; the rest is read and thrown away, so the browser, still
- * sending, gets to show the answer.
- */
-async function discardUnread(request: FastifyRequest): Promise<void> {
-  if (!pending.has(request) || request.raw.readableEnded) return
-  request.raw.unpipe()
-  request.raw.resume()
 }
