@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseId } from '../../lib/ids.js'
 
 /** A staff note on an order. */
 export const orderNoteInput = z.object({
@@ -18,9 +19,14 @@ export const cancellationInput = z.object({
     .max(500, 'Keep the reason to 500 characters'),
 })
 
-/** The parcel's carrier and tracking number: both, or neither (collection, a hand delivery). */
+/**
+ * The parcel: its carrier and tracking number (both, or neither: collection,
+ * a hand delivery), and how many of each line go in it as typed into the
+ * fields named line-<id>. Those numbers are checked against what the order
+ * has left to send by the service (fulfilment.ts), which knows the lines.
+ */
 export const fulfilmentInput = z
-  .object({
+  .looseObject({
     carrier: z.string().trim().max(100, 'Keep the carrier to 100 characters').default(''),
     tracking: z.string().trim().max(100, 'Keep the tracking number to 100 characters').default(''),
   })
@@ -28,30 +34,18 @@ export const fulfilmentInput = z
     message: 'Say which carrier the tracking number is with',
     path: ['carrier'],
   })
+  .transform(({ carrier, tracking, ...fields }) => ({ carrier, tracking, lines: lineFields(fields) }))
 
-/**
- * How many of each line go in the parcel, from fields named line-<id>: a
- * whole number from 0 to what is left to send of that line.
- */
-export function lineQuantities(
-  body: unknown,
-  lines: { id: number; title: string; left: number }[],
-): { ok: true; quantities: Map<number, number> } | { ok: false; errors: Record<string, string> } {
-  const fields = (body ?? {}) as Record<string, unknown>
-  const quantities = new Map<number, number>()
-  const errors: Record<string, string> = {}
-  for (const line of lines) {
-    const raw = fields[`line-${line.id}`]
-    const text = typeof raw === 'string' ? raw.trim() : ''
-    if (text === '' || text === '0') continue
-    if (!/^\d{1,4}$/.test(text))
-      errors[`line-${line.id}`] = `Enter how many of ${line.title} to send, as a whole number`
-    else if (Number(text) > line.left) errors[`line-${line.id}`] = `Only ${line.left} of ${line.title} are left to send`
-    else quantities.set(line.id, Number(text))
+export type FulfilmentInput = z.output<typeof fulfilmentInput>
+
+/** The line-<id> fields sent as text, by line id; anything else is not a line of any order. */
+function lineFields(fields: Record<string, unknown>): Record<number, string> {
+  const lines: Record<number, string> = {}
+  for (const [name, value] of Object.entries(fields)) {
+    const id = parseId(/^line-(\d+)$/.exec(name)?.[1])
+    if (id > 0 && typeof value === 'string') lines[id] = value
   }
-  if (Object.keys(errors).length) return { ok: false, errors }
-  if (quantities.size === 0) return { ok: false, errors: { lines: 'Choose at least one item to send' } }
-  return { ok: true, quantities }
+  return lines
 }
 
 /** A refund: an amount in the shop's currency (checked against what is left to refund) and why. */
