@@ -7,7 +7,7 @@ import { keysetLinks, keysetPage, withFilters } from '../../lib/pagination.js'
 import type { Validated } from '../../lib/validation.js'
 import { PAYMENT_METHOD_LABELS } from '../payments/payment-methods.js'
 import { staffMoney } from './order-admin-pages.js'
-import { selectIdRange, selectOrderList } from './orders.repository.js'
+import { ORDER_LIST_COLUMNS, selectIdRange, selectOrderList } from './orders.repository.js'
 
 const date = z
   .string()
@@ -79,18 +79,7 @@ export async function orderListPage(db: Db, checked: Validated<OrderListFilter>)
 export async function orderListCsv(db: Db, filter: OrderListFilter): Promise<AsyncGenerator<string>> {
   const range = await selectIdRange(db, filter.from, filter.to)
   return csvLines(
-    [
-      'number',
-      'placed_at',
-      'name',
-      'email',
-      'payment_method',
-      'payment_status',
-      'fulfilment_status',
-      'cancelled_at',
-      'currency',
-      'total',
-    ],
+    ORDER_LIST_COLUMNS,
     (before, batch) =>
       range === 'none'
         ? Promise.resolve([])
@@ -100,17 +89,6 @@ export async function orderListCsv(db: Db, filter: OrderListFilter): Promise<Asy
             range,
             batch,
           ),
-    (o) => [
-      o.number,
-      o.placed_at,
-      o.name,
-      o.email,
-      o.payment_method,
-      o.payment_status,
-      o.fulfilment_status,
-      o.cancelled_at,
-      o.currency,
-      decimalAmount(o.total, o.currency),
-    ],
+    (o) => ORDER_LIST_COLUMNS.map((column) => (column === 'total' ? decimalAmount(o.total, o.currency) : o[column])),
   )
 }
