@@ -2,11 +2,12 @@ import { type Db, inTransaction } from '../../db/connection.js'
 import { withFields } from '../../lib/objects.js'
 import { invalid, missing } from '../../lib/outcomes.js'
 import { nowIso } from '../../lib/time.js'
+import { validate } from '../../lib/validation.js'
 import type { Actor } from '../activity/activity.service.js'
 import { logActivity } from '../activity/activity.service.js'
 import { enqueueEmail } from '../mail/mail.service.js'
 import { getShopSettings } from '../settings/settings.service.js'
-import type { FulfilmentInput } from './order-admin.forms.js'
+import { type FulfilmentInput, parcelInput } from './order-admin.forms.js'
 import {
   insertFulfilment,
   insertOrderEvent,
@@ -57,7 +58,10 @@ export function lineQuantities(
   return { ok: true, quantities }
 }
 
-/** The fulfilment form of the order page: the parcel as typed, its numbers checked against the order's lines first. */
+/**
+ * The fulfilment form of the order page: the parcel as typed, checked with
+ * its numbers against the order's lines (all its messages at once), then sent.
+ */
 export async function sendParcel(
   db: Db,
   number: number,
@@ -67,10 +71,12 @@ export async function sendParcel(
 ): Promise<FulfilResult> {
   const order = await selectOrderByNumber(db, number)
   if (!order) return missing
-  const parcel = lineQuantities(input.lines, await linesToSend(db, order.id))
-  if (!parcel.ok) return invalid(parcel.errors)
-  const { carrier, tracking } = input
-  return fulfilOrder(db, number, actor, { carrier, tracking, quantities: parcel.quantities }, baseUrl)
+  const quantities = lineQuantities(input.lines, await linesToSend(db, order.id))
+  const parcel = validate(parcelInput, { carrier: input.carrier, tracking: input.tracking })
+  if (!quantities.ok || !parcel.ok) {
+    return invalid(withFields(quantities.ok ? {} : quantities.errors, parcel.ok ? {} : parcel.errors))
+  }
+  return fulfilOrder(db, number, actor, withFields(parcel.value, { quantities: quantities.quantities }), baseUrl)
 }
 
 /**

@@ -19,14 +19,9 @@ export const cancellationInput = z.object({
     .max(500, 'Keep the reason to 500 characters'),
 })
 
-/**
- * The parcel: its carrier and tracking number (both, or neither: collection,
- * a hand delivery), and how many of each line go in it as typed into the
- * fields named line-<id>. Those numbers are checked against what the order
- * has left to send by the service (fulfilment.ts), which knows the lines.
- */
-export const fulfilmentInput = z
-  .looseObject({
+/** The parcel's carrier and tracking number: both, or neither (collection, a hand delivery). */
+export const parcelInput = z
+  .object({
     carrier: z.string().trim().max(100, 'Keep the carrier to 100 characters').default(''),
     tracking: z.string().trim().max(100, 'Keep the tracking number to 100 characters').default(''),
   })
@@ -34,6 +29,18 @@ export const fulfilmentInput = z
     message: 'Say which carrier the tracking number is with',
     path: ['carrier'],
   })
+
+/** A field of a form as it was sent: its text, or nothing for a field left out or sent as anything else. */
+const sent = z.string().optional().catch(undefined)
+
+/**
+ * The fulfilment form as sent: the parcel's fields, and how many of each line
+ * go in it as typed into the fields named line-<id>. The lines are the
+ * order's, so the service checks the form (with parcelInput, and each line
+ * against what is left to send of it) and gives every message at once.
+ */
+export const fulfilmentInput = z
+  .looseObject({ carrier: sent, tracking: sent })
   .transform(({ carrier, tracking, ...fields }) => ({ carrier, tracking, lines: lineFields(fields) }))
 
 export type FulfilmentInput = z.output<typeof fulfilmentInput>
