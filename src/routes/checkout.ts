@@ -71,11 +71,13 @@ export default async function checkoutRoutes(app: FastifyInstance) {
     })
   }
 
-  /** A step's form: `save` runs on what the edge's schema accepted; a failure shows the step's page again (422). */
-  function stepForm(path: string, step: CheckoutStep, save: (request: FastifyRequest) => Promise<Outcome>) {
+  const step = (request: FastifyRequest, name: CheckoutStep) => checkoutPage(app.db, app.payments, visit(request), name)
+
+  /** A step's form, POST `path`: `save` runs on what the edge's schema accepted; a failure shows the step's page again (422). */
+  function stepForm(path: string, name: CheckoutStep, save: (request: FastifyRequest) => Promise<Outcome>) {
     app.post(path, async (request, reply) =>
       answer(request, reply, await save(request), async (sent) =>
-        show(request, reply, await checkoutPage(app.db, app.payments, visit(request), step, { sent })),
+        show(request, reply, await checkoutPage(app.db, app.payments, visit(request), name, { sent })),
       ),
     )
   }
@@ -86,27 +88,29 @@ export default async function checkoutRoutes(app: FastifyInstance) {
     )
     return show(request, reply, page)
   })
+
   stepForm('/checkout', 'details', (request) =>
     withValid(validate(checkoutDetailsInput, request.body), (details) =>
       saveDetails(app.db, app.payments, visit(request), details),
     ),
   )
 
-  for (const step of ['delivery', 'payment', 'review'] as const) {
-    app.get(`/checkout/${step}`, async (request, reply) =>
-      show(request, reply, await checkoutPage(app.db, app.payments, visit(request), step)),
-    )
-  }
+  app.get('/checkout/delivery', async (request, reply) => show(request, reply, await step(request, 'delivery')))
+  app.get('/checkout/payment', async (request, reply) => show(request, reply, await step(request, 'payment')))
+  app.get('/checkout/review', async (request, reply) => show(request, reply, await step(request, 'review')))
+
   stepForm('/checkout/delivery', 'delivery', (request) =>
     withValid(validate(deliveryInput, request.body), (input) =>
       saveDelivery(app.db, app.payments, visit(request), input),
     ),
   )
+
   stepForm('/checkout/payment', 'payment', (request) =>
     withValid(validate(paymentInput, request.body), (input) =>
       savePayment(app.db, app.payments, visit(request), input),
     ),
   )
+
   // A discount code, entered or removed on the review page; a refused one shows the review page again.
   stepForm('/checkout/discount', 'review', (request) =>
     withValid(validate(discountCodeInput, request.body), (input) =>

@@ -37,16 +37,13 @@ import { placeOrder } from './place-order.js'
  * first of those. Placing the order takes the review page's one-time token.
  */
 const STEPS = [
-  { path: '/checkout', label: 'Details' },
-  { path: '/checkout/delivery', label: 'Delivery' },
-  { path: '/checkout/payment', label: 'Payment' },
-  { path: '/checkout/review', label: 'Review' },
+  { name: 'details', path: '/checkout', label: 'Details', template: 'checkout/address' },
+  { name: 'delivery', path: '/checkout/delivery', label: 'Delivery', template: 'checkout/delivery' },
+  { name: 'payment', path: '/checkout/payment', label: 'Payment', template: 'checkout/payment' },
+  { name: 'review', path: '/checkout/review', label: 'Review', template: 'checkout/review' },
 ] as const
 
-const TEMPLATES = ['checkout/address', 'checkout/delivery', 'checkout/payment', 'checkout/review'] as const
-
-export type CheckoutStep = 'details' | 'delivery' | 'payment' | 'review'
-const STEP_NAMES: readonly CheckoutStep[] = ['details', 'delivery', 'payment', 'review']
+export type CheckoutStep = (typeof STEPS)[number]['name']
 
 /** Who is checking out: whose cart, the customer when signed in, and what their session keeps of the checkout. */
 export interface CheckoutVisit {
@@ -121,14 +118,14 @@ export async function checkoutPage(
   name: CheckoutStep,
   options: { addressId?: string; sent?: Sent } = {},
 ): Promise<CheckoutPage | CheckoutMove | CheckoutRefused> {
-  const step = STEP_NAMES.indexOf(name)
+  const step = STEPS.findIndex((s) => s.name === name)
   const ready = await stepOf(db, payments, visit, step)
   if (ready.kind !== 'ready') return ready
   const { summary, state } = ready
   const { sent } = options
   const page = (data: Record<string, unknown>, kept?: CheckoutState): CheckoutPage => ({
     kind: 'page',
-    template: TEMPLATES[step] ?? 'checkout/address',
+    template: STEPS[step]?.template ?? 'checkout/address',
     data: {
       title: `Checkout: ${STEPS[step]?.label}`,
       noindex: true,
