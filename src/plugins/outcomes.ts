@@ -16,6 +16,8 @@ export interface PageAnswer<R> {
   refused?: (message: string) => unknown
   /** A used or expired link's own page (410); without it, the not-found page. */
   gone?: () => unknown
+  /** A not-found page of its own (404), such as the cart saying the line is not in it; without it, the shop's. */
+  missing?: () => unknown
 }
 
 declare module 'fastify' {
@@ -42,7 +44,9 @@ export const outcomesPlugin = fp(
 function fail<R>(reply: FastifyReply, failure: Failure, how: PageAnswer<R>) {
   switch (failure.kind) {
     case 'missing':
-      return notFound(reply)
+      if (!how.missing) return notFound(reply)
+      reply.code(404)
+      return how.missing()
     case 'gone':
       if (!how.gone) return notFound(reply)
       reply.code(410)

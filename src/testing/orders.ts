@@ -33,7 +33,7 @@ export async function placeTestOrder(
   const added = await addToCart(
     db,
     { userId, sessionCartId: null },
-    { variant_id: String(variantId), quantity: String(options.quantity ?? 1) },
+    { variant_id: variantId, quantity: options.quantity ?? 1 },
   )
   if (added.kind !== 'added') throw new Error(`could not add to the cart: ${JSON.stringify(added)}`)
   const result = await placeOrder(db, {

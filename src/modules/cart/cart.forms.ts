@@ -26,6 +26,8 @@ export const addToCartInput = z.object({
     .transform(Number),
   quantity: quantity(1),
 })
+export type AddToCartInput = z.output<typeof addToCartInput>
 
 /** The cart page's quantity form on a line; 0 removes the line. */
 export const lineQuantityInput = z.object({ quantity: quantity(0) })
+export type LineQuantityInput = z.output<typeof lineQuantityInput>

@@ -1,9 +1,13 @@
 import type { Db } from '../../db/connection.js'
+import { parseId } from '../../lib/ids.js'
+import { withFields } from '../../lib/objects.js'
+import { type Invalid, invalid, type Missing, missing } from '../../lib/outcomes.js'
 import { nowIso } from '../../lib/time.js'
-import { type FieldErrors, validate } from '../../lib/validation.js'
+import type { FieldErrors } from '../../lib/validation.js'
 import { type CardImage, parseJson } from '../catalogue/catalogue.service.js'
+import { productPageForVariant } from '../catalogue/storefront.js'
 import { getShopSettings } from '../settings/settings.service.js'
-import { addToCartInput, lineQuantityInput, MAX_QUANTITY } from './cart.forms.js'
+import { type AddToCartInput, type LineQuantityInput, MAX_QUANTITY } from './cart.forms.js'
 import {
   countItems,
   deleteCart,
@@ -21,7 +25,7 @@ import {
   touchCart,
   updateLineQuantity,
 } from './cart.repository.js'
-import { cartDeliveryNote, type DeliveryNote } from './delivery-note.js'
+import { cartDeliveryNote } from './delivery-note.js'
 
 /** Whose cart: a signed-in customer's (by account), or a guest's (by the id their session holds). */
 export interface CartOwner {
@@ -55,39 +59,32 @@ export function shortageMessage(available: number, inCart = 0): string {
   return `Only ${available} left`
 }
 
-export type AddResult =
-  | { kind: 'added'; cartId: number; title: string; quantity: number }
-  | { kind: 'invalid'; errors: FieldErrors; variantId: number | null }
-  | { kind: 'unavailable' }
+export type AddResult = { kind: 'added'; cartId: number; title: string; quantity: number } | Invalid
+
+/** Said at the top of the cart page when the item sent is not sold (any more), or the form named none. */
+const NOT_FOR_SALE = 'Sorry, that item is not for sale any more. Have a look at what else we have'
 
 /**
  * Adds a quantity of a variant to the owner's cart (making the cart on the
  * first add), on top of what the cart already holds of it. The quantity is
  * checked against stock; prices are never read from the form.
  */
-export async function addToCart(db: Db, owner: CartOwner, input: unknown): Promise<AddResult> {
-  const checked = validate(addToCartInput, input)
-  if (!checked.ok) {
-    const raw = (input as { variant_id?: unknown } | null)?.variant_id
-    const variantId = typeof raw === 'string' && /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : null
-    return { kind: 'invalid', errors: checked.errors, variantId }
-  }
-  const { variant_id: variantId, quantity } = checked.value
+export async function addToCart(db: Db, owner: CartOwner, input: AddToCartInput): Promise<AddResult> {
+  const { variant_id: variantId, quantity } = input
   return db.transaction().execute(async (trx) => {
     const variant = await selectVariantForCart(trx, variantId)
-    if (variant?.status !== 'active') return { kind: 'unavailable' } as const
+    if (variant?.status !== 'active') return invalid({ _form: NOT_FOR_SALE })
     const now = nowIso()
     const cartId = (await findCartId(trx, owner)) ?? (await insertCart(trx, owner.userId, now))
     const line = await selectLineOfVariant(trx, cartId, variantId)
     const inCart = line?.quantity ?? 0
     const wanted = inCart + quantity
     const available = availableQuantity(variant)
-    if (wanted > available) {
-      return { kind: 'invalid', errors: { quantity: shortageMessage(available, inCart) }, variantId } as const
-    }
+    if (wanted > available) return invalid({ quantity: shortageMessage(available, inCart) })
     if (wanted > MAX_QUANTITY) {
-      const message = `You can order at most ${MAX_QUANTITY} of one item, and ${inCart} ${inCart === 1 ? 'is' : 'are'} already in your cart`
-      return { kind: 'invalid', errors: { quantity: message }, variantId } as const
+      return invalid({
+        quantity: `You can order at most ${MAX_QUANTITY} of one item, and ${inCart} ${inCart === 1 ? 'is' : 'are'} already in your cart`,
+      })
     }
     if (line) await updateLineQuantity(trx, line.id, wanted, now)
     else await insertLine(trx, cartId, variantId, quantity, now)
@@ -98,25 +95,21 @@ export async function addToCart(db: Db, owner: CartOwner, input: unknown): Promi
   })
 }
 
-export type LineResult =
-  | { kind: 'changed' | 'removed'; title: string }
-  | { kind: 'invalid'; errors: FieldErrors }
-  | { kind: 'missing' }
+export type LineResult = { kind: 'changed' | 'removed'; title: string } | Invalid | Missing
 
 /** Sets a line's quantity (0 removes it). A line of another cart is as good as missing: nothing changes. */
 export async function changeLineQuantity(
   db: Db,
-  cartId: number | null,
+  owner: CartOwner,
   lineId: number,
-  input: unknown,
+  input: LineQuantityInput,
 ): Promise<LineResult> {
-  if (cartId === null) return { kind: 'missing' }
-  const checked = validate(lineQuantityInput, input)
-  if (!checked.ok) return { kind: 'invalid', errors: checked.errors }
-  const { quantity } = checked.value
+  const cartId = await findCartId(db, owner)
+  if (cartId === null) return missing
+  const { quantity } = input
   return db.transaction().execute(async (trx) => {
     const line = await selectLine(trx, cartId, lineId)
-    if (!line) return { kind: 'missing' } as const
+    if (!line) return missing
     const variant = await selectVariantForCart(trx, line.variant_id)
     const title = variant?.title ?? 'The item'
     const now = nowIso()
@@ -127,9 +120,7 @@ export async function changeLineQuantity(
     }
     // Fewer is always allowed, even of something sold out since: the shopper is making room.
     const available = variant ? availableQuantity(variant) : 0
-    if (quantity > line.quantity && quantity > available) {
-      return { kind: 'invalid', errors: { quantity: shortageMessage(available) } } as const
-    }
+    if (quantity > line.quantity && quantity > available) return invalid({ quantity: shortageMessage(available) })
     await updateLineQuantity(trx, line.id, quantity, now)
     await touchCart(trx, cartId, now)
     return { kind: 'changed', title } as const
@@ -209,14 +200,56 @@ export async function cartView(db: Db, cartId: number | null): Promise<CartView>
   return { lines, count, subtotal, ready: lines.length > 0 && lines.every((line) => line.problem === null) }
 }
 
-/** The cart page: the cart, and how far its goods are from free delivery (null for an empty cart). */
-export async function cartPage(
+/** A form that failed, for its page: the messages, and what was sent (shown again in the field at fault). */
+type Sent = {
+  errors: FieldErrors
+  values?: Record<string, string>
+}
+
+/** The cart page: the cart, how far its goods are from free delivery (null for an empty cart), and a failed form's messages. */
+export async function cartPage(db: Db, owner: CartOwner, sent: Sent = { errors: {} }) {
+  const cart = await cartView(db, await findCartId(db, owner))
+  const deliveryNote = cart.lines.length === 0 ? null : cartDeliveryNote(await getShopSettings(db), cart.subtotal)
+  return withFields({ title: 'Your cart', noindex: true, cart, deliveryNote }, sent)
+}
+
+/**
+ * What a failed add-to-cart form is answered with: the product page again,
+ * with the message and the quantity as typed; or the cart page, when the
+ * item is not for sale (or the form named none).
+ */
+export async function addToCartPage(
   db: Db,
-  cartId: number | null,
-): Promise<{ cart: CartView; deliveryNote: DeliveryNote | null }> {
-  const cart = await cartView(db, cartId)
-  if (cart.lines.length === 0) return { cart, deliveryNote: null }
-  return { cart, deliveryNote: cartDeliveryNote(await getShopSettings(db), cart.subtotal) }
+  owner: CartOwner,
+  sent: Required<Sent>,
+  base: string,
+): Promise<{ template: string; data: Record<string, unknown> }> {
+  const variantId = parseId(sent.values.variant_id)
+  const product = variantId > 0 && !sent.errors._form ? await productPageForVariant(db, variantId, base) : null
+  if (product?.kind === 'page') {
+    const values = { quantity: (sent.values.quantity ?? '').slice(0, 10) }
+    return { template: product.template, data: withFields(product.data, { errors: sent.errors, values }) }
+  }
+  return {
+    template: 'cart/show',
+    data: await cartPage(db, owner, { errors: { _form: NOT_FOR_SALE }, values: sent.values }),
+  }
+}
+
+/**
+ * The cart page after a line's quantity form failed: the message under that
+ * line (422), or at the top for a line not in this cart (404), as it is too
+ * for a visitor with no cart at all, whatever they sent.
+ */
+export async function cartLinePage(db: Db, owner: CartOwner, lineId: number, sent?: Required<Sent>) {
+  if (sent && (await findCartId(db, owner)) !== null) {
+    const errors = { [`line-${lineId}`]: sent.errors.quantity ?? 'Check the quantity' }
+    return { status: 422, data: await cartPage(db, owner, { errors, values: sent.values }) }
+  }
+  return {
+    status: 404,
+    data: await cartPage(db, owner, { errors: { _form: 'That item is not in your cart. Here is what is' } }),
+  }
 }
 
 /** Items in the owner's cart, for the header: one indexed query, and only for visitors with a session. */

@@ -183,11 +183,7 @@ export const demoOrdersSeeder: Seeder = {
         let cartId: number | null = null
         for (const [pick, quantity] of demo.items) {
           const variant = goods[pick % goods.length] as number
-          const added = await addToCart(
-            db,
-            { userId, sessionCartId: cartId },
-            { variant_id: String(variant), quantity: String(quantity) },
-          )
+          const added = await addToCart(db, { userId, sessionCartId: cartId }, { variant_id: variant, quantity })
           if (added.kind !== 'added') throw new Error(`the demo order ${i + 1} could not take variant ${variant}`)
           cartId = added.cartId
         }

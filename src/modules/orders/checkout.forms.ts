@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { optionalIdText } from '../../lib/ids.js'
 import { email, requiredText } from '../../lib/validation.js'
 import { PAYMENT_METHODS } from '../payments/payment-methods.js'
 
@@ -85,11 +86,58 @@ function formatPostcode(country: string, postcode: string): string {
   return compact
 }
 
+/** A field of a form as it was sent: its text, or nothing for a field left out or sent as anything else. */
+const sent = z.string().optional().catch(undefined)
+
+/**
+ * The first step's form as sent: how the shopper gets the order, who they
+ * are and, for a delivery, where to. Which countries and collections are
+ * offered is the shop's setting, so the service checks the fields with the
+ * schemas above (submitDetails); their messages are the form's.
+ */
+export const checkoutDetailsInput = z.object({
+  receive: sent,
+  email: sent,
+  name: sent,
+  phone: sent,
+  country: sent,
+  line1: sent,
+  line2: sent,
+  city: sent,
+  postcode: sent,
+})
+export type CheckoutDetailsForm = z.output<typeof checkoutDetailsInput>
+
+/** The first step's query: `?address=<id>` fills the form with one of a signed-in customer's saved addresses. */
+export const checkoutQueryInput = z.object({ address: optionalIdText().catch('') })
+
 export const deliveryInput = z.object({
   method: z
     .string({ error: 'Choose how you would like it delivered' })
     .min(1, 'Choose how you would like it delivered'),
 })
+export type DeliveryInput = z.output<typeof deliveryInput>
+
+/** One of the ways of paying the shop knows; which go with this order is the service's to say (choosePayment). */
 export const paymentInput = z.object({
-  payment: z.enum(PAYMENT_METHODS, { error: 'Choose how you would like to pay' }),
+  payment: z.enum(PAYMENT_METHODS, { error: 'Choose one of the ways to pay' }),
 })
+export type PaymentInput = z.output<typeof paymentInput>
+
+/** A discount code as typed: trimmed, and no longer than a code can be. */
+export const discountCodeText = (text: string | undefined) => (text ?? '').trim().slice(0, 40)
+
+/** The review page's discount form: a code to apply, or the button that removes the one applied. */
+export const discountCodeInput = z
+  .object({
+    code: sent.transform(discountCodeText),
+    remove: z
+      .unknown()
+      .optional()
+      .transform((value) => value !== undefined),
+  })
+  .refine((form) => form.remove || form.code, { message: 'Enter a discount code', path: ['code'] })
+export type DiscountCodeInput = z.output<typeof discountCodeInput>
+
+/** The review page's one-time token, sent with "Place order"; a missing one is an out-of-date page. */
+export const placeOrderInput = z.object({ token: sent.transform((token) => token ?? '') })

@@ -14,10 +14,11 @@ import { countryChoices } from '../settings/countries.js'
 import { getShopSettings, type ShopSettings } from '../settings/settings.service.js'
 import {
   type CheckoutAddress,
+  type CheckoutDetailsForm,
   checkoutAddressInput,
   checkoutContactInput,
-  deliveryInput,
-  paymentInput,
+  type DeliveryInput,
+  type PaymentInput,
   receiveInput,
 } from './checkout.forms.js'
 import { selectCheckoutLines } from './orders.repository.js'
@@ -227,7 +228,7 @@ export type StepOutcome = { ok: true; state: CheckoutState; next: string } | { o
  * chosen next. Collected (`receive=collect:<method id>`), it needs no street
  * address: the collection is the delivery, and payment comes next.
  */
-export function submitDetails(shop: ShopSettings, current: CheckoutState, body: unknown): StepOutcome {
+export function submitDetails(shop: ShopSettings, current: CheckoutState, body: CheckoutDetailsForm): StepOutcome {
   const receive = validate(receiveInput, body)
   const how = receive.ok ? receive.value.receive : { deliver: true as const }
   if ('collect' in how) {
@@ -270,12 +271,9 @@ export function submitDetails(shop: ShopSettings, current: CheckoutState, body: 
 }
 
 /** The second step: one of the ways the shop delivers to the address, or, for a shopper who collects, a collection point. */
-export function chooseDelivery(shop: ShopSettings, current: CheckoutState, body: unknown): StepOutcome {
-  const checked = validate(deliveryInput, body)
-  if (!checked.ok)
-    return { ok: false, errors: { method: checked.errors.method ?? 'Choose how you would like it delivered' } }
+export function chooseDelivery(shop: ShopSettings, current: CheckoutState, input: DeliveryInput): StepOutcome {
   const address = current.address
-  const delivery = address ? findDelivery(shop, address.country, checked.value.method) : null
+  const delivery = address ? findDelivery(shop, address.country, input.method) : null
   if (!address || !delivery || (current.collect && !isCollection(delivery.method))) {
     return {
       ok: false,
@@ -330,16 +328,15 @@ export function choosePayment(
   summary: CheckoutSummary,
   payments: Pick<Payments, 'offered'>,
   current: CheckoutState,
-  body: unknown,
+  input: PaymentInput,
 ): StepOutcome {
-  const checked = validate(paymentInput, body)
-  if (checked.ok && !paymentGoesWith(checked.value.payment, summary.method)) {
-    return { ok: false, errors: { payment: paymentRefusal(checked.value.payment, summary.method) } }
+  if (!paymentGoesWith(input.payment, summary.method)) {
+    return { ok: false, errors: { payment: paymentRefusal(input.payment, summary.method) } }
   }
-  if (!checked.ok || !paymentChoices(summary, payments).includes(checked.value.payment)) {
+  if (!paymentChoices(summary, payments).includes(input.payment)) {
     return { ok: false, errors: { payment: 'Choose one of the ways to pay' } }
   }
-  return { ok: true, state: { ...current, payment: checked.value.payment, token: undefined }, next: '/checkout/review' }
+  return { ok: true, state: { ...current, payment: input.payment, token: undefined }, next: '/checkout/review' }
 }
 
 /**

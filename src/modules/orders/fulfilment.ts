@@ -1,10 +1,13 @@
 import { type Db, inTransaction } from '../../db/connection.js'
 import { withFields } from '../../lib/objects.js'
+import { invalid, missing } from '../../lib/outcomes.js'
 import { nowIso } from '../../lib/time.js'
+import { validate } from '../../lib/validation.js'
 import type { Actor } from '../activity/activity.service.js'
 import { logActivity } from '../activity/activity.service.js'
 import { enqueueEmail } from '../mail/mail.service.js'
 import { getShopSettings } from '../settings/settings.service.js'
+import { type FulfilmentInput, parcelInput } from './order-admin.forms.js'
 import {
   insertFulfilment,
   insertOrderEvent,
@@ -30,6 +33,50 @@ export async function linesToSend(db: Db, orderId: number) {
       left: line.quantity - (sent.get(line.id) ?? 0),
     }),
   )
+}
+
+/**
+ * How many of each line go in the parcel, from what staff typed for each of
+ * the order's lines: a whole number from 0 to what is left to send of it.
+ */
+export function lineQuantities(
+  sent: Record<number, string>,
+  lines: { id: number; title: string; left: number }[],
+): { ok: true; quantities: Map<number, number> } | { ok: false; errors: Record<string, string> } {
+  const quantities = new Map<number, number>()
+  const errors: Record<string, string> = {}
+  for (const line of lines) {
+    const text = sent[line.id]?.trim() ?? ''
+    if (text === '' || text === '0') continue
+    if (!/^\d{1,4}$/.test(text))
+      errors[`line-${line.id}`] = `Enter how many of ${line.title} to send, as a whole number`
+    else if (Number(text) > line.left) errors[`line-${line.id}`] = `Only ${line.left} of ${line.title} are left to send`
+    else quantities.set(line.id, Number(text))
+  }
+  if (Object.keys(errors).length) return { ok: false, errors }
+  if (quantities.size === 0) return { ok: false, errors: { lines: 'Choose at least one item to send' } }
+  return { ok: true, quantities }
+}
+
+/**
+ * The fulfilment form of the order page: the parcel as typed, checked with
+ * its numbers against the order's lines (all its messages at once), then sent.
+ */
+export async function sendParcel(
+  db: Db,
+  number: number,
+  actor: Actor,
+  input: FulfilmentInput,
+  baseUrl: string,
+): Promise<FulfilResult> {
+  const order = await selectOrderByNumber(db, number)
+  if (!order) return missing
+  const quantities = lineQuantities(input.lines, await linesToSend(db, order.id))
+  const parcel = validate(parcelInput, { carrier: input.carrier, tracking: input.tracking })
+  if (!quantities.ok || !parcel.ok) {
+    return invalid(withFields(quantities.ok ? {} : quantities.errors, parcel.ok ? {} : parcel.errors))
+  }
+  return fulfilOrder(db, number, actor, withFields(parcel.value, { quantities: quantities.quantities }), baseUrl)
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseId } from '../../lib/ids.js'
 
 /** A staff note on an order. */
 export const orderNoteInput = z.object({
@@ -19,7 +20,7 @@ export const cancellationInput = z.object({
 })
 
 /** The parcel's carrier and tracking number: both, or neither (collection, a hand delivery). */
-export const fulfilmentInput = z
+export const parcelInput = z
   .object({
     carrier: z.string().trim().max(100, 'Keep the carrier to 100 characters').default(''),
     tracking: z.string().trim().max(100, 'Keep the tracking number to 100 characters').default(''),
@@ -29,29 +30,29 @@ export const fulfilmentInput = z
     path: ['carrier'],
   })
 
+/** A field of a form as it was sent: its text, or nothing for a field left out or sent as anything else. */
+const sent = z.string().optional().catch(undefined)
+
 /**
- * How many of each line go in the parcel, from fields named line-<id>: a
- * whole number from 0 to what is left to send of that line.
+ * The fulfilment form as sent: the parcel's fields, and how many of each line
+ * go in it as typed into the fields named line-<id>. The lines are the
+ * order's, so the service checks the form (with parcelInput, and each line
+ * against what is left to send of it) and gives every message at once.
  */
-export function lineQuantities(
-  body: unknown,
-  lines: { id: number; title: string; left: number }[],
-): { ok: true; quantities: Map<number, number> } | { ok: false; errors: Record<string, string> } {
-  const fields = (body ?? {}) as Record<string, unknown>
-  const quantities = new Map<number, number>()
-  const errors: Record<string, string> = {}
-  for (const line of lines) {
-    const raw = fields[`line-${line.id}`]
-    const text = typeof raw === 'string' ? raw.trim() : ''
-    if (text === '' || text === '0') continue
-    if (!/^\d{1,4}$/.test(text))
-      errors[`line-${line.id}`] = `Enter how many of ${line.title} to send, as a whole number`
-    else if (Number(text) > line.left) errors[`line-${line.id}`] = `Only ${line.left} of ${line.title} are left to send`
-    else quantities.set(line.id, Number(text))
+export const fulfilmentInput = z
+  .looseObject({ carrier: sent, tracking: sent })
+  .transform(({ carrier, tracking, ...fields }) => ({ carrier, tracking, lines: lineFields(fields) }))
+
+export type FulfilmentInput = z.output<typeof fulfilmentInput>
+
+/** The line-<id> fields sent as text, by line id; anything else is not a line of any order. */
+function lineFields(fields: Record<string, unknown>): Record<number, string> {
+  const lines: Record<number, string> = {}
+  for (const [name, value] of Object.entries(fields)) {
+    const id = parseId(/^line-(\d+)$/.exec(name)?.[1])
+    if (id > 0 && typeof value === 'string') lines[id] = value
   }
-  if (Object.keys(errors).length) return { ok: false, errors }
-  if (quantities.size === 0) return { ok: false, errors: { lines: 'Choose at least one item to send' } }
-  return { ok: true, quantities }
+  return lines
 }
 
 /** A refund: an amount in the shop's currency (checked against what is left to refund) and why. */

@@ -1,4 +1,5 @@
 import { type Db, inTransaction } from '../../db/connection.js'
+import { type Missing, missing } from '../../lib/outcomes.js'
 import { nowIso } from '../../lib/time.js'
 import { type Actor, logActivity } from '../activity/activity.service.js'
 import { isHostedMethod } from '../payments/payment-methods.js'
@@ -74,10 +75,15 @@ export async function cancelByStaff(
 }
 
 /** An internal note on the order's timeline: staff only, never shown to the customer. */
-export async function addOrderNote(db: Db, number: number, actor: Actor, text: string): Promise<boolean> {
+export async function addOrderNote(
+  db: Db,
+  number: number,
+  actor: Actor,
+  text: string,
+): Promise<{ kind: 'added' } | Missing> {
   return inTransaction(db, async (trx) => {
     const order = await selectOrderByNumber(trx, number)
-    if (!order) return false
+    if (!order) return missing
     await insertOrderEvent(trx, {
       order_id: order.id,
       kind: 'note',
@@ -91,6 +97,6 @@ export async function addOrderNote(db: Db, number: number, actor: Actor, text: s
       subject: { type: 'order', id: order.id },
       summary: `Added a note to order #${order.number}`,
     })
-    return true
+    return { kind: 'added' } as const
   })
 }

@@ -389,6 +389,20 @@ export async function setPaymentProviderRef(db: Db, orderId: number, ref: string
   await db.updateTable('orders').set({ payment_provider_ref: ref }).where('id', '=', orderId).execute()
 }
 
+/** What the order list shows of each order, in the order its spreadsheet has them. */
+export const ORDER_LIST_COLUMNS = [
+  'number',
+  'placed_at',
+  'name',
+  'email',
+  'payment_method',
+  'payment_status',
+  'fulfilment_status',
+  'cancelled_at',
+  'currency',
+  'total',
+] as const
+
 /**
  * The order list's rows, newest first: the filters, an id range for the
  * placing dates (see selectIdRange), the order number, email or name
@@ -400,21 +414,7 @@ export async function selectOrderList(
   range: { min: number | null; max: number | null },
   limit: number,
 ) {
-  let query = db
-    .selectFrom('orders')
-    .select([
-      'id',
-      'number',
-      'placed_at',
-      'name',
-      'email',
-      'payment_method',
-      'payment_status',
-      'fulfilment_status',
-      'cancelled_at',
-      'total',
-      'currency',
-    ])
+  let query = db.selectFrom('orders').select(['id', ...ORDER_LIST_COLUMNS])
   if (filter.payment) query = query.where('payment_status', '=', filter.payment as PaymentStatus)
   if (filter.fulfilment === 'cancelled') query = query.where('cancelled_at', 'is not', null)
   else if (filter.fulfilment)

@@ -28,14 +28,7 @@ describe('placing an order', () => {
   async function cartWith(db: Db, items: [number, number][]): Promise<number> {
     let cartId: number | null = null
     for (const [variant, quantity] of items) {
-      const added = await addToCart(
-        db,
-        { userId: null, sessionCartId: cartId },
-        {
-          variant_id: String(variant),
-          quantity: String(quantity),
-        },
-      )
+      const added = await addToCart(db, { userId: null, sessionCartId: cartId }, { variant_id: variant, quantity })
       if (added.kind !== 'added') throw new Error(`could not add: ${JSON.stringify(added)}`)
       cartId = added.cartId
     }

@@ -20,7 +20,8 @@ import {
 import type { Order } from './place-order.js'
 
 export type RefundResult =
-  | { kind: 'refunded'; amount: number; status: 'partially_refunded' | 'refunded' }
+  /** `shown`: the amount as the shop writes it, for the message to staff. */
+  | { kind: 'refunded'; amount: number; shown: string; status: 'partially_refunded' | 'refunded' }
   | { kind: 'invalid'; errors: Record<string, string> }
   | { kind: 'refused'; message: string }
   | { kind: 'missing' }
@@ -90,7 +91,12 @@ export async function refundOrder(
     return inTransaction(db, async (trx) => {
       // Settled already by the order jobs' retry (finishPendingRefunds): recorded there, not twice.
       if (!(await settleRefund(trx, refundId, { status: 'succeeded', providerRefundId: given.id })))
-        return { kind: 'refunded', amount, status: (await refundStatus(trx, order)) ?? 'partially_refunded' } as const
+        return {
+          kind: 'refunded',
+          amount,
+          shown: money(amount),
+          status: (await refundStatus(trx, order)) ?? 'partially_refunded',
+        } as const
       return recordRefund(trx, order, amount, input.reason, actor.id, money)
     })
   } catch (err) {
@@ -191,5 +197,5 @@ async function recordRefund(
     summary: `Refunded ${money(amount)} of order #${order.number}: ${reason}`,
     changes: { payment_status: [order.payment_status, status], refunded: [money(given - amount), money(given)] },
   })
-  return { kind: 'refunded', amount, status }
+  return { kind: 'refunded', amount, shown: money(amount), status }
 }

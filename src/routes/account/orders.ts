@@ -1,41 +1,40 @@
 import type { FastifyInstance } from 'fastify'
+import { sendPersonalFile } from '../../lib/downloads.js'
 import { parseId } from '../../lib/ids.js'
-import { paginate } from '../../lib/pagination.js'
-import { countOrdersOfUser, selectOrderOfUser, selectOrdersOfUser } from '../../modules/orders/orders.repository.js'
+import { withValid } from '../../lib/outcomes.js'
+import { validate } from '../../lib/validation.js'
+import { customerOrderPage, customerOrdersPage, invoicePdf } from '../../modules/orders/order-pages.js'
+import { orderHistoryInput } from '../../modules/orders/orders.forms.js'
 import { signedInUser } from '../../plugins/auth.js'
-import { orderPage, sendInvoice } from '../orders.js'
 
-const PER_PAGE = 20
+type NumberParams = { Params: { number: string } }
 
 /** A customer's orders, newest first, and each one; another customer's order number is simply not found. */
 export default async function orderHistoryRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: { page?: string } }>('/account/orders', async (request, reply) => {
-    const user = signedInUser(request)
-    const page = /^[1-9]\d{0,5}$/.test(request.query.page ?? '') ? Number(request.query.page) : 1
-    const total = await countOrdersOfUser(app.db, user.id)
-    if (page > 1 && (page - 1) * PER_PAGE >= total) return reply.callNotFound()
-    const orders = await selectOrdersOfUser(app.db, user.id, PER_PAGE, (page - 1) * PER_PAGE)
-    return reply.render('account/orders/index', {
-      title: 'Your orders',
-      noindex: true,
-      orders,
-      pagination: paginate({
-        page,
-        perPage: PER_PAGE,
-        total,
-        href: (n) => (n === 1 ? '/account/orders' : `/account/orders?page=${n}`),
-      }),
+  app.get('/account/orders', async (request, reply) => {
+    const page = await withValid(validate(orderHistoryInput, request.query), (query) =>
+      customerOrdersPage(app.db, signedInUser(request).id, query.page),
+    )
+    return page.kind === 'page' ? reply.render('account/orders/index', page.data) : reply.callNotFound()
+  })
+
+  app.get<NumberParams>('/account/orders/:number/invoice.pdf', async (request, reply) => {
+    const invoice = await invoicePdf(app.db, {
+      userId: signedInUser(request).id,
+      number: parseId(request.params.number),
     })
+    return invoice.kind === 'file' ? sendPersonalFile(reply, invoice) : reply.callNotFound()
   })
 
-  app.get<{ Params: { number: string } }>('/account/orders/:number/invoice.pdf', async (request, reply) => {
-    const number = parseId(request.params.number)
-    return sendInvoice(app, reply, await selectOrderOfUser(app.db, signedInUser(request).id, number))
-  })
-
-  app.get<{ Params: { number: string } }>('/account/orders/:number', async (request, reply) => {
-    const number = parseId(request.params.number)
-    const order = await selectOrderOfUser(app.db, signedInUser(request).id, number)
-    return orderPage(app, reply, order, { invoicePath: `/account/orders/${number}/invoice.pdf`, history: true })
+  app.get<NumberParams>('/account/orders/:number', async (request, reply) => {
+    const ref = { userId: signedInUser(request).id, number: parseId(request.params.number) }
+    const page = await customerOrderPage(app.db, ref, { returned: false })
+    // Personal: kept by nobody, and never sent on as a Referer.
+    return page.kind === 'page'
+      ? reply
+          .header('cache-control', 'private, no-store')
+          .header('referrer-policy', 'no-referrer')
+          .render('orders/show', page.data)
+      : reply.callNotFound()
   })
 }
