@@ -15,6 +15,14 @@ export type Refused = { kind: 'refused'; message: string }
 export type Gone = { kind: 'gone' }
 export type Failure = Missing | Invalid | Refused | Gone
 
+/** A file a service made for somebody (an invoice): its bytes, its media type and the name it is saved under. */
+export interface PersonalFile {
+  kind: 'file'
+  bytes: Buffer
+  type: string
+  filename: string
+}
+
 export type Success<R> = Exclude<R, Failure>
 
 export const FAILURE_STATUS = { missing: 404, invalid: 422, refused: 409, gone: 410 } as const satisfies Record<

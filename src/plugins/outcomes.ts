@@ -1,8 +1,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import { formValues } from '../lib/forms.js'
-import { type Failure, isFailure, type Success } from '../lib/outcomes.js'
+import { type Failure, isFailure, type Missing, type PersonalFile, type Success } from '../lib/outcomes.js'
 import type { FieldErrors } from '../lib/validation.js'
+import type { PageData } from './views.js'
+
+/** A page's data as its service built it (`…Page` functions), or why there is none. */
+export type PageResult = Failure | ({ kind: 'page' } & PageData)
 
 /** How an HTML route answers a service's outcome; only `done` and `back` are required. */
 export interface PageAnswer<R> {
@@ -24,6 +28,14 @@ declare module 'fastify' {
   interface FastifyReply {
     /** The one mapping of a service's outcome to a page: 303 + flash, 422 form, 404, 410, or a refusal. */
     answer<R extends { kind: string }>(result: R, how: PageAnswer<R>): unknown
+    /** A page its service built, or the not-found page: no such thing, or a query string no page has. */
+    show(template: string, page: PageResult): unknown
+    /**
+     * A file that is somebody's own (an invoice, a packing slip), or the
+     * not-found page: kept by no cache, and the address it came from, which
+     * may be a secret link, never sent on as a Referer.
+     */
+    personalFile(file: PersonalFile | Missing, disposition?: 'attachment' | 'inline'): unknown
   }
 }
 
@@ -37,6 +49,22 @@ export const outcomesPlugin = fp(
       if (flash) this.request.flash('success', flash)
       return this.redirect(to, 303)
     })
+
+    app.decorateReply('show', function show(this: FastifyReply, template: string, page: PageResult) {
+      return page.kind === 'page' ? this.render(template, page) : notFound(this)
+    })
+
+    app.decorateReply(
+      'personalFile',
+      function personalFile(this: FastifyReply, file: PersonalFile | Missing, disposition = 'attachment') {
+        if (file.kind === 'missing') return notFound(this)
+        return this.type(file.type)
+          .header('cache-control', 'private, no-store')
+          .header('referrer-policy', 'no-referrer')
+          .header('content-disposition', `${disposition}; filename="${file.filename}"`)
+          .send(file.bytes)
+      },
+    )
   },
   { name: 'shopfront-outcomes', dependencies: ['shopfront-views'] },
 )

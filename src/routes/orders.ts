@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { sendPersonalFile } from '../lib/downloads.js'
 import { withValid } from '../lib/outcomes.js'
 import { validate } from '../lib/validation.js'
-import { customerOrderPage, invoicePdf, type OrderPageData, orderPaymentPage } from '../modules/orders/order-pages.js'
+import { customerOrderPage, invoicePdf, orderPaymentPage } from '../modules/orders/order-pages.js'
 import { orderPageInput, orderTokenOf } from '../modules/orders/orders.forms.js'
 import { siteOrigin } from '../plugins/csrf.js'
 
@@ -18,7 +17,7 @@ export default async function orderRoutes(app: FastifyInstance) {
     const page = await withValid(validate(orderPageInput, request.query), (query) =>
       customerOrderPage(app.db, { token }, query),
     )
-    return page.kind === 'page' ? show(reply, page.data) : reply.callNotFound()
+    return privately(reply).show('orders/show', page)
   })
 
   // Where an order paid on the provider's page is paid: on to its payment there, or back to the order saying why not.
@@ -28,7 +27,7 @@ export default async function orderRoutes(app: FastifyInstance) {
     if (result.kind === 'notice') {
       if (result.error) request.log.error({ err: result.error, order: result.number }, 'Stripe did not open a payment')
       if (result.retryAfter) reply.header('retry-after', String(result.retryAfter))
-      return show(reply.code(result.status), result.data)
+      return privately(reply.code(result.status)).render('orders/show', result.data)
     }
     // The provider's page is not told which order sent the shopper there.
     if (result.kind === 'provider') reply.header('referrer-policy', 'no-referrer')
@@ -37,14 +36,11 @@ export default async function orderRoutes(app: FastifyInstance) {
 
   app.get<TokenParams>('/orders/:token/invoice.pdf', personal, async (request, reply) => {
     const invoice = await invoicePdf(app.db, { token: orderTokenOf(request.params) })
-    return invoice.kind === 'file' ? sendPersonalFile(reply, invoice) : reply.callNotFound()
+    return reply.personalFile(invoice)
   })
 }
 
 /** Personal, and its address is a secret link: kept by nobody, and never sent on as a Referer. */
-function show(reply: FastifyReply, data: OrderPageData) {
-  return reply
-    .header('cache-control', 'private, no-store')
-    .header('referrer-policy', 'no-referrer')
-    .render('orders/show', data)
+function privately(reply: FastifyReply): FastifyReply {
+  return reply.header('cache-control', 'private, no-store').header('referrer-policy', 'no-referrer')
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection.js'
 import { formatMoney } from '../../lib/money.js'
-import { type Missing, missing } from '../../lib/outcomes.js'
+import { type Missing, missing, type PersonalFile } from '../../lib/outcomes.js'
 import type { FieldErrors } from '../../lib/validation.js'
 import { isHostedMethod, PAYMENT_METHOD_LABELS } from '../payments/payment-methods.js'
 import { getShopSettings } from '../settings/settings.service.js'
@@ -35,7 +35,7 @@ async function orderPage<T>(
 ) {
   const order = await selectOrderByNumber(db, number)
   if (!order) return missing
-  return { kind: 'page', data: { ...(await build(order)), values, errors: {}, ...sent } } as const
+  return { kind: 'page', ...(await build(order)), values, errors: {}, ...sent } as const
 }
 
 /**
@@ -87,10 +87,7 @@ export function cancellationPage(db: Db, number: number, sent?: Sent) {
 }
 
 /** The packing slip of what is left to send of an order, as a PDF. */
-export async function packingSlipPdf(
-  db: Db,
-  number: number,
-): Promise<{ kind: 'file'; bytes: Buffer; type: string; filename: string } | Missing> {
+export async function packingSlipPdf(db: Db, number: number): Promise<PersonalFile | Missing> {
   const order = await selectOrderByNumber(db, number)
   if (!order) return missing
   const shop = await getShopSettings(db)

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection.js'
-import { type Missing, missing } from '../../lib/outcomes.js'
+import { type Missing, missing, type PersonalFile } from '../../lib/outcomes.js'
 import { paginate } from '../../lib/pagination.js'
 import { paymentPage } from '../payments/payment.service.js'
 import { HOSTED_UNPAID_MINUTES, isHostedMethod, PAYMENT_METHOD_LABELS } from '../payments/payment-methods.js'
@@ -67,9 +67,9 @@ export async function customerOrderPage(
   db: Db,
   ref: OrderRef,
   query: { returned: boolean },
-): Promise<{ kind: 'page'; data: OrderPageData } | Missing> {
+): Promise<({ kind: 'page' } & OrderPageData) | Missing> {
   const order = await findOrder(db, ref)
-  return order ? { kind: 'page', data: await orderPageData(db, order, ref, query) } : missing
+  return order ? { kind: 'page', ...(await orderPageData(db, order, ref, query)) } : missing
 }
 
 const ORDERS_PER_PAGE = 20
@@ -90,7 +90,7 @@ export async function customerOrdersPage(db: Db, userId: number, page: number) {
       href: (n) => (n === 1 ? '/account/orders' : `/account/orders?page=${n}`),
     }),
   }
-  return { kind: 'page', data } as const
+  return { kind: 'page', ...data } as const
 }
 
 export type OrderPayment =
@@ -139,10 +139,7 @@ export async function orderPaymentPage(
 }
 
 /** A paid order's invoice as a PDF, and the name to save it under; an unpaid, cancelled or unknown order has none. */
-export async function invoicePdf(
-  db: Db,
-  ref: OrderRef,
-): Promise<{ kind: 'file'; bytes: Buffer; type: string; filename: string } | Missing> {
+export async function invoicePdf(db: Db, ref: OrderRef): Promise<PersonalFile | Missing> {
   const order = await findOrder(db, ref)
   if (!order || order.invoice_number === null) return missing
   const shop = await getShopSettings(db)

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify'
-import { sendPersonalFile } from '../../lib/downloads.js'
 import { parseId } from '../../lib/ids.js'
 import { withValid } from '../../lib/outcomes.js'
 import { validate } from '../../lib/validation.js'
@@ -15,7 +14,7 @@ export default async function orderHistoryRoutes(app: FastifyInstance) {
     const page = await withValid(validate(orderHistoryInput, request.query), (query) =>
       customerOrdersPage(app.db, signedInUser(request).id, query.page),
     )
-    return page.kind === 'page' ? reply.render('account/orders/index', page.data) : reply.callNotFound()
+    return reply.show('account/orders/index', page)
   })
 
   app.get<NumberParams>('/account/orders/:number/invoice.pdf', async (request, reply) => {
@@ -23,18 +22,16 @@ export default async function orderHistoryRoutes(app: FastifyInstance) {
       userId: signedInUser(request).id,
       number: parseId(request.params.number),
     })
-    return invoice.kind === 'file' ? sendPersonalFile(reply, invoice) : reply.callNotFound()
+    return reply.personalFile(invoice)
   })
 
   app.get<NumberParams>('/account/orders/:number', async (request, reply) => {
     const ref = { userId: signedInUser(request).id, number: parseId(request.params.number) }
     const page = await customerOrderPage(app.db, ref, { returned: false })
     // Personal: kept by nobody, and never sent on as a Referer.
-    return page.kind === 'page'
-      ? reply
-          .header('cache-control', 'private, no-store')
-          .header('referrer-policy', 'no-referrer')
-          .render('orders/show', page.data)
-      : reply.callNotFound()
+    return reply
+      .header('cache-control', 'private, no-store')
+      .header('referrer-policy', 'no-referrer')
+      .show('orders/show', page)
   })
 }

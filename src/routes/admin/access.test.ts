@@ -2,9 +2,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { User } from '../../db/schema.js'
 import { currentTotpCode } from '../../modules/accounts/totp.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { htmlErrors } from '../../testing/html.js'
 import { createTestProduct } from '../../testing/catalogue.js'
 import { createUser, signInAs, TEST_PASSWORD } from '../../testing/factories.js'
+import { htmlErrors } from '../../testing/html.js'
 import { csrfTokenIn, postForm, sessionCookie } from '../../testing/http.js'
 
 describe('who may enter the back office', () => {

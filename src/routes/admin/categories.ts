@@ -6,7 +6,6 @@ import { moveInput } from '../../modules/categories/categories.forms.js'
 import { createCategory, moveCategory, updateCategory } from '../../modules/categories/categories.service.js'
 import { categoriesPage, categoryFormPage, categorySchema } from '../../modules/categories/category-pages.js'
 import { signedInUser } from '../../plugins/auth.js'
-import { showPage } from './_pages.js'
 
 /** Categories: the tree in the shop's order, create, edit (new and edit share one form), nest and order. */
 export default async function categoryRoutes(app: FastifyInstance) {
@@ -16,8 +15,7 @@ export default async function categoryRoutes(app: FastifyInstance) {
 
   /** The new (id null) or edit form, as stored or as sent. */
   async function formPage(reply: FastifyReply, id: number | null, sent?: Parameters<typeof categoryFormPage>[2]) {
-    return showPage(
-      reply,
+    return reply.show(
       id === null ? 'admin/categories/new' : 'admin/categories/edit',
       await categoryFormPage(app.db, id, sent),
     )

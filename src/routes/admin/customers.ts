@@ -32,12 +32,12 @@ export default async function customerRoutes(app: FastifyInstance) {
 
   app.get<IdParams>('/admin/customers/:id', async (request, reply) => {
     const page = await customerPage(app.db, idOf(request))
-    return page.kind === 'page' ? reply.render('admin/customers/show', page) : reply.callNotFound()
+    return reply.show('admin/customers/show', page)
   })
 
   app.get<IdParams>('/admin/customers/:id/disablement', async (request, reply) => {
     const page = await customerDisablementPage(app.db, idOf(request))
-    return page.kind === 'page' ? reply.render('admin/customers/disable', page) : reply.callNotFound()
+    return reply.show('admin/customers/disable', page)
   })
 
   const access = (enabled: boolean, done: string) => async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {

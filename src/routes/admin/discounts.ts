@@ -20,9 +20,10 @@ export default async function discountRoutes(app: FastifyInstance) {
     id: number | null,
     sent?: { values: Record<string, string>; errors: FieldErrors },
   ) {
-    const page = await discountFormPage(app.db, id, sent)
-    if (page.kind === 'missing') return reply.callNotFound()
-    return reply.render(id === null ? 'admin/discounts/new' : 'admin/discounts/edit', page)
+    return reply.show(
+      id === null ? 'admin/discounts/new' : 'admin/discounts/edit',
+      await discountFormPage(app.db, id, sent),
+    )
   }
 
   const saved = (id: number) => ({ to: `/admin/discounts/${id}`, flash: 'The discount code is saved.' })
@@ -60,7 +61,7 @@ export default async function discountRoutes(app: FastifyInstance) {
 
   app.get<IdParams>('/admin/discounts/:id/ending', async (request, reply) => {
     const page = await discountEndingPage(app.db, idOf(request))
-    return page.kind === 'page' ? reply.render('admin/discounts/end', page) : reply.callNotFound()
+    return reply.show('admin/discounts/end', page)
   })
 
   app.post<IdParams>('/admin/discounts/:id/ending', async (request, reply) => {

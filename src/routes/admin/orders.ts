@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { sendPersonalFile } from '../../lib/downloads.js'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { parseId } from '../../lib/ids.js'
-import { type Missing, withValid } from '../../lib/outcomes.js'
+import { withValid } from '../../lib/outcomes.js'
 import { validate } from '../../lib/validation.js'
 import { sendParcel } from '../../modules/orders/fulfilment.js'
 import {
@@ -54,7 +53,7 @@ export default async function orderRoutes(app: FastifyInstance) {
   })
 
   app.get<NumberParams>('/admin/orders/:number', async (request, reply) =>
-    show(reply, 'admin/orders/show', await adminOrderPage(app.db, numberOf(request))),
+    reply.show('admin/orders/show', await adminOrderPage(app.db, numberOf(request))),
   )
 
   app.post<NumberParams>('/admin/orders/:number/payment', async (request, reply) => {
@@ -78,12 +77,12 @@ export default async function orderRoutes(app: FastifyInstance) {
           `${parcel.status === 'fulfilled' ? 'Order' : 'Part of order'} #${number} is sent, and the customer is emailed.`,
         ),
       back: orderPath(number),
-      form: async (sent) => show(reply, 'admin/orders/show', await adminOrderPage(app.db, number, sent)),
+      form: async (sent) => reply.show('admin/orders/show', await adminOrderPage(app.db, number, sent)),
     })
   })
 
   app.get<NumberParams>('/admin/orders/:number/refund', async (request, reply) =>
-    show(reply, 'admin/orders/refund', await refundPage(app.db, numberOf(request))),
+    reply.show('admin/orders/refund', await refundPage(app.db, numberOf(request))),
   )
 
   app.post<NumberParams>('/admin/orders/:number/refunds', async (request, reply) => {
@@ -94,27 +93,21 @@ export default async function orderRoutes(app: FastifyInstance) {
     return reply.answer(result, {
       done: (refund) => ({ to: orderPath(number), flash: `Refunded ${refund.shown} of order #${number}.` }),
       back: orderPath(number),
-      form: async (sent) => show(reply, 'admin/orders/refund', await refundPage(app.db, number, sent)),
+      form: async (sent) => reply.show('admin/orders/refund', await refundPage(app.db, number, sent)),
     })
   })
 
   app.get<NumberParams>('/admin/orders/:number/packing-slip.pdf', async (request, reply) => {
-    const slip = await packingSlipPdf(app.db, numberOf(request))
-    if (slip.kind === 'missing') return reply.callNotFound()
-    return reply
-      .type(slip.type)
-      .header('cache-control', 'private, no-store')
-      .header('content-disposition', `inline; filename="${slip.filename}"`)
-      .send(slip.bytes)
+    return reply.personalFile(await packingSlipPdf(app.db, numberOf(request)), 'inline')
   })
 
   app.get<NumberParams>('/admin/orders/:number/invoice.pdf', async (request, reply) => {
     const invoice = await invoicePdf(app.db, { number: numberOf(request) })
-    return invoice.kind === 'file' ? sendPersonalFile(reply, invoice) : reply.callNotFound()
+    return reply.personalFile(invoice)
   })
 
   app.get<NumberParams>('/admin/orders/:number/cancellation', async (request, reply) =>
-    show(reply, 'admin/orders/cancel', await cancellationPage(app.db, numberOf(request))),
+    reply.show('admin/orders/cancel', await cancellationPage(app.db, numberOf(request))),
   )
 
   app.post<NumberParams>('/admin/orders/:number/cancellation', async (request, reply) => {
@@ -126,7 +119,7 @@ export default async function orderRoutes(app: FastifyInstance) {
       done: () =>
         emailed(number, `Order #${number} is cancelled: the stock is back on sale and the customer is emailed.`),
       back: orderPath(number),
-      form: async (sent) => show(reply, 'admin/orders/cancel', await cancellationPage(app.db, number, sent)),
+      form: async (sent) => reply.show('admin/orders/cancel', await cancellationPage(app.db, number, sent)),
     })
   })
 
@@ -138,12 +131,7 @@ export default async function orderRoutes(app: FastifyInstance) {
     return reply.answer(result, {
       done: () => ({ to: `${orderPath(number)}#timeline`, flash: 'The note is added.' }),
       back: orderPath(number),
-      form: async (sent) => show(reply, 'admin/orders/show', await adminOrderPage(app.db, number, sent)),
+      form: async (sent) => reply.show('admin/orders/show', await adminOrderPage(app.db, number, sent)),
     })
   })
-}
-
-/** A page of an order, or the not-found page when there is no such order. */
-function show(reply: FastifyReply, template: string, page: { kind: 'page'; data: Record<string, unknown> } | Missing) {
-  return page.kind === 'page' ? reply.render(template, page.data) : reply.callNotFound()
 }

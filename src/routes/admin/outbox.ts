@@ -14,7 +14,7 @@ export default async function outboxRoutes(app: FastifyInstance) {
 
   app.get<IdParams>('/admin/outbox/:id', async (request, reply) => {
     const page = await outboxEmailPage(app.db, idOf(request))
-    return page.kind === 'page' ? reply.render('admin/outbox/show', page) : reply.callNotFound()
+    return reply.show('admin/outbox/show', page)
   })
 
   app.post<IdParams>('/admin/outbox/:id/resend', async (request, reply) => {

@@ -6,7 +6,6 @@ import { imageAltFormPage, imageRemovalPage } from '../../modules/images/image-p
 import { altInput, moveInput } from '../../modules/images/product-images.forms.js'
 import { changeImageAlt, moveProductImage, removeProductImage } from '../../modules/images/product-images.service.js'
 import { signedInUser } from '../../plugins/auth.js'
-import { showPage } from './_pages.js'
 
 const imagesOf = (productId: number) => `/admin/products/${productId}/images`
 
@@ -24,7 +23,7 @@ export default async function productImageRoutes(app: FastifyInstance) {
     return reply.answer(result, {
       done: ({ productId }) => ({ to: `${imagesOf(productId)}#image-${id}`, flash: 'The alt text is saved.' }),
       back: '/admin/products',
-      form: async (sent) => showPage(reply, 'admin/products/images/index', await imageAltFormPage(app.db, id, sent)),
+      form: async (sent) => reply.show('admin/products/images/index', await imageAltFormPage(app.db, id, sent)),
     })
   })
 
@@ -38,7 +37,7 @@ export default async function productImageRoutes(app: FastifyInstance) {
   })
 
   app.get<IdParams>('/admin/product-images/:id/removal', async (request, reply) =>
-    showPage(reply, 'admin/product-images/removal', await imageRemovalPage(app.db, idOf(request))),
+    reply.show('admin/product-images/removal', await imageRemovalPage(app.db, idOf(request))),
   )
 
   app.post<IdParams>('/admin/product-images/:id/removal', async (request, reply) =>

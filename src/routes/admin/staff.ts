@@ -51,7 +51,7 @@ export default async function staffRoutes(app: FastifyInstance) {
 
   app.get<IdParams>('/admin/staff/:id/removal', async (request, reply) => {
     const removal = await staffRemovalPage(app.db, idOf(request))
-    return removal.kind === 'page' ? reply.render('admin/staff/remove', removal) : reply.callNotFound()
+    return reply.show('admin/staff/remove', removal)
   })
 
   app.post<IdParams>('/admin/staff/:id/removal', async (request, reply) => {

@@ -10,7 +10,7 @@ import { signedInUser } from '../../plugins/auth.js'
 export default async function stockRoutes(app: FastifyInstance) {
   async function page(reply: FastifyReply, id: number, sent?: { values: Record<string, string>; errors: FieldErrors }) {
     const stock = await variantStockPage(app.db, id, sent)
-    return stock.kind === 'page' ? reply.render('admin/variants/show', stock) : reply.callNotFound()
+    return reply.show('admin/variants/show', stock)
   }
 
   app.get<IdParams>('/admin/variants/:id', async (request, reply) => page(reply, idOf(request)))

@@ -17,7 +17,6 @@ import {
   type UploadedFile,
 } from '../../../modules/images/product-images.service.js'
 import { signedInUser } from '../../../plugins/auth.js'
-import { showPage } from '../_pages.js'
 import { discardUnread, readingMultipart } from './_multipart.js'
 
 /** The file input's name in the upload form. */
@@ -58,7 +57,7 @@ export default async function productImagesRoutes(app: FastifyInstance) {
   })
 
   async function imagesPage(reply: FastifyReply, productId: number, sent?: SentImagesForm) {
-    return showPage(reply, 'admin/products/images/index', await productImagesPage(app.db, productId, sent))
+    return reply.show('admin/products/images/index', await productImagesPage(app.db, productId, sent))
   }
 
   app.get<IdParams>('/admin/products/:id/images', async (request, reply) => imagesPage(reply, idOf(request)))

@@ -13,7 +13,6 @@ import {
   type Upload,
 } from '../../../modules/product-imports/product-imports.service.js'
 import { signedInUser } from '../../../plugins/auth.js'
-import { showPage } from '../_pages.js'
 import { discardUnread, readingMultipart } from './_multipart.js'
 
 /** Seconds between reloads of the status page while the file is checked or applied. */
@@ -74,7 +73,7 @@ export default async function productImportRoutes(app: FastifyInstance) {
     // The Refresh header reloads the page like <meta http-equiv="refresh">, without JavaScript, until the work is done.
     if (page.kind === 'page' && page.page.working)
       reply.header('refresh', String(REFRESH_SECONDS)).header('cache-control', 'no-store')
-    return showPage(reply, 'admin/products/imports/show', page)
+    return reply.show('admin/products/imports/show', page)
   })
 
   app.post<IdParams>('/admin/products/imports/:id/application', async (request, reply) => {

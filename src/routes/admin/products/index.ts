@@ -21,7 +21,6 @@ import {
   updateAdminProduct,
 } from '../../../modules/products/products.service.js'
 import { signedInUser } from '../../../plugins/auth.js'
-import { showPage } from '../_pages.js'
 
 /**
  * Products in the back office: the list (search, filters, sort, pages, CSV),
@@ -48,8 +47,7 @@ export default async function productRoutes(app: FastifyInstance) {
 
   /** The new (id null) or edit form, as stored or as sent. */
   async function formPage(reply: FastifyReply, id: number | null, sent?: SentProductForm) {
-    return showPage(
-      reply,
+    return reply.show(
       id === null ? 'admin/products/new' : 'admin/products/edit',
       await productFormPage(app.db, id, sent),
     )
@@ -105,7 +103,7 @@ export default async function productRoutes(app: FastifyInstance) {
   }
 
   app.get<IdParams>('/admin/products/:id/archival', async (request, reply) =>
-    showPage(reply, 'admin/products/archive', await productArchivalPage(app.db, idOf(request))),
+    reply.show('admin/products/archive', await productArchivalPage(app.db, idOf(request))),
   )
 
   app.post<IdParams>('/admin/products/:id/copies', async (request, reply) =>

@@ -25,25 +25,25 @@ type ZoneParams = { Params: { zone: string } }
 type MethodParams = { Params: { zone: string; method: string } }
 type Sent = { values: Record<string, string>; errors: FieldErrors }
 
+/** Where the zones are listed, and every change leads back to. */
 const base = '/admin/settings/shipping'
-const views = 'admin/settings/shipping'
 
 /** Owners: shipping zones (the countries each covers, or the rest of the world) and their delivery methods. */
 export default async function settingsShippingRoutes(app: FastifyInstance) {
-  /** A page of a zone or a method, or the not-found page when there is no such zone or method. */
-  const show = (reply: FastifyReply, template: string, page: { kind: 'page' } | { kind: 'missing' }) =>
-    page.kind === 'page' ? reply.render(`${views}/${template}`, page) : reply.callNotFound()
-
-  app.get(base, async (_request, reply) => reply.render(`${views}/index`, await shippingSettingsPage(app.db)))
+  app.get('/admin/settings/shipping', async (_request, reply) =>
+    reply.render('admin/settings/shipping/index', await shippingSettingsPage(app.db)),
+  )
 
   // Zones
 
   const editZone = async (reply: FastifyReply, id: string, sent?: Sent) =>
-    show(reply, 'edit', await zonePage(app.db, id, sent))
+    reply.show('admin/settings/shipping/edit', await zonePage(app.db, id, sent))
 
-  app.get(`${base}/new`, async (_request, reply) => reply.render(`${views}/new`, newZonePage()))
+  app.get('/admin/settings/shipping/new', async (_request, reply) =>
+    reply.render('admin/settings/shipping/new', newZonePage()),
+  )
 
-  app.post(base, async (request, reply) => {
+  app.post('/admin/settings/shipping', async (request, reply) => {
     const result = await withValid(validate(zoneInput, request.body), (input) =>
       createZone(app.db, signedInUser(request), input),
     )
@@ -53,13 +53,15 @@ export default async function settingsShippingRoutes(app: FastifyInstance) {
         flash: `The zone ${zone.name} is added: now add its delivery methods.`,
       }),
       back: base,
-      form: (sent) => reply.render(`${views}/new`, newZonePage(sent)),
+      form: (sent) => reply.render('admin/settings/shipping/new', newZonePage(sent)),
     })
   })
 
-  app.get<ZoneParams>(`${base}/:zone`, async (request, reply) => editZone(reply, zoneParams.parse(request.params).zone))
+  app.get<ZoneParams>('/admin/settings/shipping/:zone', async (request, reply) =>
+    editZone(reply, zoneParams.parse(request.params).zone),
+  )
 
-  app.post<ZoneParams>(`${base}/:zone`, async (request, reply) => {
+  app.post<ZoneParams>('/admin/settings/shipping/:zone', async (request, reply) => {
     const { zone: id } = zoneParams.parse(request.params)
     const result = await withValid(validate(zoneInput, request.body), (input) =>
       updateZone(app.db, signedInUser(request), id, input),
@@ -71,11 +73,11 @@ export default async function settingsShippingRoutes(app: FastifyInstance) {
     })
   })
 
-  app.get<ZoneParams>(`${base}/:zone/removal`, async (request, reply) =>
-    show(reply, 'removal', await zoneRemovalPage(app.db, zoneParams.parse(request.params).zone)),
+  app.get<ZoneParams>('/admin/settings/shipping/:zone/removal', async (request, reply) =>
+    reply.show('admin/settings/shipping/removal', await zoneRemovalPage(app.db, zoneParams.parse(request.params).zone)),
   )
 
-  app.post<ZoneParams>(`${base}/:zone/removal`, async (request, reply) => {
+  app.post<ZoneParams>('/admin/settings/shipping/:zone/removal', async (request, reply) => {
     const result = await removeZone(app.db, signedInUser(request), zoneParams.parse(request.params).zone)
     return reply.answer(result, {
       done: ({ result: zone }) => ({ to: base, flash: `The zone ${zone.name} is removed.` }),
@@ -86,13 +88,16 @@ export default async function settingsShippingRoutes(app: FastifyInstance) {
   // Methods of a zone
 
   const methodForm = async (reply: FastifyReply, ids: { zone: string; method: string | null }, sent?: Sent) =>
-    show(reply, ids.method === null ? 'method-new' : 'method-edit', await methodPage(app.db, ids, sent))
+    reply.show(
+      ids.method === null ? 'admin/settings/shipping/method-new' : 'admin/settings/shipping/method-edit',
+      await methodPage(app.db, ids, sent),
+    )
 
-  app.get<ZoneParams>(`${base}/:zone/methods/new`, async (request, reply) =>
+  app.get<ZoneParams>('/admin/settings/shipping/:zone/methods/new', async (request, reply) =>
     methodForm(reply, { zone: zoneParams.parse(request.params).zone, method: null }),
   )
 
-  app.post<ZoneParams>(`${base}/:zone/methods`, async (request, reply) => {
+  app.post<ZoneParams>('/admin/settings/shipping/:zone/methods', async (request, reply) => {
     const { zone } = zoneParams.parse(request.params)
     const result = await withValid(validate(await methodSchema(app.db), request.body), (input) =>
       addMethod(app.db, signedInUser(request), zone, input),
@@ -107,11 +112,11 @@ export default async function settingsShippingRoutes(app: FastifyInstance) {
     })
   })
 
-  app.get<MethodParams>(`${base}/:zone/methods/:method`, async (request, reply) =>
+  app.get<MethodParams>('/admin/settings/shipping/:zone/methods/:method', async (request, reply) =>
     methodForm(reply, methodParams.parse(request.params)),
   )
 
-  app.post<MethodParams>(`${base}/:zone/methods/:method`, async (request, reply) => {
+  app.post<MethodParams>('/admin/settings/shipping/:zone/methods/:method', async (request, reply) => {
     const ids = methodParams.parse(request.params)
     const result = await withValid(validate(await methodSchema(app.db), request.body), (input) =>
       updateMethod(app.db, signedInUser(request), ids.zone, ids.method, input),
@@ -123,11 +128,14 @@ export default async function settingsShippingRoutes(app: FastifyInstance) {
     })
   })
 
-  app.get<MethodParams>(`${base}/:zone/methods/:method/removal`, async (request, reply) =>
-    show(reply, 'method-removal', await methodRemovalPage(app.db, methodParams.parse(request.params))),
+  app.get<MethodParams>('/admin/settings/shipping/:zone/methods/:method/removal', async (request, reply) =>
+    reply.show(
+      'admin/settings/shipping/method-removal',
+      await methodRemovalPage(app.db, methodParams.parse(request.params)),
+    ),
   )
 
-  app.post<MethodParams>(`${base}/:zone/methods/:method/removal`, async (request, reply) => {
+  app.post<MethodParams>('/admin/settings/shipping/:zone/methods/:method/removal', async (request, reply) => {
     const ids = methodParams.parse(request.params)
     const result = await removeMethod(app.db, signedInUser(request), ids.zone, ids.method)
     return reply.answer(result, {

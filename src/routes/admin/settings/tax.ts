@@ -24,7 +24,7 @@ export default async function settingsTaxRoutes(app: FastifyInstance) {
 
   async function ratesPage(reply: FastifyReply, code: string, sent?: Sent) {
     const page = await taxRatesPage(app.db, code, sent)
-    return page.kind === 'page' ? reply.render('admin/settings/tax/edit', page) : reply.callNotFound()
+    return reply.show('admin/settings/tax/edit', page)
   }
 
   app.get(base, async (_request, reply) => listPage(reply))
@@ -58,7 +58,7 @@ export default async function settingsTaxRoutes(app: FastifyInstance) {
 
   app.get<CountryParams>(`${base}/:country/removal`, async (request, reply) => {
     const page = await taxRemovalPage(app.db, taxRowParams.parse(request.params).country)
-    return page.kind === 'page' ? reply.render('admin/settings/tax/removal', page) : reply.callNotFound()
+    return reply.show('admin/settings/tax/removal', page)
   })
 
   app.post<CountryParams>(`${base}/:country/removal`, async (request, reply) => {
