@@ -2,13 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { User } from '../db/schema.js'
 import { formValues } from '../lib/forms.js'
 import { safeReturnPath } from '../lib/return-path.js'
-import { type RequestContext, signIn, signInSecondStep } from '../modules/accounts/accounts.service.js'
+import { signIn, signInSecondStep } from '../modules/accounts/accounts.service.js'
 import {
   DEVICE_COOKIE,
   DEVICE_COOKIE_MAX_AGE_S,
   issueDeviceToken,
   trustedDeviceNonce,
 } from '../modules/accounts/device-cookie.js'
+import type { RequestContext } from '../modules/accounts/request-context.js'
 import { describeWait } from '../modules/accounts/throttle.js'
 import { startUserSession } from '../plugins/auth.js'
 

@@ -10,22 +10,13 @@ import { clientKey, giveSlotBack, takeSlot } from '../rate-limits/rate-limits.se
 import { getShopSettings } from '../settings/settings.service.js'
 import { signInInput, signUpInput } from './accounts.forms.js'
 import { audit } from './audit.js'
-import { hashingLimit, hashPassword, type ScryptParams, verifyAgainstDecoy, verifyPassword } from './password.js'
+import { hashingLimit, hashPassword, verifyAgainstDecoy, verifyPassword } from './password.js'
+import type { RequestContext } from './request-context.js'
 import { ACCOUNT_EXISTS_EMAILS, SIGN_UPS_PER_CLIENT } from './sign-up-limits.js'
 import { clearSignInFailures, releaseSignInSlot, takeSignInSlot } from './throttle.js'
 import { consumeToken, issueToken, revokeTokens } from './tokens.js'
 import { mustUseTwoFactor, verifySecondFactor } from './two-factor.service.js'
 import { findUserByEmail, findUserById, insertUser, updateUser } from './users.repository.js'
-
-/** Where a request comes from, for links in emails, throttling and the audit log. */
-export interface RequestContext {
-  ip: string
-  userAgent?: string
-  baseUrl: string
-  scrypt: ScryptParams
-  /** The nonce of the request's device cookie when it was signed for this email (see device-cookie.ts). */
-  trustedDevice?: (email: string) => string | null
-}
 
 export const VERIFY_EMAIL_TTL_MS = 24 * 60 * 60_000
 

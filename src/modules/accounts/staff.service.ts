@@ -8,9 +8,9 @@ import { enqueueEmail } from '../mail/mail.service.js'
 import { deleteUserSessions } from '../sessions/session.repository.js'
 import { getShopSettings } from '../settings/settings.service.js'
 import { newPassword } from './accounts.forms.js'
-import type { RequestContext } from './accounts.service.js'
 import { audit } from './audit.js'
 import { hashPassword } from './password.js'
+import type { RequestContext } from './request-context.js'
 import { consumeToken, issueToken, peekToken, selectOpenTokens } from './tokens.js'
 import {
   countUsersWithRole,

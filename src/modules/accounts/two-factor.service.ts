@@ -3,10 +3,10 @@ import type { Db } from '../../db/connection.js'
 import type { User } from '../../db/schema.js'
 import { nowIso } from '../../lib/time.js'
 import { type Validated, validate } from '../../lib/validation.js'
-import type { RequestContext } from './accounts.service.js'
 import { audit } from './audit.js'
 import { verifyPassword } from './password.js'
 import { generateRecoveryCodes, hashRecoveryCode, normaliseRecoveryCode } from './recovery-codes.js'
+import type { RequestContext } from './request-context.js'
 import { verifyTotp } from './totp.js'
 import {
   countUnusedRecoveryCodes,
