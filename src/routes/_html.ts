@@ -17,13 +17,14 @@ import cartRoutes from './cart.js'
 import checkoutRoutes from './checkout.js'
 import confirmEmailRoutes from './confirm-email.js'
 import contactRoutes from './contact.js'
+import forgotPasswordRoutes from './forgot-password.js'
 import homeRoutes from './index.js'
 import invitationRoutes from './invitation.js'
 import loginRoutes from './login.js'
 import logoutRoutes from './logout.js'
 import orderRoutes from './orders.js'
-import passwordResetRoutes from './password-reset.js'
 import productRoutes from './products.js'
+import resetPasswordRoutes from './reset-password.js'
 import searchRoutes from './search.js'
 import setupRoutes from './setup.js'
 import signupRoutes from './signup.js'
@@ -60,7 +61,8 @@ export default async function htmlArea(app: FastifyInstance, opts: { config: Con
   await app.register(loginRoutes)
   await app.register(logoutRoutes)
   await app.register(verifyEmailRoutes)
-  await app.register(passwordResetRoutes)
+  await app.register(forgotPasswordRoutes)
+  await app.register(resetPasswordRoutes)
   await app.register(confirmEmailRoutes)
   await app.register(setupRoutes)
   await app.register(invitationRoutes)

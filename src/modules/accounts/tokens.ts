@@ -39,6 +39,18 @@ export async function peekToken(db: Db, purpose: TokenPurpose, token: string): P
     .executeTakeFirst()
 }
 
+/**
+ * What the page an emailed link opens shows: the token again, for the form
+ * whose button uses the link up, and whether the link still works.
+ */
+export async function linkPage(
+  db: Db,
+  purpose: TokenPurpose,
+  token: string,
+): Promise<{ token: string; live: boolean }> {
+  return { token, live: token !== '' && (await peekToken(db, purpose, token)) !== undefined }
+}
+
 /** Uses a token up in one statement: of two requests racing with the same link, only one gets it. */
 export async function consumeToken(db: Db, purpose: TokenPurpose, token: string): Promise<UserToken | undefined> {
   const now = new Date().toISOString()
