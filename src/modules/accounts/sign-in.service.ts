@@ -137,6 +137,11 @@ export async function signInSecondStep(
   return { kind: 'signed-in', user, remember: pending.remember, next: pending.next }
 }
 
+/** Signing out leaves an entry in the audit log for a signed-in user; the session itself is the caller's. */
+export async function signOut(db: Db, user: User | null, ctx: RequestContext): Promise<void> {
+  if (user) await audit(db, { action: 'sign_out', actorUserId: user.id, ip: ctx.ip })
+}
+
 function notRight(): Invalid {
   return invalid({ code: 'That code is not right' })
 }
