@@ -14,6 +14,7 @@ import { viewsPlugin } from '../plugins/views.js'
 import accountArea from './account/index.js'
 import adminArea from './admin/index.js'
 import cartRoutes from './cart.js'
+import categoryRoutes from './categories.js'
 import checkoutRoutes from './checkout.js'
 import confirmEmailRoutes from './confirm-email.js'
 import contactRoutes from './contact.js'
@@ -52,6 +53,7 @@ export default async function htmlArea(app: FastifyInstance, opts: { config: Con
 
   await app.register(homeRoutes)
   await app.register(productRoutes)
+  await app.register(categoryRoutes)
   await app.register(cartRoutes)
   await app.register(checkoutRoutes)
   await app.register(orderRoutes)

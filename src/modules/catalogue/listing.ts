@@ -1,7 +1,7 @@
-import { z } from 'zod'
 import { parseMoney } from '../../lib/money.js'
 import { withFields } from '../../lib/objects.js'
 import type { FieldErrors } from '../../lib/validation.js'
+import type { ListingQuery } from './catalogue.forms.js'
 import type { ListingFilter, ListingSort } from './catalogue.repository.js'
 
 export const PER_PAGE = 24
@@ -26,32 +26,12 @@ export interface ListingParams {
   page: number
 }
 
-const many = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
-const one = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).trim())
-
-const querySchema = z.object({
-  category: one,
-  min: one,
-  max: one,
-  in_stock: one,
-  option: many,
-  sort: one,
-  page: one,
-})
-
 export type ParsedListing =
   | { ok: true; params: ListingParams }
   | { ok: false; params: ListingParams; errors: FieldErrors }
 
-/** Reads a listing's query string. Tracking and unknown parameters are ignored; a bad value is a message, not a guess. */
-export function parseListingQuery(query: unknown): ParsedListing {
-  const raw = querySchema.parse(typeof query === 'object' && query !== null ? query : {})
+/** Reads a listing's query string, its shape checked at the edge: a bad value is a message, not a guess. */
+export function parseListingQuery(raw: ListingQuery): ParsedListing {
   const errors: FieldErrors = {}
   const sort = SORTS.find((s) => s.value === raw.sort)?.value ?? 'newest'
   if (raw.sort && sort !== raw.sort) errors.sort = 'Choose a sort order from the list'

@@ -1,7 +1,9 @@
 import type { Db } from '../../db/connection.js'
 import { quotedTerm } from '../../db/dialect/full-text.js'
 import { withFields } from '../../lib/objects.js'
+import { missing } from '../../lib/outcomes.js'
 import { type Pagination, paginate } from '../../lib/pagination.js'
+import type { SearchQuery } from './catalogue.forms.js'
 import { type ProductCard, productCards } from './catalogue.service.js'
 import {
   countSearchResults,
@@ -230,6 +232,23 @@ export async function searchCatalogue(
     results: await toResults(db, rows),
     pagination: paginate({ page: input.page, perPage: SEARCH_PER_PAGE, total, href: (n) => searchHref(query, n) }),
   })
+}
+
+/**
+ * /search: the results page for the checked query, or missing for a page
+ * past the results. Results are endless variations of the catalogue, so the
+ * page is never indexed (robots.txt also disallows /search).
+ */
+export async function searchPage(db: Db, input: SearchQuery) {
+  const result = await searchCatalogue(db, { q: input.q, page: input.page ?? 1 })
+  if (!result) return missing
+  const pageSuffix = result.pagination.page > 1 ? ` – page ${result.pagination.page}` : ''
+  const data = withFields(result, {
+    title: result.searched ? `Search results for “${result.query}”${pageSuffix}` : 'Search',
+    description: 'Search the shop by product name, description, SKU or category.',
+    noindex: true,
+  })
+  return { kind: 'page' as const, data }
 }
 
 async function toResults(db: Db, rows: SearchRow[]): Promise<SearchResult[]> {

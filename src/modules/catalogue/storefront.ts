@@ -1,8 +1,10 @@
 import type { Db } from '../../db/connection.js'
 import { withFields } from '../../lib/objects.js'
+import { type Missing, missing } from '../../lib/outcomes.js'
 import { paginate } from '../../lib/pagination.js'
 import { productDeliveryNote } from '../cart/delivery-note.js'
 import { getShopSettings } from '../settings/settings.service.js'
+import type { ListingQuery } from './catalogue.forms.js'
 import { selectVariantOptions } from './catalogue.repository.js'
 import {
   type CategoryTree,
@@ -10,6 +12,7 @@ import {
   chooseVariant,
   descendantIds,
   type FacetGroup,
+  homeProducts,
   listingFacets,
   listProducts,
   loadCategoryTree,
@@ -29,27 +32,36 @@ import {
   parseListingQuery,
   SORTS,
 } from './listing.js'
-import { breadcrumbJsonLd, largestImageUrl, productJsonLd, productSeo } from './seo.js'
+import { breadcrumbJsonLd, homeJsonLd, largestImageUrl, productJsonLd, productSeo } from './seo.js'
 
 /**
  * What the storefront's catalogue pages show, worked out from the request's
- * query: the routes only turn these answers into a page, a redirect or a 404.
- * `base` is the shop's origin, for the absolute URLs crawlers are given.
+ * checked query: the routes only turn these answers into a page, a redirect
+ * or a 404. `base` is the shop's origin, for the absolute URLs crawlers are given.
  */
-export type PageAnswer =
+export type StorefrontPage =
   | { kind: 'page'; status: 200 | 400 | 410; template: string; data: Record<string, unknown> }
   | { kind: 'redirect'; location: string }
-  | { kind: 'missing' }
+  | Missing
 
-const missing = { kind: 'missing' } as const
+/** The home page: featured and newest products, the top categories, and the shop's introduction. */
+export async function homePage(db: Db, base: string) {
+  const [products, tree, shop] = await Promise.all([homeProducts(db), loadCategoryTree(db), getShopSettings(db)])
+  return withFields(products, {
+    categories: tree.roots,
+    // The introduction is typed in the settings as text; a blank line starts a new paragraph.
+    introParagraphs: shop.homeIntro.split(/\n\s*\n/).filter((p) => p.trim()),
+    jsonLd: homeJsonLd(base, shop),
+  })
+}
 
 /** /products (category null) or /categories/:slug: filters, sort and the page asked for. */
 export async function listingPage(
   db: Db,
   categorySlug: string | null,
-  query: unknown,
+  query: ListingQuery,
   base: string,
-): Promise<PageAnswer> {
+): Promise<Exclude<StorefrontPage, { kind: 'redirect' }>> {
   const [shop, tree] = await Promise.all([getShopSettings(db), loadCategoryTree(db)])
   const category = categorySlug === null ? null : (tree.bySlug.get(categorySlug) ?? undefined)
   if (category === undefined) return missing
@@ -120,14 +132,14 @@ export async function listingPage(
   return { kind: 'page', status: 200, template, data }
 }
 
-/** /products/:slug with the option values chosen in the query (?Size=Large). */
+/** /products/:slug with the option values chosen in the query (?Size=Large); `queryString` goes with a redirect. */
 export async function productPage(
   db: Db,
   slug: string,
-  query: unknown,
+  options: Record<string, string>,
   queryString: string,
   base: string,
-): Promise<PageAnswer> {
+): Promise<StorefrontPage> {
   const found = await lookupProduct(db, slug)
   if (found.kind === 'missing') return missing
   if (found.kind === 'moved')
@@ -145,7 +157,7 @@ export async function productPage(
     return { kind: 'page', status: 410, template: 'products/gone', data }
   }
   const [details, shop] = await Promise.all([productDetails(db, product), getShopSettings(db)])
-  const choice = chooseVariant(details.variants, details.optionNames, query as Record<string, unknown>)
+  const choice = chooseVariant(details.variants, details.optionNames, options)
   const seo = productSeo(product)
   const data = {
     title: seo.title,
@@ -178,7 +190,7 @@ export async function productPage(
 }
 
 /** The product page showing one variant: the page a failed add-to-cart form goes back to. */
-export async function productPageForVariant(db: Db, variantId: number, base: string): Promise<PageAnswer> {
+export async function productPageForVariant(db: Db, variantId: number, base: string): Promise<StorefrontPage> {
   const variant = await selectVariantOptions(db, variantId)
   if (!variant) return missing
   return productPage(db, variant.slug, parseJson<Record<string, string>>(variant.options, {}), '', base)
