@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js'
+import { formatMoney } from '../../lib/money.js'
 import { withFields } from '../../lib/objects.js'
 import { type Missing, missing } from '../../lib/outcomes.js'
 import { paginate } from '../../lib/pagination.js'
@@ -19,6 +20,7 @@ import {
   lookupProduct,
   parseJson,
   productDetails,
+  type VariantView,
 } from './catalogue.service.js'
 import { listingIndexable, productIndexable } from './indexing.js'
 import {
@@ -173,6 +175,8 @@ export async function productPage(
     ...details,
     variant: choice.variant,
     unavailable: choice.unavailable,
+    optionChoices: optionChoices(details.optionNames, details.variants),
+    variantsData: variantsData(details.variants, (minor) => formatMoney(minor, shop.currency, shop.locale)),
     deliveryNote: productDeliveryNote(shop),
     breadcrumbs: [
       ...category.map((c) => ({ name: c.name, href: `/categories/${c.slug}` })),
@@ -194,6 +198,28 @@ export async function productPageForVariant(db: Db, variantId: number, base: str
   const variant = await selectVariantOptions(db, variantId)
   if (!variant) return missing
   return productPage(db, variant.slug, parseJson<Record<string, string>>(variant.options, {}), '', base)
+}
+
+/** The variant form's choices: each option's values in the order the variants first use them. */
+function optionChoices(optionNames: string[], variants: VariantView[]) {
+  return optionNames.map((name) => ({
+    name,
+    values: [...new Set(variants.map((v) => v.options[name]).filter(Boolean))] as string[],
+  }))
+}
+
+/** What the page's script needs to show another variant without a request: prices as the page writes them. */
+function variantsData(variants: VariantView[], money: (minor: number) => string) {
+  return variants.map((v) => ({
+    id: v.id,
+    sku: v.sku,
+    options: v.options,
+    price: money(v.price),
+    // A compare-at price is shown only above the price itself.
+    compareAt: v.compareAtPrice && v.compareAtPrice > v.price ? money(v.compareAtPrice) : null,
+    stock: v.stockLabel,
+    available: v.available,
+  }))
 }
 
 /**
