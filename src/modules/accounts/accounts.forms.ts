@@ -16,6 +16,11 @@ export function newPassword(label = 'a password') {
     )
 }
 
+/** Required text with its own words: `missing` for none (or only spaces), `tooLong` past `max`. */
+function text(missing: string, max: number, tooLong = missing) {
+  return z.string({ error: missing }).trim().min(1, missing).max(max, tooLong)
+}
+
 /** A password being typed to prove who you are: only required. */
 function currentPassword(label = 'your password') {
   return z
@@ -62,13 +67,7 @@ export const signInPageInput = z
   .catch({ next: '', signedOut: false })
 
 /** The second step of a sign-in, and the code that proves an authenticator app has the secret. */
-export const secondFactorInput = z.object({
-  code: z
-    .string({ error: 'Enter the 6-digit code from your authenticator app' })
-    .trim()
-    .min(1, 'Enter the 6-digit code from your authenticator app')
-    .max(40, 'Enter the 6-digit code from your authenticator app'),
-})
+export const secondFactorInput = z.object({ code: text('Enter the 6-digit code from your authenticator app', 40) })
 
 export type SecondFactorInput = z.output<typeof secondFactorInput>
 
@@ -107,11 +106,7 @@ export type TurnOffTwoFactorInput = z.output<typeof turnOffTwoFactorInput>
 
 /** Someone invited to the staff makes their account: the link gives the address and role. */
 export const acceptInvitationInput = z.object({
-  name: z
-    .string({ error: 'Enter your name' })
-    .trim()
-    .min(1, 'Enter your name')
-    .max(100, 'Keep your name to 100 characters'),
+  name: text('Enter your name', 100, 'Keep your name to 100 characters'),
   password: newPassword(),
 })
 

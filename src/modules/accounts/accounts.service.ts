@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection.js'
 import type { User } from '../../db/schema.js'
-import { type Gone, gone } from '../../lib/outcomes.js'
+import { gone } from '../../lib/outcomes.js'
 import { nowIso } from '../../lib/time.js'
 import { type EmailRequest, enqueueEmail, renderEmail } from '../mail/mail.service.js'
 import { claimGuestOrders } from '../orders/orders.repository.js'
@@ -12,7 +12,7 @@ import { hashPassword } from './password.js'
 import type { RequestContext } from './request-context.js'
 import { ACCOUNT_EXISTS_EMAILS, SIGN_UPS_PER_CLIENT } from './sign-up-limits.js'
 import { describeWait } from './throttle.js'
-import { consumeToken, issueToken, revokeTokens } from './tokens.js'
+import { issueToken, type LinkFollowed, revokeTokens, spendLink } from './tokens.js'
 import { findUserByEmail, findUserById, insertUser, updateUser } from './users.repository.js'
 
 export const VERIFY_EMAIL_TTL_MS = 24 * 60 * 60_000
@@ -132,17 +132,10 @@ export async function resendVerification(
  * Marks an address confirmed by the single-use link sent to it. A link for an
  * address the account no longer has confirms nothing.
  */
-export async function verifyEmail(
-  db: Db,
-  token: string,
-  ctx: RequestContext,
-): Promise<{ kind: 'verified'; user: User } | Gone> {
-  if (!token) return gone
-  return db.transaction().execute(async (trx) => {
-    const used = await consumeToken(trx, 'verify_email', token)
-    if (!used?.user_id) return gone
-    const user = await findUserById(trx, used.user_id)
-    const address = used.data ? (JSON.parse(used.data) as { email?: string }).email : undefined
+export async function verifyEmail(db: Db, token: string, ctx: RequestContext): Promise<LinkFollowed<'verified'>> {
+  return spendLink(db, 'verify_email', token, async (trx, link) => {
+    const user = link.user_id ? await findUserById(trx, link.user_id) : undefined
+    const address = link.data ? (JSON.parse(link.data) as { email?: string }).email : undefined
     if (!user || address !== user.email) return gone
     const now = nowIso()
     if (!user.email_verified_at) {

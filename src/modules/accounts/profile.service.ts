@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connection.js'
 import type { User } from '../../db/schema.js'
 import { withFields } from '../../lib/objects.js'
-import { type Gone, gone, type Invalid, invalid, type Refused, refused } from '../../lib/outcomes.js'
+import { gone, type Invalid, invalid, type Refused, refused } from '../../lib/outcomes.js'
 import { nowIso } from '../../lib/time.js'
 import { describeUserAgent } from '../../lib/user-agent.js'
 import { listContactMessagesFrom } from '../contact/contact.repository.js'
@@ -20,7 +20,7 @@ import { audit } from './audit.js'
 import { listAuditForSubject } from './audit.repository.js'
 import { hashPassword, verifyPassword } from './password.js'
 import type { RequestContext } from './request-context.js'
-import { consumeToken, issueToken, revokeTokens } from './tokens.js'
+import { issueToken, type LinkFollowed, revokeTokens, spendLink } from './tokens.js'
 import { countUsersWithRole, deleteUser, findUserByEmail, findUserById, updateUser } from './users.repository.js'
 
 export const CHANGE_EMAIL_TTL_MS = 24 * 60 * 60_000
@@ -111,13 +111,11 @@ export async function confirmEmailChange(
   db: Db,
   token: string,
   ctx: RequestContext,
-): Promise<{ kind: 'confirmed'; user: User } | Gone> {
-  if (!token) return gone
-  return db.transaction().execute(async (trx) => {
-    const used = await consumeToken(trx, 'change_email', token)
-    if (!used?.user_id || !used.data) return gone
-    const user = await findUserById(trx, used.user_id)
-    const email = (JSON.parse(used.data) as { email?: string }).email
+): Promise<LinkFollowed<'confirmed'>> {
+  return spendLink(db, 'change_email', token, async (trx, link) => {
+    if (!link.user_id || !link.data) return gone
+    const user = await findUserById(trx, link.user_id)
+    const email = (JSON.parse(link.data) as { email?: string }).email
     if (!user || !email || (await findUserByEmail(trx, email))) return gone
     const now = nowIso()
     await updateUser(trx, user.id, { email, email_verified_at: now, updated_at: now })
