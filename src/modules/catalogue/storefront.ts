@@ -8,11 +8,9 @@ import { getShopSettings } from '../settings/settings.service.js'
 import type { ListingQuery } from './catalogue.forms.js'
 import { selectVariantOptions } from './catalogue.repository.js'
 import {
-  type CategoryTree,
   categoryPath,
   chooseVariant,
   descendantIds,
-  type FacetGroup,
   homeProducts,
   listingFacets,
   listProducts,
@@ -24,14 +22,16 @@ import {
 } from './catalogue.service.js'
 import { listingIndexable, productIndexable } from './indexing.js'
 import {
+  activeFilters,
+  filterGroups,
   isFiltered,
-  type ListingParams,
   listingCanonical,
   listingFilter,
   listingQueryString,
   MAX_PAGES,
   PER_PAGE,
   parseListingQuery,
+  resultsHeading,
   SORTS,
 } from './listing.js'
 import { breadcrumbJsonLd, homeJsonLd, largestImageUrl, productJsonLd, productSeo } from './seo.js'
@@ -85,7 +85,7 @@ export async function listingPage(
     category,
     params,
     sorts: SORTS,
-    optionGroups: withChosenValues(facets, params.options),
+    optionGroups: filterGroups(facets, params.options, shop.locale),
     activeFilters: activeFilters(params, tree, path, onCategoryPage),
     breadcrumbs: category
       ? [
@@ -97,7 +97,14 @@ export async function listingPage(
   }
   const template = 'products/index'
   if (Object.keys(errors).length) {
-    const data = withFields(common, { noindex: true, errors, products: [], total: 0, pagination: null })
+    const data = withFields(common, {
+      noindex: true,
+      errors,
+      products: [],
+      total: 0,
+      resultsHeading: resultsHeading(0, false, shop.locale),
+      pagination: null,
+    })
     return { kind: 'page', status: 400, template, data }
   }
   const result = await listProducts(db, filter, params.sort, params.page, PER_PAGE, MAX_PAGES)
@@ -120,6 +127,7 @@ export async function listingPage(
     noindex: !listingIndexable({ active: isFiltered(params, onCategoryPage) }),
     errors: {},
     ...result,
+    resultsHeading: resultsHeading(result.total, result.capped, shop.locale),
     pagination,
     relLinks: { prev: pagination.prev, next: pagination.next },
     jsonLd: category
@@ -220,50 +228,4 @@ function variantsData(variants: VariantView[], money: (minor: number) => string)
     stock: v.stockLabel,
     available: v.available,
   }))
-}
-
-/**
- * The filter form's option groups: the branch's values, and any value chosen
- * in the URL that the branch does not offer (with no products), so it can be
- * seen and unticked.
- */
-function withChosenValues(facets: FacetGroup[], chosen: string[]): FacetGroup[] {
-  const groups = facets.map((g) => ({ name: g.name, values: [...g.values] }))
-  for (const pair of chosen) {
-    const at = pair.indexOf(':')
-    const name = pair.slice(0, at)
-    const value = pair.slice(at + 1)
-    let group = groups.find((g) => g.name === name)
-    if (!group) {
-      group = { name, values: [] }
-      groups.push(group)
-    }
-    if (!group.values.some((v) => v.value === value)) group.values.push({ value, products: 0, more: false })
-  }
-  return groups
-}
-
-/** Each filter in force, with the listing's address without it: the "remove" links above the results. */
-function activeFilters(params: ListingParams, tree: CategoryTree, path: string, onCategoryPage: boolean) {
-  const without = (change: (copy: ListingParams) => void) => {
-    const copy = withFields(params, {})
-    change(copy)
-    return path + listingQueryString(copy, 1, onCategoryPage)
-  }
-  const filters: { label: string; href: string }[] = []
-  if (params.categorySlug && !onCategoryPage) {
-    const name = tree.bySlug.get(params.categorySlug)?.name ?? params.categorySlug
-    filters.push({ label: `Category: ${name}`, href: without((p) => delete p.categorySlug) })
-  }
-  if (params.min) filters.push({ label: `Price from ${params.min}`, href: without((p) => (p.min = '')) })
-  if (params.max) filters.push({ label: `Price up to ${params.max}`, href: without((p) => (p.max = '')) })
-  if (params.inStock) filters.push({ label: 'In stock only', href: without((p) => (p.inStock = false)) })
-  for (const pair of params.options) {
-    const at = pair.indexOf(':')
-    filters.push({
-      label: `${pair.slice(0, at)}: ${pair.slice(at + 1)}`,
-      href: without((p) => (p.options = params.options.filter((o) => o !== pair))),
-    })
-  }
-  return filters
 }
