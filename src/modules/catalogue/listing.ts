@@ -174,8 +174,12 @@ export function activeFilters(params: ListingParams, tree: CategoryTree, path: s
   return filters
 }
 
-/** The heading above the results: how many products match ("1,000+" where the count stopped). */
+/** The heading above the results: how many products match. */
 export function resultsHeading(total: number, capped: boolean, locale: string): string {
-  if (total === 0) return 'No products match'
+  return total === 0 ? 'No products match' : productCount(total, capped, locale)
+}
+
+/** "1 product", "24 products", "1,000+ products" where the count stopped. */
+export function productCount(total: number, capped: boolean, locale: string): string {
   return `${total.toLocaleString(locale)}${capped ? '+' : ''} product${total === 1 ? '' : 's'}`
 }
