@@ -12,7 +12,8 @@ import { mediaPlugin } from './plugins/media.js'
 import { securityPlugin } from './plugins/security.js'
 import htmlArea from './routes/_html.js'
 import apiRoutes from './routes/api/index.js'
-import healthRoutes from './routes/health.js'
+import healthzRoutes from './routes/healthz.js'
+import readyzRoutes from './routes/readyz.js'
 import robotsRoutes from './routes/robots.txt.js'
 import sitemapRoutes from './routes/sitemap.js'
 import stripeWebhookRoutes from './routes/webhooks/stripe.js'
@@ -93,7 +94,8 @@ export async function buildApp(config: Config, deps: AppDependencies = {}): Prom
   // ETags are computed on the body as routes produce it; compression is a per-route hook, so it always runs after.
   await app.register(conditionalPlugin)
   await app.register(fastifyCompress, { global: true, threshold: 1024 })
-  await app.register(healthRoutes)
+  await app.register(healthzRoutes)
+  await app.register(readyzRoutes)
   await app.register(mediaPlugin, { storage: mediaStorage })
   // For crawlers: no session, no layout, a query or a few.
   await app.register(sitemapRoutes)

@@ -35,6 +35,7 @@ export function isFailure(result: { kind: string }): result is Failure {
 }
 
 export const missing: Missing = { kind: 'missing' }
+export const gone: Gone = { kind: 'gone' }
 export const invalid = (errors: FieldErrors): Invalid => ({ kind: 'invalid', errors })
 export const refused = (message: string): Refused => ({ kind: 'refused', message })
 

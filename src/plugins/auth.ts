@@ -4,7 +4,14 @@ import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
 import type { Role, User } from '../db/schema.js'
 import { nowIso } from '../lib/time.js'
-import type { RequestContext } from '../modules/accounts/accounts.service.js'
+import {
+  DEVICE_COOKIE,
+  DEVICE_COOKIE_MAX_AGE_S,
+  issueDeviceToken,
+  trustedDeviceNonce,
+} from '../modules/accounts/device-cookie.js'
+import type { RequestContext } from '../modules/accounts/request-context.js'
+import type { PendingSignIn } from '../modules/accounts/sign-in.service.js'
 import { mustUseTwoFactor } from '../modules/accounts/two-factor.service.js'
 import { mergeGuestCart } from '../modules/cart/cart.service.js'
 import { findSessionUser, touchSession } from '../modules/sessions/session.repository.js'
@@ -19,12 +26,14 @@ import { siteOrigin } from './csrf.js'
 
 /** A session's "last seen" is written at most this often, so browsing costs no write per page. */
 const TOUCH_EVERY_MS = 5 * 60_000
+/** How long the second step of a sign-in may take after the password was accepted. */
+const SECOND_STEP_MS = 5 * 60_000
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in user, or null. */
     user: User | null
-    /** IP, base URL and hashing cost, as the account services want them. */
+    /** IP, base URL, hashing cost and the device cookie brought, as the account services want them. */
     accountContext(): RequestContext
   }
 }
@@ -38,11 +47,13 @@ export const authPlugin = fp(
   async (app: FastifyInstance, opts: { config: Config; db: Db }) => {
     app.decorateRequest('user', null)
     app.decorateRequest('accountContext', function (this: FastifyRequest): RequestContext {
+      const device = this.cookies?.[DEVICE_COOKIE]
       return {
         ip: this.ip,
         userAgent: String(this.headers['user-agent'] ?? ''),
         baseUrl: siteOrigin(opts.config, this),
         scrypt: opts.config.passwordHashing,
+        trustedDevice: (email) => trustedDeviceNonce(opts.config.sessionSecret, device, email),
       }
     })
 
@@ -93,6 +104,47 @@ export async function startUserSession(request: FastifyRequest, user: User, reme
   request.user = user
   // What they put in the cart as a guest joins the cart kept with their account.
   await mergeGuestCart(request.server.db, guestCartId, user.id)
+}
+
+/**
+ * A sign-in completed (password, and second factor when the account has
+ * one): a signed-in session, and a browser that has signed in to the account
+ * is known from now on (a device cookie, kept for a year).
+ */
+export async function finishSignIn(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  user: User,
+  remember: boolean,
+): Promise<void> {
+  await startUserSession(request, user, remember)
+  const { config } = request.server
+  if (trustedDeviceNonce(config.sessionSecret, request.cookies[DEVICE_COOKIE], user.email)) return
+  reply.setCookie(DEVICE_COOKIE, issueDeviceToken(config.sessionSecret, user.email), {
+    path: '/login',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: config.publicUrl?.protocol === 'https:',
+    maxAge: DEVICE_COOKIE_MAX_AGE_S,
+  })
+}
+
+/**
+ * The password was right and a second factor comes next: the session (under
+ * a new id) remembers who, for SECOND_STEP_MS. The guest cart waits with the
+ * half-finished sign-in, to join the account's at the end.
+ */
+export async function awaitSecondFactor(request: FastifyRequest, pending: PendingSignIn): Promise<void> {
+  const cartId = request.session.get('cartId')
+  await request.session.regenerate()
+  if (cartId !== undefined) request.session.set('cartId', cartId)
+  request.session.set('pendingSignIn', { ...pending, until: new Date(Date.now() + SECOND_STEP_MS).toISOString() })
+}
+
+/** The sign-in waiting for its second step, while there is still time for it. */
+export function pendingSignIn(request: FastifyRequest): PendingSignIn | null {
+  const waiting = request.hasSession() ? request.session.get('pendingSignIn') : undefined
+  return waiting && Date.parse(waiting.until) > Date.now() ? waiting : null
 }
 
 /** The user in an area guarded by requireUser; its absence is a bug, not a visitor's mistake. */

@@ -29,7 +29,7 @@ declare module 'fastify' {
     expiresAt?: string
     device?: { userAgent: string; ip: string }
     /** Between a right password and the second factor: who, for how long, and where to go after. */
-    pendingSignIn?: { userId: number; remember: boolean; next: string; until: string }
+    pendingSignIn?: import('../modules/accounts/sign-in.service.js').PendingSignIn & { until: string }
     /** A new authenticator secret, until the person proves their app has it. */
     pendingTotpSecret?: string
     /** A guest's cart; a signed-in customer's is found through their account. */

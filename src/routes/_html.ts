@@ -14,16 +14,18 @@ import { viewsPlugin } from '../plugins/views.js'
 import accountArea from './account/index.js'
 import adminArea from './admin/index.js'
 import cartRoutes from './cart.js'
+import categoryRoutes from './categories.js'
 import checkoutRoutes from './checkout.js'
 import confirmEmailRoutes from './confirm-email.js'
 import contactRoutes from './contact.js'
+import forgotPasswordRoutes from './forgot-password.js'
 import homeRoutes from './index.js'
 import invitationRoutes from './invitation.js'
 import loginRoutes from './login.js'
 import logoutRoutes from './logout.js'
 import orderRoutes from './orders.js'
-import passwordResetRoutes from './password-reset.js'
 import productRoutes from './products.js'
+import resetPasswordRoutes from './reset-password.js'
 import searchRoutes from './search.js'
 import setupRoutes from './setup.js'
 import signupRoutes from './signup.js'
@@ -51,6 +53,7 @@ export default async function htmlArea(app: FastifyInstance, opts: { config: Con
 
   await app.register(homeRoutes)
   await app.register(productRoutes)
+  await app.register(categoryRoutes)
   await app.register(cartRoutes)
   await app.register(checkoutRoutes)
   await app.register(orderRoutes)
@@ -60,7 +63,8 @@ export default async function htmlArea(app: FastifyInstance, opts: { config: Con
   await app.register(loginRoutes)
   await app.register(logoutRoutes)
   await app.register(verifyEmailRoutes)
-  await app.register(passwordResetRoutes)
+  await app.register(forgotPasswordRoutes)
+  await app.register(resetPasswordRoutes)
   await app.register(confirmEmailRoutes)
   await app.register(setupRoutes)
   await app.register(invitationRoutes)

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { formValues } from '../lib/forms.js'
-import { tooManyMessages } from '../modules/contact/contact.forms.js'
+import { withValid } from '../lib/outcomes.js'
+import { validate } from '../lib/validation.js'
+import { contactMessageInput } from '../modules/contact/contact.forms.js'
 import { submitContactMessage } from '../modules/contact/contact.service.js'
 import { siteOrigin } from '../plugins/csrf.js'
 
@@ -10,33 +12,30 @@ export default async function contactRoutes(app: FastifyInstance) {
   app.get('/contact', async (_request, reply) => reply.render('contact/new', { ...page, values: {}, errors: {} }))
 
   app.post('/contact', async (request, reply) => {
-    const result = await submitContactMessage(app.db, request.body, {
-      baseUrl: siteOrigin(app.config, request),
-      ip: request.ip,
-    })
-    if (!result.ok && 'retryAfterSeconds' in result) {
-      // The message is kept in the form, to send when the wait is over; no session is started for it.
-      return reply
-        .code(429)
-        .header('retry-after', String(result.retryAfterSeconds))
-        .render('contact/new', {
-          ...page,
-          values: formValues(request.body),
-          errors: {},
-          refusal: {
-            title: 'Please wait before you send another message',
-            message: tooManyMessages(result.retryAfterSeconds),
-          },
-        })
-    }
-    if (!result.ok) {
-      return reply.formErrors('contact/new', page, result.errors)
-    }
-    app.wakeMailWorker()
-    request.flash(
-      'success',
-      `Thank you, ${result.value.name}. Your message has been sent; we will reply to ${result.value.email}.`,
+    const context = { baseUrl: siteOrigin(app.config, request), ip: request.ip }
+    const result = await withValid(validate(contactMessageInput, request.body), (input) =>
+      submitContactMessage(app.db, input, context),
     )
-    return reply.redirect('/contact', 303)
+    if (result.kind === 'throttled') {
+      // The message is kept in the form, to send when the wait is over; no session is started for it.
+      reply.code(429).header('retry-after', String(result.retryAfterSeconds))
+      return reply.render('contact/new', {
+        ...page,
+        values: formValues(request.body),
+        errors: {},
+        refusal: result.refusal,
+      })
+    }
+    return reply.answer(result, {
+      done: ({ message }) => {
+        app.wakeMailWorker()
+        return {
+          to: '/contact',
+          flash: `Thank you, ${message.name}. Your message has been sent; we will reply to ${message.email}.`,
+        }
+      },
+      back: '/contact',
+      form: (sent) => reply.render('contact/new', { ...page, ...sent }),
+    })
   })
 }

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify'
+import { validate } from '../lib/validation.js'
+import { acceptInvitationInput, linkTokenInput } from '../modules/accounts/accounts.forms.js'
 import { acceptInvitation, openInvitation } from '../modules/accounts/staff.service.js'
 import { startUserSession } from '../plugins/auth.js'
 
@@ -6,8 +8,8 @@ const page = { title: 'Join the staff', noindex: true }
 
 /** /invitation?token=…: the link in a staff invitation; whoever has it makes their account once. */
 export default async function invitationRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: { token?: string } }>('/invitation', async (request, reply) => {
-    const token = typeof request.query.token === 'string' ? request.query.token : ''
+  app.get('/invitation', async (request, reply) => {
+    const { token } = linkTokenInput.parse(request.query)
     const invitation = await openInvitation(app.db, token)
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer')
     return reply
@@ -15,19 +17,21 @@ export default async function invitationRoutes(app: FastifyInstance) {
       .render('invitation/new', { ...page, invitation, token, values: {}, errors: {} })
   })
 
-  app.post<{ Body: Record<string, unknown> }>('/invitation', async (request, reply) => {
-    const token = typeof request.body?.token === 'string' ? request.body.token : ''
-    const result = await acceptInvitation(app.db, token, request.body, request.accountContext())
+  app.post('/invitation', async (request, reply) => {
+    const { token } = linkTokenInput.parse(request.body)
+    const form = validate(acceptInvitationInput, request.body)
+    const result = await acceptInvitation(app.db, token, form, request.accountContext())
     reply.header('cache-control', 'no-store')
-    if (result.kind === 'gone') {
-      return reply.code(410).render('invitation/new', { ...page, invitation: null, token: '', values: {}, errors: {} })
-    }
-    if (result.kind === 'invalid') {
-      const invitation = await openInvitation(app.db, token)
-      return reply.formErrors('invitation/new', { ...page, invitation, token }, result.errors)
-    }
-    await startUserSession(request, result.user, false)
-    request.flash('success', `Welcome, ${result.user.name}. Set up two-factor sign-in to open the back office.`)
-    return reply.redirect('/account/two-factor', 303)
+    if (result.kind === 'joined') await startUserSession(request, result.user, false)
+    return reply.answer(result, {
+      done: ({ user }) => ({
+        to: '/account/two-factor',
+        flash: `Welcome, ${user.name}. Set up two-factor sign-in to open the back office.`,
+      }),
+      back: '/invitation',
+      form: async (sent) =>
+        reply.render('invitation/new', { ...page, invitation: await openInvitation(app.db, token), token, ...sent }),
+      gone: () => reply.render('invitation/new', { ...page, invitation: null, token: '', values: {}, errors: {} }),
+    })
   })
 }

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify'
-import { DISALLOWED_PATHS } from '../modules/catalogue/indexing.js'
+import { robotsTxt } from '../modules/catalogue/indexing.js'
+import { SITEMAP_CACHE_CONTROL } from '../modules/sitemap/sitemap.js'
 import { siteOrigin } from '../plugins/csrf.js'
-import { SITEMAP_CACHE_CONTROL } from './sitemap.js'
 
-/** robots.txt: the paths crawlers are asked to leave alone, and where the sitemap is. Outside the HTML area, like the sitemap. */
+/** robots.txt, outside the HTML area like the sitemap. */
 export default async function robotsRoutes(app: FastifyInstance) {
-  app.get('/robots.txt', async (request, reply) => {
-    const lines = ['User-agent: *', ...DISALLOWED_PATHS.map((path) => `Disallow: ${path}`), '']
-    lines.push(`Sitemap: ${siteOrigin(app.config, request)}/sitemap.xml`, '')
-    return reply.type('text/plain; charset=utf-8').header('cache-control', SITEMAP_CACHE_CONTROL).send(lines.join('\n'))
-  })
+  app.get('/robots.txt', async (request, reply) =>
+    reply
+      .type('text/plain; charset=utf-8')
+      .header('cache-control', SITEMAP_CACHE_CONTROL)
+      .send(robotsTxt(siteOrigin(app.config, request))),
+  )
 }

@@ -1,19 +1,19 @@
 import { Readable } from 'node:stream'
 import createError from '@fastify/error'
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import { withValid } from '../lib/outcomes.js'
+import { validate } from '../lib/validation.js'
+import { productsFileInput } from '../modules/sitemap/sitemap.forms.js'
 import {
   categoriesSitemapXml,
   DEFAULT_SITEMAP_LIMITS,
   pagesSitemapXml,
-  productFileCount,
-  productsSitemapXml,
+  productsSitemapFile,
+  SITEMAP_CACHE_CONTROL,
   type SitemapLimits,
   sitemapIndexXml,
 } from '../modules/sitemap/sitemap.js'
 import { siteOrigin } from '../plugins/csrf.js'
-
-/** Crawlers come back often; five minutes keeps a burst of them off the database. */
-export const SITEMAP_CACHE_CONTROL = 'public, max-age=300'
 
 const SitemapNotFound = createError('SHOP_SITEMAP_NOT_FOUND', 'There is no such sitemap', 404)
 
@@ -38,14 +38,14 @@ export default async function sitemapRoutes(app: FastifyInstance, opts: { limits
   )
 
   // Exact routes, so any other name under /sitemaps/ falls through to the shop's own 404 page.
-  app.get<{ Params: { n: string } }>('/sitemaps/products-:n(^[1-9]\\d{0,5}).xml', async (request, reply) => {
-    const file = Number(request.params.n)
+  app.get('/sitemaps/products-:n(^[1-9]\\d{0,5}).xml', async (request, reply) => {
+    const file = await withValid(validate(productsFileInput, request.params), ({ n }) =>
+      productsSitemapFile(app.db, siteOrigin(app.config, request), n, limits),
+    )
     // The HTML area's 404 page needs its session hooks, which this context has not got; a plain 404 will do for a crawler.
-    if (file > (await productFileCount(app.db, limits))) throw new SitemapNotFound()
+    if (file.kind !== 'file') throw new SitemapNotFound()
     // HEAD runs this handler too: its headers are the same, and no query runs for a body nobody reads.
-    const body =
-      request.method === 'HEAD' ? [] : productsSitemapXml(app.db, siteOrigin(app.config, request), file, limits)
-    return xml(reply).send(Readable.from(body))
+    return xml(reply).send(Readable.from(request.method === 'HEAD' ? [] : file.xml()))
   })
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
+import { linkTokenInput } from '../modules/accounts/accounts.forms.js'
 import { verifyEmail } from '../modules/accounts/accounts.service.js'
-import { peekToken } from '../modules/accounts/tokens.js'
+import { linkPage } from '../modules/accounts/tokens.js'
 
 const page = { title: 'Confirm your email address', noindex: true }
 
@@ -10,20 +11,22 @@ const page = { title: 'Confirm your email address', noindex: true }
  * spend it before the person does.
  */
 export default async function verifyEmailRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: { token?: string } }>('/verify-email', async (request, reply) => {
-    const token = typeof request.query.token === 'string' ? request.query.token : ''
-    const live = token ? await peekToken(app.db, 'verify_email', token) : undefined
+  app.get('/verify-email', async (request, reply) => {
+    const link = await linkPage(app.db, 'verify_email', linkTokenInput.parse(request.query).token)
     reply.header('referrer-policy', 'no-referrer')
-    return reply.code(live ? 200 : 410).render('verify-email/show', { ...page, token, live: !!live })
+    return reply.code(link.live ? 200 : 410).render('verify-email/show', { ...page, ...link })
   })
 
-  app.post<{ Body: { token?: unknown } }>('/verify-email', async (request, reply) => {
-    const token = typeof request.body?.token === 'string' ? request.body.token : ''
-    const user = token ? await verifyEmail(app.db, token, request.accountContext()) : null
-    if (!user) {
-      return reply.code(410).render('verify-email/show', { ...page, token: '', live: false })
-    }
-    request.flash('success', `Thank you. ${user.email} is confirmed.`)
-    return reply.redirect(request.user ? '/account' : '/login', 303)
+  app.post('/verify-email', async (request, reply) => {
+    const { token } = linkTokenInput.parse(request.body)
+    const result = await verifyEmail(app.db, token, request.accountContext())
+    return reply.answer(result, {
+      done: ({ user }) => ({
+        to: request.user ? '/account' : '/login',
+        flash: `Thank you. ${user.email} is confirmed.`,
+      }),
+      back: '/verify-email',
+      gone: () => reply.render('verify-email/show', { ...page, token: '', live: false }),
+    })
   })
 }

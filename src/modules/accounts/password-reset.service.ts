@@ -1,16 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Db } from '../../db/connection.js'
 import type { User } from '../../db/schema.js'
+import { type Gone, gone, type Invalid, invalid } from '../../lib/outcomes.js'
 import { nowIso } from '../../lib/time.js'
-import { type FieldErrors, validate } from '../../lib/validation.js'
+import type { Validated } from '../../lib/validation.js'
 import { type EmailRequest, enqueueEmail, renderEmail } from '../mail/mail.service.js'
 import { deleteUserSessions } from '../sessions/session.repository.js'
 import { getShopSettings, type ShopSettings } from '../settings/settings.service.js'
-import type { RequestContext } from './accounts.service.js'
 import { audit } from './audit.js'
 import { hashPassword } from './password.js'
-import { forgotPasswordInput, resetPasswordInput } from './password-reset.forms.js'
+import type { ForgotPasswordInput, ResetPasswordInput } from './password-reset.forms.js'
 import { countTokensIssuedSince } from './password-reset.repository.js'
+import type { RequestContext } from './request-context.js'
 import { clearSignInFailures } from './throttle.js'
 import { consumeToken, issueToken, peekToken, revokeTokens } from './tokens.js'
 import { findUserByEmail, findUserById, updateUser } from './users.repository.js'
@@ -26,7 +27,7 @@ const RESET_WINDOW_MS = 60 * 60_000
  */
 const ANSWER_FLOOR_MS = 50
 
-export type ForgotPasswordResult = { ok: true; email: string } | { ok: false; errors: FieldErrors }
+export type ForgotPasswordResult = { kind: 'sent'; email: string }
 
 /**
  * Emails a single-use link to choose a new password. The answer is the same
@@ -34,10 +35,12 @@ export type ForgotPasswordResult = { ok: true; email: string } | { ok: false; er
  * has had enough emails this hour, and so is the time it takes: the email is
  * rendered every time and only its sending differs.
  */
-export async function requestPasswordReset(db: Db, input: unknown, ctx: RequestContext): Promise<ForgotPasswordResult> {
-  const checked = validate(forgotPasswordInput, input)
-  if (!checked.ok) return checked
-  const { email } = checked.value
+export async function requestPasswordReset(
+  db: Db,
+  input: ForgotPasswordInput,
+  ctx: RequestContext,
+): Promise<ForgotPasswordResult> {
+  const { email } = input
   const answerAt = Date.now() + ANSWER_FLOOR_MS
 
   await db.transaction().execute(async (trx) => {
@@ -76,7 +79,7 @@ export async function requestPasswordReset(db: Db, input: unknown, ctx: RequestC
     })
   })
   await sleep(Math.max(0, answerAt - Date.now()))
-  return { ok: true, email }
+  return { kind: 'sent', email }
 }
 
 function refusalOf(user: User | undefined, recent: number): 'unknown' | 'disabled' | 'limit' | null {
@@ -105,10 +108,7 @@ function resetEmail(
   }
 }
 
-export type ResetPasswordResult =
-  | { kind: 'invalid'; errors: FieldErrors; token: string }
-  | { kind: 'gone' }
-  | { kind: 'reset'; user: User }
+export type ResetPasswordResult = { kind: 'reset'; user: User } | Invalid | Gone
 
 /**
  * Sets a new password with a link from requestPasswordReset. The link is used
@@ -116,21 +116,25 @@ export type ResetPasswordResult =
  * session of the account ends — whoever knew the old password is signed out
  * — and the address counts as confirmed, since its owner just read our email.
  */
-export async function resetPassword(db: Db, input: unknown, ctx: RequestContext): Promise<ResetPasswordResult> {
-  // A dead link is told apart first: asking for a better password on it would waste the person's time.
-  const token = stringField(input, 'token')
-  if (!token || token.length > 100 || !(await peekToken(db, 'reset_password', token))) return { kind: 'gone' }
-  const checked = validate(resetPasswordInput, input)
-  if (!checked.ok) return { kind: 'invalid', errors: checked.errors, token }
-  const passwordHash = await hashPassword(checked.value.password, ctx.scrypt)
+export async function resetPassword(
+  db: Db,
+  token: string,
+  form: Validated<ResetPasswordInput>,
+  ctx: RequestContext,
+): Promise<ResetPasswordResult> {
+  // A dead link is told apart first (so this takes the edge's verdict on the form, not only a password):
+  // asking for a better password on it would waste the person's time.
+  if (!token || !(await peekToken(db, 'reset_password', token))) return gone
+  if (!form.ok) return invalid(form.errors)
+  const passwordHash = await hashPassword(form.value.password, ctx.scrypt)
 
   return db.transaction().execute(async (trx): Promise<ResetPasswordResult> => {
     const used = await consumeToken(trx, 'reset_password', token)
-    if (!used?.user_id) return { kind: 'gone' }
+    if (!used?.user_id) return gone
     const user = await findUserById(trx, used.user_id)
     const address = used.data ? (JSON.parse(used.data) as { email?: string }).email : undefined
     // A link sent to an address the account has since left, or for a closed account, opens nothing.
-    if (!user || user.disabled_at || address !== user.email) return { kind: 'gone' }
+    if (!user || user.disabled_at || address !== user.email) return gone
 
     const now = nowIso()
     await updateUser(trx, user.id, {
@@ -148,10 +152,4 @@ export async function resetPassword(db: Db, input: unknown, ctx: RequestContext)
       user: { ...user, password_hash: passwordHash, email_verified_at: user.email_verified_at ?? now },
     }
   })
-}
-
-function stringField(input: unknown, name: string): string {
-  if (input === null || typeof input !== 'object') return ''
-  const value = (input as Record<string, unknown>)[name]
-  return typeof value === 'string' ? value : ''
 }

@@ -1,33 +1,43 @@
 import type { Db } from '../../db/connection.js'
 import type { User } from '../../db/schema.js'
+import { withFields } from '../../lib/objects.js'
+import { gone, type Invalid, invalid, type Refused, refused } from '../../lib/outcomes.js'
 import { nowIso } from '../../lib/time.js'
 import { describeUserAgent } from '../../lib/user-agent.js'
-import { type Validated, validate } from '../../lib/validation.js'
 import { listContactMessagesFrom } from '../contact/contact.repository.js'
 import { enqueueEmail } from '../mail/mail.service.js'
 import { claimGuestOrders } from '../orders/orders.repository.js'
 import { deleteUserSession, deleteUserSessions, findUserSessions } from '../sessions/session.repository.js'
 import { getShopSettings } from '../settings/settings.service.js'
-import { changeEmailInput, changeNameInput, changePasswordInput, confirmWithPasswordInput } from './accounts.forms.js'
-import type { RequestContext } from './accounts.service.js'
+import {
+  type ChangeEmailInput,
+  type ChangeNameInput,
+  type ChangePasswordInput,
+  type ConfirmWithPasswordInput,
+  SESSION_ALREADY_ENDED,
+} from './accounts.forms.js'
 import { audit } from './audit.js'
 import { listAuditForSubject } from './audit.repository.js'
 import { hashPassword, verifyPassword } from './password.js'
-import { consumeToken, issueToken, revokeTokens } from './tokens.js'
+import type { RequestContext } from './request-context.js'
+import { issueToken, type LinkFollowed, revokeTokens, spendLink } from './tokens.js'
 import { countUsersWithRole, deleteUser, findUserByEmail, findUserById, updateUser } from './users.repository.js'
 
 export const CHANGE_EMAIL_TTL_MS = 24 * 60 * 60_000
 
 const WRONG_PASSWORD = 'The password is not right'
 
-export async function changeName(db: Db, user: User, input: unknown, ctx: RequestContext): Promise<Validated<string>> {
-  const checked = validate(changeNameInput, input)
-  if (!checked.ok) return checked
+export async function changeName(
+  db: Db,
+  user: User,
+  input: ChangeNameInput,
+  ctx: RequestContext,
+): Promise<{ kind: 'changed' }> {
   await db.transaction().execute(async (trx) => {
-    await updateUser(trx, user.id, { name: checked.value.name, updated_at: nowIso() })
+    await updateUser(trx, user.id, { name: input.name, updated_at: nowIso() })
     await audit(trx, { action: 'name_changed', actorUserId: user.id, ip: ctx.ip })
   })
-  return { ok: true, value: checked.value.name }
+  return { kind: 'changed' }
 }
 
 /**
@@ -37,22 +47,20 @@ export async function changeName(db: Db, user: User, input: unknown, ctx: Reques
 export async function changePassword(
   db: Db,
   user: User,
-  input: unknown,
+  input: ChangePasswordInput,
   ctx: RequestContext & { sessionId: string },
-): Promise<Validated<true>> {
-  const checked = validate(changePasswordInput, input)
-  if (!checked.ok) return checked
-  if (!(await verifyPassword(checked.value.currentPassword, user.password_hash, ctx.scrypt)).ok) {
-    return { ok: false, errors: { currentPassword: WRONG_PASSWORD } }
+): Promise<{ kind: 'changed' } | Invalid> {
+  if (!(await verifyPassword(input.currentPassword, user.password_hash, ctx.scrypt)).ok) {
+    return invalid({ currentPassword: WRONG_PASSWORD })
   }
-  const hash = await hashPassword(checked.value.newPassword, ctx.scrypt)
+  const hash = await hashPassword(input.newPassword, ctx.scrypt)
   await db.transaction().execute(async (trx) => {
     await updateUser(trx, user.id, { password_hash: hash, updated_at: nowIso() })
     await deleteUserSessions(trx, user.id, ctx.sessionId)
     await revokeTokens(trx, user.id, 'reset_password')
     await audit(trx, { action: 'password_changed', actorUserId: user.id, ip: ctx.ip })
   })
-  return { ok: true, value: true }
+  return { kind: 'changed' }
 }
 
 /**
@@ -63,16 +71,14 @@ export async function changePassword(
 export async function requestEmailChange(
   db: Db,
   user: User,
-  input: unknown,
+  input: ChangeEmailInput,
   ctx: RequestContext,
-): Promise<Validated<string>> {
-  const checked = validate(changeEmailInput, input)
-  if (!checked.ok) return checked
-  const { email, password } = checked.value
+): Promise<{ kind: 'requested'; email: string } | Invalid> {
+  const { email, password } = input
   if (!(await verifyPassword(password, user.password_hash, ctx.scrypt)).ok) {
-    return { ok: false, errors: { password: WRONG_PASSWORD } }
+    return invalid({ password: WRONG_PASSWORD })
   }
-  if (email === user.email) return { ok: false, errors: { email: 'This is already your email address' } }
+  if (email === user.email) return invalid({ email: 'This is already your email address' })
   await db.transaction().execute(async (trx) => {
     await audit(trx, { action: 'email_change_requested', actorUserId: user.id, ip: ctx.ip })
     if (await findUserByEmail(trx, email)) return
@@ -97,17 +103,20 @@ export async function requestEmailChange(
       baseUrl: ctx.baseUrl,
     })
   })
-  return { ok: true, value: email }
+  return { kind: 'requested', email }
 }
 
 /** Moves the account to the confirmed new address and tells the old one. */
-export async function confirmEmailChange(db: Db, token: string, ctx: RequestContext): Promise<User | null> {
-  return db.transaction().execute(async (trx) => {
-    const used = await consumeToken(trx, 'change_email', token)
-    if (!used?.user_id || !used.data) return null
-    const user = await findUserById(trx, used.user_id)
-    const email = (JSON.parse(used.data) as { email?: string }).email
-    if (!user || !email || (await findUserByEmail(trx, email))) return null
+export async function confirmEmailChange(
+  db: Db,
+  token: string,
+  ctx: RequestContext,
+): Promise<LinkFollowed<'confirmed'>> {
+  return spendLink(db, 'change_email', token, async (trx, link) => {
+    if (!link.user_id || !link.data) return gone
+    const user = await findUserById(trx, link.user_id)
+    const email = (JSON.parse(link.data) as { email?: string }).email
+    if (!user || !email || (await findUserByEmail(trx, email))) return gone
     const now = nowIso()
     await updateUser(trx, user.id, { email, email_verified_at: now, updated_at: now })
     await claimGuestOrders(trx, user.id, email)
@@ -126,7 +135,7 @@ export async function confirmEmailChange(db: Db, token: string, ctx: RequestCont
       ip: ctx.ip,
       details: { from: user.email, to: email },
     })
-    return { ...user, email, email_verified_at: now }
+    return { kind: 'confirmed' as const, user: { ...user, email, email_verified_at: now } }
   })
 }
 
@@ -154,11 +163,35 @@ export async function listSessions(db: Db, user: User, currentSessionId: string)
   })
 }
 
-/** Signs one of the user's own sessions out; another user's session id ends nothing. */
-export async function endSession(db: Db, user: User, sessionId: string, ctx: RequestContext): Promise<boolean> {
-  const ended = await deleteUserSession(db, user.id, sessionId)
-  if (ended) await audit(db, { action: 'session_ended', actorUserId: user.id, ip: ctx.ip })
-  return ended
+/** /account/sessions: the user's live sessions, the one in use marked, times as the table shows them. */
+export async function sessionsPage(db: Db, user: User, currentSessionId: string) {
+  const sessions = await listSessions(db, user, currentSessionId)
+  return {
+    sessions: sessions.map((session) =>
+      withFields(session, { signedIn: shownTime(session.signedInAt), lastSeen: shownTime(session.lastSeenAt) }),
+    ),
+  }
+}
+
+/** A stored UTC time as the page shows it, to the minute, with the machine-readable one for <time>. */
+function shownTime(iso: string | null): { iso: string; text: string } | null {
+  return iso ? { iso, text: iso.slice(0, 16).replace('T', ' ') } : null
+}
+
+/**
+ * Signs one of the user's own sessions out; another user's session id, or
+ * one already ended, ends nothing. `current` says it was the one in use.
+ */
+export async function endSession(
+  db: Db,
+  user: User,
+  sessionId: string,
+  currentSessionId: string,
+  ctx: RequestContext,
+): Promise<{ kind: 'ended'; current: boolean } | Refused> {
+  if (!(await deleteUserSession(db, user.id, sessionId))) return refused(SESSION_ALREADY_ENDED)
+  await audit(db, { action: 'session_ended', actorUserId: user.id, ip: ctx.ip })
+  return { kind: 'ended', current: sessionId === currentSessionId }
 }
 
 /** Everything the shop keeps about the user, as one JSON document. Never a hash or a secret. */
@@ -189,23 +222,23 @@ export async function exportAccountData(db: Db, user: User): Promise<Record<stri
  * Needs the password. The account and everything tied to it go; the audit
  * log keeps that it happened. The shop's last owner cannot delete themself.
  */
-export async function deleteAccount(db: Db, user: User, input: unknown, ctx: RequestContext): Promise<Validated<true>> {
-  const checked = validate(confirmWithPasswordInput, input)
-  if (!checked.ok) return checked
-  if (!(await verifyPassword(checked.value.password, user.password_hash, ctx.scrypt)).ok) {
-    return { ok: false, errors: { password: WRONG_PASSWORD } }
+export async function deleteAccount(
+  db: Db,
+  user: User,
+  input: ConfirmWithPasswordInput,
+  ctx: RequestContext,
+): Promise<{ kind: 'deleted' } | Invalid> {
+  if (!(await verifyPassword(input.password, user.password_hash, ctx.scrypt)).ok) {
+    return invalid({ password: WRONG_PASSWORD })
   }
   return db.transaction().execute(async (trx) => {
     if (user.role === 'owner' && (await countUsersWithRole(trx, 'owner')) <= 1) {
-      return {
-        ok: false as const,
-        errors: {
-          password: 'You are the shop’s only owner. Make someone else an owner before you delete your account',
-        },
-      }
+      return invalid({
+        password: 'You are the shop’s only owner. Make someone else an owner before you delete your account',
+      })
     }
     await deleteUser(trx, user.id)
     await audit(trx, { action: 'account_deleted', subjectUserId: user.id, ip: ctx.ip })
-    return { ok: true as const, value: true as const }
+    return { kind: 'deleted' as const }
   })
 }

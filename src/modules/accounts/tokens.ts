@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Db } from '../../db/connection.js'
-import type { TokenPurpose, UserToken } from '../../db/schema.js'
+import type { TokenPurpose, User, UserToken } from '../../db/schema.js'
+import { type Gone, gone } from '../../lib/outcomes.js'
 
 /** The link's token is 256 random bits; only its SHA-256 is stored, so a database leak opens no account. */
 export function hashToken(token: string): string {
@@ -39,6 +40,18 @@ export async function peekToken(db: Db, purpose: TokenPurpose, token: string): P
     .executeTakeFirst()
 }
 
+/**
+ * What the page an emailed link opens shows: the token again, for the form
+ * whose button uses the link up, and whether the link still works.
+ */
+export async function linkPage(
+  db: Db,
+  purpose: TokenPurpose,
+  token: string,
+): Promise<{ token: string; live: boolean }> {
+  return { token, live: token !== '' && (await peekToken(db, purpose, token)) !== undefined }
+}
+
 /** Uses a token up in one statement: of two requests racing with the same link, only one gets it. */
 export async function consumeToken(db: Db, purpose: TokenPurpose, token: string): Promise<UserToken | undefined> {
   const now = new Date().toISOString()
@@ -51,6 +64,27 @@ export async function consumeToken(db: Db, purpose: TokenPurpose, token: string)
     .where('expires_at', '>', now)
     .returningAll()
     .executeTakeFirst()
+}
+
+/** What following an emailed link did, and for whom; or the link was gone. */
+export type LinkFollowed<K extends string> = { kind: K; user: User } | Gone
+
+/**
+ * Uses an emailed link up and does what it was sent for, in one transaction:
+ * the link is spent even when `use` then finds it opens nothing. No token,
+ * or one that is used, expired or not ours, is gone.
+ */
+export async function spendLink<R>(
+  db: Db,
+  purpose: TokenPurpose,
+  token: string,
+  use: (trx: Db, link: UserToken) => Promise<R | Gone>,
+): Promise<R | Gone> {
+  if (!token) return gone
+  return db.transaction().execute(async (trx) => {
+    const link = await consumeToken(trx, purpose, token)
+    return link ? use(trx, link) : gone
+  })
 }
 
 /** Earlier links of this purpose stop working when a new one is sent or the thing is done. */

@@ -23,3 +23,10 @@ export function listingIndexable(filters: { active: boolean }): boolean {
 
 /** Paths crawlers are asked to stay out of (robots.txt); none of them is ever in the sitemap. */
 export const DISALLOWED_PATHS = ['/cart', '/checkout', '/account', '/admin', '/search', '/login', '/signup'] as const
+
+/** robots.txt: the paths crawlers are asked to leave alone, and where the sitemap is. */
+export function robotsTxt(base: string): string {
+  const lines = ['User-agent: *', ...DISALLOWED_PATHS.map((path) => `Disallow: ${path}`), '']
+  lines.push(`Sitemap: ${base}/sitemap.xml`, '')
+  return lines.join('\n')
+}

@@ -1,8 +1,9 @@
-import { z } from 'zod'
 import { parseMoney } from '../../lib/money.js'
 import { withFields } from '../../lib/objects.js'
 import type { FieldErrors } from '../../lib/validation.js'
+import type { ListingQuery } from './catalogue.forms.js'
 import type { ListingFilter, ListingSort } from './catalogue.repository.js'
+import type { CategoryTree, FacetGroup } from './catalogue.service.js'
 
 export const PER_PAGE = 24
 /** Listings show at most this many pages; filters narrow further. Bounds every count and offset. */
@@ -26,32 +27,12 @@ export interface ListingParams {
   page: number
 }
 
-const many = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
-const one = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).trim())
-
-const querySchema = z.object({
-  category: one,
-  min: one,
-  max: one,
-  in_stock: one,
-  option: many,
-  sort: one,
-  page: one,
-})
-
 export type ParsedListing =
   | { ok: true; params: ListingParams }
   | { ok: false; params: ListingParams; errors: FieldErrors }
 
-/** Reads a listing's query string. Tracking and unknown parameters are ignored; a bad value is a message, not a guess. */
-export function parseListingQuery(query: unknown): ParsedListing {
-  const raw = querySchema.parse(typeof query === 'object' && query !== null ? query : {})
+/** Reads a listing's query string, its shape checked at the edge: a bad value is a message, not a guess. */
+export function parseListingQuery(raw: ListingQuery): ParsedListing {
   const errors: FieldErrors = {}
   const sort = SORTS.find((s) => s.value === raw.sort)?.value ?? 'newest'
   if (raw.sort && sort !== raw.sort) errors.sort = 'Choose a sort order from the list'
@@ -129,4 +110,76 @@ export function listingQueryString(params: ListingParams, page: number, onCatego
 /** The canonical URL of a listing drops sort, paging-one and every other parameter but the page. */
 export function listingCanonical(path: string, page: number): string {
   return page > 1 ? `${path}?page=${page}` : path
+}
+
+/**
+ * The filter form's option groups: the branch's values, and any value chosen
+ * in the URL that the branch does not offer (with no products), so it can be
+ * seen and unticked. Each value as its checkbox shows it: the `Name:Value`
+ * the form sends, an id for its label, whether it is ticked, and how many
+ * products offer it ("12+" where the count stopped).
+ */
+export function filterGroups(facets: FacetGroup[], chosen: string[], locale: string) {
+  return withChosenValues(facets, chosen).map((group) => {
+    const idBase = `filter-${group.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`
+    return {
+      name: group.name,
+      values: group.values.map((facet, i) => {
+        const key = `${group.name}:${facet.value}`
+        const count = `${facet.products.toLocaleString(locale)}${facet.more ? '+' : ''}`
+        return { value: facet.value, key, id: `${idBase}-${i}`, checked: chosen.includes(key), count }
+      }),
+    }
+  })
+}
+
+function withChosenValues(facets: FacetGroup[], chosen: string[]): FacetGroup[] {
+  const groups = facets.map((g) => ({ name: g.name, values: [...g.values] }))
+  for (const pair of chosen) {
+    const at = pair.indexOf(':')
+    const name = pair.slice(0, at)
+    const value = pair.slice(at + 1)
+    let group = groups.find((g) => g.name === name)
+    if (!group) {
+      group = { name, values: [] }
+      groups.push(group)
+    }
+    if (!group.values.some((v) => v.value === value)) group.values.push({ value, products: 0, more: false })
+  }
+  return groups
+}
+
+/** Each filter in force, with the listing's address without it: the "remove" links above the results. */
+export function activeFilters(params: ListingParams, tree: CategoryTree, path: string, onCategoryPage: boolean) {
+  const without = (change: (copy: ListingParams) => void) => {
+    const copy = withFields(params, {})
+    change(copy)
+    return path + listingQueryString(copy, 1, onCategoryPage)
+  }
+  const filters: { label: string; href: string }[] = []
+  if (params.categorySlug && !onCategoryPage) {
+    const name = tree.bySlug.get(params.categorySlug)?.name ?? params.categorySlug
+    filters.push({ label: `Category: ${name}`, href: without((p) => delete p.categorySlug) })
+  }
+  if (params.min) filters.push({ label: `Price from ${params.min}`, href: without((p) => (p.min = '')) })
+  if (params.max) filters.push({ label: `Price up to ${params.max}`, href: without((p) => (p.max = '')) })
+  if (params.inStock) filters.push({ label: 'In stock only', href: without((p) => (p.inStock = false)) })
+  for (const pair of params.options) {
+    const at = pair.indexOf(':')
+    filters.push({
+      label: `${pair.slice(0, at)}: ${pair.slice(at + 1)}`,
+      href: without((p) => (p.options = params.options.filter((o) => o !== pair))),
+    })
+  }
+  return filters
+}
+
+/** The heading above the results: how many products match. */
+export function resultsHeading(total: number, capped: boolean, locale: string): string {
+  return total === 0 ? 'No products match' : productCount(total, capped, locale)
+}
+
+/** "1 product", "24 products", "1,000+ products" where the count stopped. */
+export function productCount(total: number, capped: boolean, locale: string): string {
+  return `${total.toLocaleString(locale)}${capped ? '+' : ''} product${total === 1 ? '' : 's'}`
 }

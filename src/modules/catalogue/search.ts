@@ -1,8 +1,12 @@
 import type { Db } from '../../db/connection.js'
 import { quotedTerm } from '../../db/dialect/full-text.js'
 import { withFields } from '../../lib/objects.js'
+import { missing } from '../../lib/outcomes.js'
 import { type Pagination, paginate } from '../../lib/pagination.js'
+import { getShopSettings } from '../settings/settings.service.js'
+import type { SearchQuery } from './catalogue.forms.js'
 import { type ProductCard, productCards } from './catalogue.service.js'
+import { productCount } from './listing.js'
 import {
   countSearchResults,
   hasSearchResults,
@@ -230,6 +234,28 @@ export async function searchCatalogue(
     results: await toResults(db, rows),
     pagination: paginate({ page: input.page, perPage: SEARCH_PER_PAGE, total, href: (n) => searchHref(query, n) }),
   })
+}
+
+/**
+ * /search: the results page for the checked query, or missing for a page
+ * past the results. Results are endless variations of the catalogue, so the
+ * page is never indexed (robots.txt also disallows /search).
+ */
+export async function searchPage(db: Db, input: SearchQuery) {
+  const [result, shop] = await Promise.all([
+    searchCatalogue(db, { q: input.q, page: input.page ?? 1 }),
+    getShopSettings(db),
+  ])
+  if (!result) return missing
+  const pageSuffix = result.pagination.page > 1 ? ` – page ${result.pagination.page}` : ''
+  const data = withFields(result, {
+    title: result.searched ? `Search results for “${result.query}”${pageSuffix}` : 'Search',
+    description: 'Search the shop by product name, description, SKU or category.',
+    noindex: true,
+    resultsHeading:
+      result.total === 0 ? 'No products found' : `${productCount(result.total, result.capped, shop.locale)} found`,
+  })
+  return { kind: 'page' as const, data }
 }
 
 async function toResults(db: Db, rows: SearchRow[]): Promise<SearchResult[]> {

@@ -1,55 +1,69 @@
 import type { Db } from '../../db/connection.js'
+import { formatMoney } from '../../lib/money.js'
 import { withFields } from '../../lib/objects.js'
+import { type Missing, missing } from '../../lib/outcomes.js'
 import { paginate } from '../../lib/pagination.js'
 import { productDeliveryNote } from '../cart/delivery-note.js'
 import { getShopSettings } from '../settings/settings.service.js'
+import type { ListingQuery } from './catalogue.forms.js'
 import { selectVariantOptions } from './catalogue.repository.js'
 import {
-  type CategoryTree,
   categoryPath,
   chooseVariant,
   descendantIds,
-  type FacetGroup,
+  homeProducts,
   listingFacets,
   listProducts,
   loadCategoryTree,
   lookupProduct,
   parseJson,
   productDetails,
+  type VariantView,
 } from './catalogue.service.js'
 import { listingIndexable, productIndexable } from './indexing.js'
 import {
+  activeFilters,
+  filterGroups,
   isFiltered,
-  type ListingParams,
   listingCanonical,
   listingFilter,
   listingQueryString,
   MAX_PAGES,
   PER_PAGE,
   parseListingQuery,
+  resultsHeading,
   SORTS,
 } from './listing.js'
-import { breadcrumbJsonLd, largestImageUrl, productJsonLd, productSeo } from './seo.js'
+import { breadcrumbJsonLd, homeJsonLd, largestImageUrl, productJsonLd, productSeo } from './seo.js'
 
 /**
  * What the storefront's catalogue pages show, worked out from the request's
- * query: the routes only turn these answers into a page, a redirect or a 404.
- * `base` is the shop's origin, for the absolute URLs crawlers are given.
+ * checked query: the routes only turn these answers into a page, a redirect
+ * or a 404. `base` is the shop's origin, for the absolute URLs crawlers are given.
  */
-export type PageAnswer =
+export type StorefrontPage =
   | { kind: 'page'; status: 200 | 400 | 410; template: string; data: Record<string, unknown> }
   | { kind: 'redirect'; location: string }
-  | { kind: 'missing' }
+  | Missing
 
-const missing = { kind: 'missing' } as const
+/** The home page: featured and newest products, the top categories, and the shop's introduction. */
+export async function homePage(db: Db, base: string) {
+  const [products, tree, shop] = await Promise.all([homeProducts(db), loadCategoryTree(db), getShopSettings(db)])
+  return withFields(products, {
+    categories: tree.roots,
+    // The introduction is typed in the settings as text; a blank line starts a new paragraph.
+    introParagraphs: shop.homeIntro.split(/\n\s*\n/).filter((p) => p.trim()),
+    jsonLd: homeJsonLd(base, shop),
+  })
+}
 
 /** /products (category null) or /categories/:slug: filters, sort and the page asked for. */
 export async function listingPage(
   db: Db,
   categorySlug: string | null,
-  query: unknown,
+  query: ListingQuery,
   base: string,
-): Promise<PageAnswer> {
+): Promise<Exclude<StorefrontPage, { kind: 'redirect' }>> {
   const [shop, tree] = await Promise.all([getShopSettings(db), loadCategoryTree(db)])
   const category = categorySlug === null ? null : (tree.bySlug.get(categorySlug) ?? undefined)
   if (category === undefined) return missing
@@ -71,7 +85,7 @@ export async function listingPage(
     category,
     params,
     sorts: SORTS,
-    optionGroups: withChosenValues(facets, params.options),
+    optionGroups: filterGroups(facets, params.options, shop.locale),
     activeFilters: activeFilters(params, tree, path, onCategoryPage),
     breadcrumbs: category
       ? [
@@ -83,7 +97,14 @@ export async function listingPage(
   }
   const template = 'products/index'
   if (Object.keys(errors).length) {
-    const data = withFields(common, { noindex: true, errors, products: [], total: 0, pagination: null })
+    const data = withFields(common, {
+      noindex: true,
+      errors,
+      products: [],
+      total: 0,
+      resultsHeading: resultsHeading(0, false, shop.locale),
+      pagination: null,
+    })
     return { kind: 'page', status: 400, template, data }
   }
   const result = await listProducts(db, filter, params.sort, params.page, PER_PAGE, MAX_PAGES)
@@ -106,6 +127,7 @@ export async function listingPage(
     noindex: !listingIndexable({ active: isFiltered(params, onCategoryPage) }),
     errors: {},
     ...result,
+    resultsHeading: resultsHeading(result.total, result.capped, shop.locale),
     pagination,
     relLinks: { prev: pagination.prev, next: pagination.next },
     jsonLd: category
@@ -120,14 +142,14 @@ export async function listingPage(
   return { kind: 'page', status: 200, template, data }
 }
 
-/** /products/:slug with the option values chosen in the query (?Size=Large). */
+/** /products/:slug with the option values chosen in the query (?Size=Large); `queryString` goes with a redirect. */
 export async function productPage(
   db: Db,
   slug: string,
-  query: unknown,
+  options: Record<string, string>,
   queryString: string,
   base: string,
-): Promise<PageAnswer> {
+): Promise<StorefrontPage> {
   const found = await lookupProduct(db, slug)
   if (found.kind === 'missing') return missing
   if (found.kind === 'moved')
@@ -145,7 +167,7 @@ export async function productPage(
     return { kind: 'page', status: 410, template: 'products/gone', data }
   }
   const [details, shop] = await Promise.all([productDetails(db, product), getShopSettings(db)])
-  const choice = chooseVariant(details.variants, details.optionNames, query as Record<string, unknown>)
+  const choice = chooseVariant(details.variants, details.optionNames, options)
   const seo = productSeo(product)
   const data = {
     title: seo.title,
@@ -161,6 +183,8 @@ export async function productPage(
     ...details,
     variant: choice.variant,
     unavailable: choice.unavailable,
+    optionChoices: optionChoices(details.optionNames, details.variants),
+    variantsData: variantsData(details.variants, (minor) => formatMoney(minor, shop.currency, shop.locale)),
     deliveryNote: productDeliveryNote(shop),
     breadcrumbs: [
       ...category.map((c) => ({ name: c.name, href: `/categories/${c.slug}` })),
@@ -178,54 +202,30 @@ export async function productPage(
 }
 
 /** The product page showing one variant: the page a failed add-to-cart form goes back to. */
-export async function productPageForVariant(db: Db, variantId: number, base: string): Promise<PageAnswer> {
+export async function productPageForVariant(db: Db, variantId: number, base: string): Promise<StorefrontPage> {
   const variant = await selectVariantOptions(db, variantId)
   if (!variant) return missing
   return productPage(db, variant.slug, parseJson<Record<string, string>>(variant.options, {}), '', base)
 }
 
-/**
- * The filter form's option groups: the branch's values, and any value chosen
- * in the URL that the branch does not offer (with no products), so it can be
- * seen and unticked.
- */
-function withChosenValues(facets: FacetGroup[], chosen: string[]): FacetGroup[] {
-  const groups = facets.map((g) => ({ name: g.name, values: [...g.values] }))
-  for (const pair of chosen) {
-    const at = pair.indexOf(':')
-    const name = pair.slice(0, at)
-    const value = pair.slice(at + 1)
-    let group = groups.find((g) => g.name === name)
-    if (!group) {
-      group = { name, values: [] }
-      groups.push(group)
-    }
-    if (!group.values.some((v) => v.value === value)) group.values.push({ value, products: 0, more: false })
-  }
-  return groups
+/** The variant form's choices: each option's values in the order the variants first use them. */
+function optionChoices(optionNames: string[], variants: VariantView[]) {
+  return optionNames.map((name) => ({
+    name,
+    values: [...new Set(variants.map((v) => v.options[name]).filter(Boolean))] as string[],
+  }))
 }
 
-/** Each filter in force, with the listing's address without it: the "remove" links above the results. */
-function activeFilters(params: ListingParams, tree: CategoryTree, path: string, onCategoryPage: boolean) {
-  const without = (change: (copy: ListingParams) => void) => {
-    const copy = withFields(params, {})
-    change(copy)
-    return path + listingQueryString(copy, 1, onCategoryPage)
-  }
-  const filters: { label: string; href: string }[] = []
-  if (params.categorySlug && !onCategoryPage) {
-    const name = tree.bySlug.get(params.categorySlug)?.name ?? params.categorySlug
-    filters.push({ label: `Category: ${name}`, href: without((p) => delete p.categorySlug) })
-  }
-  if (params.min) filters.push({ label: `Price from ${params.min}`, href: without((p) => (p.min = '')) })
-  if (params.max) filters.push({ label: `Price up to ${params.max}`, href: without((p) => (p.max = '')) })
-  if (params.inStock) filters.push({ label: 'In stock only', href: without((p) => (p.inStock = false)) })
-  for (const pair of params.options) {
-    const at = pair.indexOf(':')
-    filters.push({
-      label: `${pair.slice(0, at)}: ${pair.slice(at + 1)}`,
-      href: without((p) => (p.options = params.options.filter((o) => o !== pair))),
-    })
-  }
-  return filters
+/** What the page's script needs to show another variant without a request: prices as the page writes them. */
+function variantsData(variants: VariantView[], money: (minor: number) => string) {
+  return variants.map((v) => ({
+    id: v.id,
+    sku: v.sku,
+    options: v.options,
+    price: money(v.price),
+    // A compare-at price is shown only above the price itself.
+    compareAt: v.compareAtPrice && v.compareAtPrice > v.price ? money(v.compareAtPrice) : null,
+    stock: v.stockLabel,
+    available: v.available,
+  }))
 }

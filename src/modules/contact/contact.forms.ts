@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import { email, requiredText } from '../../lib/validation.js'
-import { describeWait } from '../accounts/throttle.js'
 
 /** A message from the contact page or POST /api/contact-messages. */
 export const contactMessageInput = z.object({
@@ -11,8 +10,3 @@ export const contactMessageInput = z.object({
 })
 
 export type ContactMessageInput = z.output<typeof contactMessageInput>
-
-/** What the form and the API say to a client address that has sent its share of messages this hour. */
-export function tooManyMessages(retryAfterSeconds: number): string {
-  return `Too many messages have been sent from your internet connection in the past hour. Wait ${describeWait(retryAfterSeconds)}, then try again.`
-}

@@ -1,11 +1,11 @@
 import type { Db } from '../../db/connection.js'
 import type { ContactMessage } from '../../db/schema.js'
 import { nowIso } from '../../lib/time.js'
-import { type Validated, validate } from '../../lib/validation.js'
+import { describeWait } from '../accounts/throttle.js'
 import { enqueueEmail } from '../mail/mail.service.js'
 import { clientKey, HOUR_MS, type RateLimit, takeSlot } from '../rate-limits/rate-limits.service.js'
 import { getShopSettings } from '../settings/settings.service.js'
-import { contactMessageInput } from './contact.forms.js'
+import type { ContactMessageInput } from './contact.forms.js'
 import { insertContactMessage } from './contact.repository.js'
 
 /** Messages one client address may send in an hour, by the form and the API together. */
@@ -16,26 +16,27 @@ const CONTACT_MESSAGES_PER_CLIENT: RateLimit = {
   windowMs: HOUR_MS,
 }
 
-export type ContactResult = Validated<ContactMessage> | { ok: false; retryAfterSeconds: number }
+export type ContactResult =
+  | { kind: 'sent'; message: ContactMessage }
+  /** The client address has sent its share this hour: what the form shows above itself, and the API says. */
+  | { kind: 'throttled'; retryAfterSeconds: number; refusal: { title: string; message: string } }
 
 /**
  * Keeps a shopper's message for the shop's staff and, when the shop has a
  * contact address, emails it there with the shopper as Reply-To — both in one
- * transaction. Invalid input changes nothing and is not counted; a client
- * address that has sent its share of messages this hour is told how long to
- * wait, and nothing is kept or sent.
+ * transaction. Only a checked message comes here, so invalid input changes
+ * nothing and is not counted; a client address that has sent its share of
+ * messages this hour is told how long to wait, and nothing is kept or sent.
  */
 export async function submitContactMessage(
   db: Db,
-  input: unknown,
+  input: ContactMessageInput,
   context: { baseUrl: string; ip: string },
 ): Promise<ContactResult> {
-  const checked = validate(contactMessageInput, input)
-  if (!checked.ok) return checked
   return db.transaction().execute(async (trx): Promise<ContactResult> => {
     const slot = await takeSlot(trx, CONTACT_MESSAGES_PER_CLIENT, clientKey(context.ip))
-    if (!slot.allowed) return { ok: false, retryAfterSeconds: slot.retryAfterSeconds }
-    const message = await insertContactMessage(trx, { ...checked.value, created_at: nowIso() })
+    if (!slot.allowed) return throttled(slot.retryAfterSeconds)
+    const message = await insertContactMessage(trx, { ...input, created_at: nowIso() })
     const shop = await getShopSettings(trx)
     if (shop.contactEmail) {
       await enqueueEmail(trx, {
@@ -48,6 +49,15 @@ export async function submitContactMessage(
         baseUrl: context.baseUrl,
       })
     }
-    return { ok: true, value: message }
+    return { kind: 'sent', message }
   })
+}
+
+function throttled(retryAfterSeconds: number): ContactResult {
+  const message = `Too many messages have been sent from your internet connection in the past hour. Wait ${describeWait(retryAfterSeconds)}, then try again.`
+  return {
+    kind: 'throttled',
+    retryAfterSeconds,
+    refusal: { title: 'Please wait before you send another message', message },
+  }
 }

@@ -1,5 +1,6 @@
 import { VersionedCache } from '../../db/change-counters.js'
 import type { Db } from '../../db/connection.js'
+import { type Missing, missing } from '../../lib/outcomes.js'
 import { INDEXABLE_PAGES } from '../catalogue/indexing.js'
 import { imageUrl } from '../images/images.js'
 import {
@@ -19,6 +20,9 @@ import {
  * are written as they are read, a page of products at a time, so a shop of
  * any size is served in flat memory.
  */
+
+/** Crawlers come back often; five minutes keeps a burst of them off the database (robots.txt too). */
+export const SITEMAP_CACHE_CONTROL = 'public, max-age=300'
 
 /** The protocol's limit of URLs in one sitemap file. */
 export const SITEMAP_MAX_URLS = 50_000
@@ -96,6 +100,20 @@ export async function categoriesSitemapXml(db: Db, base: string): Promise<string
   const categories = await selectSitemapCategories(db)
   const entries = categories.map((c) => urlEntry(`${base}/categories/${c.slug}`, c.updated_at))
   return `${XML_DECLARATION}<urlset xmlns="${SITEMAP_NS}">\n${entries.join('')}</urlset>\n`
+}
+
+/**
+ * Product file `file` (from 1) when the catalogue fills that many: its XML
+ * is read only as it is written out, so nobody reads it for a HEAD request.
+ */
+export async function productsSitemapFile(
+  db: Db,
+  base: string,
+  file: number,
+  limits: SitemapLimits = DEFAULT_SITEMAP_LIMITS,
+): Promise<{ kind: 'file'; xml: () => AsyncGenerator<string> } | Missing> {
+  if (file > (await productFileCount(db, limits))) return missing
+  return { kind: 'file', xml: () => productsSitemapXml(db, base, file, limits) }
 }
 
 /**

@@ -1,4 +1,7 @@
 import type { FastifyInstance } from 'fastify'
+import { withValid } from '../../lib/outcomes.js'
+import { validate } from '../../lib/validation.js'
+import { confirmWithPasswordInput } from '../../modules/accounts/accounts.forms.js'
 import { deleteAccount } from '../../modules/accounts/profile.service.js'
 import { signedInUser } from '../../plugins/auth.js'
 
@@ -9,10 +12,17 @@ export default async function deletionRoutes(app: FastifyInstance) {
   app.get('/account/deletion', async (_request, reply) => reply.render('account/deletion/new', { ...page, errors: {} }))
 
   app.post('/account/deletion', async (request, reply) => {
-    const result = await deleteAccount(app.db, signedInUser(request), request.body, request.accountContext())
-    if (!result.ok) return reply.code(422).render('account/deletion/new', { ...page, errors: result.errors })
-    await request.session.destroy()
-    request.user = null
-    return reply.redirect('/?account_deleted=1', 303)
+    const result = await withValid(validate(confirmWithPasswordInput, request.body), (input) =>
+      deleteAccount(app.db, signedInUser(request), input, request.accountContext()),
+    )
+    if (result.kind === 'deleted') {
+      await request.session.destroy()
+      request.user = null
+    }
+    return reply.answer(result, {
+      done: () => ({ to: '/?account_deleted=1' }),
+      back: '/account/deletion',
+      form: ({ errors }) => reply.render('account/deletion/new', { ...page, errors }),
+    })
   })
 }

@@ -1,4 +1,7 @@
 import type { FastifyInstance } from 'fastify'
+import { withValid } from '../../lib/outcomes.js'
+import { validate } from '../../lib/validation.js'
+import { changeEmailInput } from '../../modules/accounts/accounts.forms.js'
 import { requestEmailChange } from '../../modules/accounts/profile.service.js'
 import { signedInUser } from '../../plugins/auth.js'
 
@@ -10,15 +13,17 @@ export default async function emailRoutes(app: FastifyInstance) {
   )
 
   app.post('/account/email', async (request, reply) => {
-    const result = await requestEmailChange(app.db, signedInUser(request), request.body, request.accountContext())
-    if (!result.ok) {
-      return reply.formErrors('account/email/edit', page, result.errors)
-    }
-    app.wakeMailWorker()
-    request.flash(
-      'success',
-      `We have sent a link to ${result.value}. Your address changes when you follow it; until then it stays the same.`,
+    const result = await withValid(validate(changeEmailInput, request.body), (input) =>
+      requestEmailChange(app.db, signedInUser(request), input, request.accountContext()),
     )
-    return reply.redirect('/account', 303)
+    return reply.answer(result, {
+      done: ({ email }) => {
+        app.wakeMailWorker()
+        const flash = `We have sent a link to ${email}. Your address changes when you follow it; until then it stays the same.`
+        return { to: '/account', flash }
+      },
+      back: '/account/email',
+      form: (sent) => reply.render('account/email/edit', { ...page, ...sent }),
+    })
   })
 }

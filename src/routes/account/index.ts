@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { resendVerification } from '../../modules/accounts/accounts.service.js'
-import { requireUser } from '../../plugins/auth.js'
+import { requireUser, signedInUser } from '../../plugins/auth.js'
 import deletionRoutes from './deletion.js'
 import emailRoutes from './email.js'
 import exportRoutes from './export.js'
@@ -19,13 +19,15 @@ export default async function accountArea(app: FastifyInstance) {
   })
 
   app.post('/account/verification', async (request, reply) => {
-    const user = request.user
-    if (user && !user.email_verified_at) {
-      await resendVerification(app.db, user, request.accountContext())
-      app.wakeMailWorker()
-      request.flash('success', `We have sent a new link to ${user.email}.`)
-    }
-    return reply.redirect('/account', 303)
+    const result = await resendVerification(app.db, signedInUser(request), request.accountContext())
+    return reply.answer(result, {
+      done: (ok) => {
+        if (ok.kind === 'confirmed') return { to: '/account' }
+        app.wakeMailWorker()
+        return { to: '/account', flash: `We have sent a new link to ${ok.email}.` }
+      },
+      back: '/account',
+    })
   })
 
   await app.register(orderHistoryRoutes)

@@ -1,22 +1,29 @@
 import type { FastifyInstance } from 'fastify'
-import { endSession, listSessions } from '../../modules/accounts/profile.service.js'
+import { withValid } from '../../lib/outcomes.js'
+import { validate } from '../../lib/validation.js'
+import { sessionEndingInput } from '../../modules/accounts/accounts.forms.js'
+import { endSession, sessionsPage } from '../../modules/accounts/profile.service.js'
 import { signedInUser } from '../../plugins/auth.js'
 
 export default async function sessionsRoutes(app: FastifyInstance) {
   app.get('/account/sessions', async (request, reply) => {
-    const sessions = await listSessions(app.db, signedInUser(request), request.session.sessionId)
-    return reply.render('account/sessions/index', { title: 'Where you are signed in', noindex: true, sessions })
+    const data = await sessionsPage(app.db, signedInUser(request), request.session.sessionId)
+    return reply.render('account/sessions/index', { title: 'Where you are signed in', noindex: true, ...data })
   })
 
   // Ending a session is its own resource: POST /account/sessions/:id/ending.
-  app.post<{ Params: { id: string } }>('/account/sessions/:id/ending', async (request, reply) => {
-    const current = request.params.id === request.session.sessionId
-    const ended = await endSession(app.db, signedInUser(request), request.params.id, request.accountContext())
-    if (current && ended) return reply.redirect('/login?signed_out=1', 303)
-    request.flash(
-      ended ? 'success' : 'error',
-      ended ? 'That device is now signed out.' : 'That session had already ended.',
+  app.post('/account/sessions/:id/ending', async (request, reply) => {
+    const current = request.session.sessionId
+    const result = await withValid(validate(sessionEndingInput, request.params), ({ id }) =>
+      endSession(app.db, signedInUser(request), id, current, request.accountContext()),
     )
-    return reply.redirect('/account/sessions', 303)
+    return reply.answer(result, {
+      // Ending the session in use signs this browser out, as /logout does.
+      done: (ended) =>
+        ended.current
+          ? { to: '/login?signed_out=1' }
+          : { to: '/account/sessions', flash: 'That device is now signed out.' },
+      back: '/account/sessions',
+    })
   })
 }

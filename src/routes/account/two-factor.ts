@@ -1,48 +1,46 @@
-import type { FastifyInstance } from 'fastify'
-import { generateTotpSecret, totpQrSvg, totpUri } from '../../modules/accounts/totp.js'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FieldErrors } from '../../lib/validation.js'
+import { validate } from '../../lib/validation.js'
+import { secondFactorInput, turnOffTwoFactorInput } from '../../modules/accounts/accounts.forms.js'
 import {
   disableTwoFactor,
   enableTwoFactor,
-  mustUseTwoFactor,
-  unusedRecoveryCodes,
+  twoFactorOnPage,
+  twoFactorPage,
 } from '../../modules/accounts/two-factor.service.js'
-import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { signedInUser, startUserSession } from '../../plugins/auth.js'
 
 const page = { title: 'Two-factor sign-in', noindex: true }
 
 export default async function twoFactorRoutes(app: FastifyInstance) {
-  app.get('/account/two-factor', async (request, reply) => {
-    const user = signedInUser(request)
-    if (user.totp_enabled_at) {
-      return reply.render('account/two-factor/show', {
-        ...page,
-        enabled: true,
-        required: mustUseTwoFactor(user),
-        codesLeft: await unusedRecoveryCodes(app.db, user.id),
-        errors: {},
-      })
-    }
-    return reply.render('account/two-factor/show', { ...page, ...(await setUp(request)), enabled: false, errors: {} })
-  })
+  /** The page as it stands, with the form's messages; a secret made for it is kept in the session. */
+  async function show(request: FastifyRequest, errors: FieldErrors = {}) {
+    const { data, newSecret } = await twoFactorPage(
+      app.db,
+      signedInUser(request),
+      request.session.get('pendingTotpSecret'),
+    )
+    if (newSecret) request.session.set('pendingTotpSecret', newSecret)
+    return { ...page, ...data, errors }
+  }
+
+  app.get('/account/two-factor', async (request, reply) => reply.render('account/two-factor/show', await show(request)))
 
   app.post('/account/two-factor', async (request, reply) => {
     const user = signedInUser(request)
     const secret = request.session.get('pendingTotpSecret')
-    if (!secret || user.totp_enabled_at) return reply.redirect('/account/two-factor', 303)
-    const result = await enableTwoFactor(app.db, user, secret, request.body, request.accountContext())
-    if (!result.ok) {
-      return reply.code(422).render('account/two-factor/show', {
-        ...page,
-        ...(await setUp(request)),
-        enabled: false,
-        errors: result.errors,
-      })
+    const form = validate(secondFactorInput, request.body)
+    const result = await enableTwoFactor(app.db, user, secret, form, request.accountContext())
+    if (result.kind === 'enabled') {
+      // A privilege change: a new session id, carrying the codes to show once.
+      await startUserSession(request, user, request.session.get('remember') ?? false)
+      request.session.set('recoveryCodesToShow', result.recoveryCodes)
     }
-    // A privilege change: a new session id, carrying the codes to show once.
-    await startUserSession(request, user, request.session.get('remember') ?? false)
-    request.session.set('recoveryCodesToShow', result.value)
-    return reply.redirect('/account/two-factor/recovery-codes', 303)
+    return reply.answer(result, {
+      done: (ok) => ({ to: ok.kind === 'enabled' ? '/account/two-factor/recovery-codes' : '/account/two-factor' }),
+      back: '/account/two-factor',
+      form: async ({ errors }) => reply.render('account/two-factor/show', await show(request, errors)),
+    })
   })
 
   app.get('/account/two-factor/recovery-codes', async (request, reply) => {
@@ -55,29 +53,13 @@ export default async function twoFactorRoutes(app: FastifyInstance) {
 
   app.post('/account/two-factor/disabling', async (request, reply) => {
     const user = signedInUser(request)
-    const result = await disableTwoFactor(app.db, user, request.body, request.accountContext())
-    if (!result.ok) {
-      return reply.code(422).render('account/two-factor/show', {
-        ...page,
-        enabled: true,
-        required: mustUseTwoFactor(user),
-        codesLeft: await unusedRecoveryCodes(app.db, user.id),
-        errors: result.errors,
-      })
-    }
-    request.flash('success', 'Two-factor sign-in is off.')
-    return reply.redirect('/account', 303)
+    const form = validate(turnOffTwoFactorInput, request.body)
+    const result = await disableTwoFactor(app.db, user, form, request.accountContext())
+    return reply.answer(result, {
+      done: () => ({ to: '/account', flash: 'Two-factor sign-in is off.' }),
+      back: '/account/two-factor',
+      form: async ({ errors }) =>
+        reply.render('account/two-factor/show', { ...page, ...(await twoFactorOnPage(app.db, user)), errors }),
+    })
   })
-
-  /** The secret being set up lives in the session until a code proves the app has it. */
-  async function setUp(request: import('fastify').FastifyRequest) {
-    let secret = request.session.get('pendingTotpSecret')
-    if (!secret) {
-      secret = generateTotpSecret()
-      request.session.set('pendingTotpSecret', secret)
-    }
-    const shop = await getShopSettings(app.db)
-    const uri = totpUri({ secret, accountName: signedInUser(request).email, issuer: shop.shopName })
-    return { secret: secret.match(/.{1,4}/g)?.join(' ') ?? secret, qrSvg: await totpQrSvg(uri), uri }
-  }
 }

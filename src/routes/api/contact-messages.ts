@@ -1,23 +1,23 @@
 import type { FastifyInstance } from 'fastify'
-import { tooManyMessages } from '../../modules/contact/contact.forms.js'
+import { isFailure, withValid } from '../../lib/outcomes.js'
+import { validate } from '../../lib/validation.js'
+import { contactMessageInput } from '../../modules/contact/contact.forms.js'
 import { submitContactMessage } from '../../modules/contact/contact.service.js'
 import { siteOrigin } from '../../plugins/csrf.js'
 
 export default async function contactMessagesRoutes(app: FastifyInstance) {
   app.post('/contact-messages', async (request, reply) => {
-    const result = await submitContactMessage(app.db, request.body, {
-      baseUrl: siteOrigin(app.config, request),
-      ip: request.ip,
-    })
-    if (!result.ok && 'retryAfterSeconds' in result) {
+    const context = { baseUrl: siteOrigin(app.config, request), ip: request.ip }
+    const result = await withValid(validate(contactMessageInput, request.body), (input) =>
+      submitContactMessage(app.db, input, context),
+    )
+    if (isFailure(result)) return reply.problemFor(result)
+    if (result.kind === 'throttled') {
       reply.header('retry-after', String(result.retryAfterSeconds))
-      return reply.problem(429, tooManyMessages(result.retryAfterSeconds))
-    }
-    if (!result.ok) {
-      return reply.problem(422, 'Some fields need to be corrected.', { errors: result.errors })
+      return reply.problem(429, result.refusal.message)
     }
     app.wakeMailWorker()
-    const { id, created_at } = result.value
+    const { id, created_at } = result.message
     return reply.code(201).send({ id, createdAt: created_at })
   })
 }
