@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { updateMethod } from '../modules/settings/shipping-settings.service.js'
 import { buildTestApp, type TestShop } from '../testing/app.js'
-import { createTestProduct } from '../testing/catalogue.js'
+import { changeProducts, createTestProduct } from '../testing/catalogue.js'
 import { createUser, TEST_PASSWORD } from '../testing/factories.js'
 import { htmlErrors } from '../testing/html.js'
 import { csrfTokenIn, postForm, sessionCookie } from '../testing/http.js'
@@ -154,10 +154,10 @@ describe('the cart', () => {
       await shop.db.selectFrom('variants').select('id').where('sku', '=', 'VASE').executeTakeFirstOrThrow()
     ).id
     expect((await add({ variant_id: String(vaseVariant), quantity: '1' }, cookie)).statusCode).toBe(303)
-    await shop.db.updateTable('products').set({ status: 'archived' }).where('id', '=', vaseId).execute()
+    await changeProducts(shop.db, { id: vaseId }, { status: 'archived' })
     const page = await visit('/cart', cookie)
     expect(page.response.body).toContain('This is no longer sold. Remove it to check out')
-    await shop.db.updateTable('products').set({ status: 'active' }).where('id', '=', vaseId).execute()
+    await changeProducts(shop.db, { id: vaseId }, { status: 'active' })
   })
 
   it('keeps anonymous pages free of any cart, and shows the count to a visitor with one', async () => {

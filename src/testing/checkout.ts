@@ -1,5 +1,9 @@
 import type { FastifyInstance } from 'fastify'
+import type { Insertable } from 'kysely'
 import { expect } from 'vitest'
+import type { Db } from '../db/connection.js'
+import type { AddressesTable } from '../db/schema.js'
+import { nowIso } from '../lib/time.js'
 import type { TestShop } from './app.js'
 import { createTestProduct } from './catalogue.js'
 import { csrfTokenIn, postForm, sessionCookie } from './http.js'
@@ -14,6 +18,23 @@ export const TEST_ADDRESS = {
   line2: '',
   city: 'Bristol',
   postcode: 'bs14dj',
+}
+
+/** An address kept in a customer's address book, last used now: Ada's in Bristol unless `overrides` say otherwise. */
+export async function createAddress(db: Db, overrides: Partial<Insertable<AddressesTable>> & { user_id: number }) {
+  return db
+    .insertInto('addresses')
+    .values({
+      name: 'Ada Lovelace',
+      line1: '1 Marsh Lane',
+      city: 'Bristol',
+      postcode: 'BS1 4DJ',
+      country: 'GB',
+      last_used_at: nowIso(),
+      ...overrides,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
 }
 
 /** A shopper driving the checkout through app.inject, with the app and session cookie the getters give at each call. */

@@ -3,9 +3,10 @@ import { CHART, niceStep, salesChart } from '../../modules/dashboard/dashboard.s
 import { cancelOrder, markOrderPaid } from '../../modules/orders/order-changes.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
+import { emptyTables } from '../../testing/database.js'
 import { createUser, signInAs } from '../../testing/factories.js'
 import { htmlErrors } from '../../testing/html.js'
-import { placeTestOrder } from '../../testing/orders.js'
+import { changeOrders, changeRefunds, createRefund, placeTestOrder, rebuildSalesSummary } from '../../testing/orders.js'
 
 describe('the dashboard', () => {
   let shop: TestShop
@@ -26,23 +27,8 @@ describe('the dashboard', () => {
     await cancelOrder(shop.db, cancelled.id, { reason: 'test', baseUrl: 'http://localhost' })
     // An order from ten days ago, placed then: the summary is kept by day of placing.
     const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000).toISOString()
-    await shop.db.deleteFrom('sales_daily').execute()
-    await shop.db.updateTable('orders').set({ placed_at: tenDaysAgo }).where('id', '=', old.id).execute()
-    await shop.db
-      .insertInto('sales_daily')
-      .columns(['day', 'orders', 'sales'])
-      .expression((eb) =>
-        eb
-          .selectFrom('orders')
-          .select([
-            (e) => e.fn<string>('substr', ['placed_at', e.lit(1), e.lit(10)]).as('day'),
-            (e) => e.fn.countAll<number>().as('orders'),
-            (e) => e.fn.sum<number>('total').as('sales'),
-          ])
-          .where('cancelled_at', 'is', null)
-          .groupBy('day'),
-      )
-      .execute()
+    await changeOrders(shop.db, old.id, { placed_at: tenDaysAgo })
+    await rebuildSalesSummary(shop.db)
 
     const page = await shop.app.inject({ url: '/admin', headers: { cookie } })
     expect(page.statusCode).toBe(200)
@@ -103,13 +89,10 @@ describe('the dashboard', () => {
     expect(await counted()).toEqual({ awaiting: 3, toSend: 1 })
     await markOrderPaid(shop.db, a.id, { baseUrl: 'http://localhost' })
     expect(await counted()).toEqual({ awaiting: 2, toSend: 2 })
-    await shop.db.updateTable('orders').set({ fulfilment_status: 'fulfilled' }).where('id', '=', a.id).execute()
+    await changeOrders(shop.db, a.id, { fulfilment_status: 'fulfilled' })
     await cancelOrder(shop.db, c.id, { reason: 'test', baseUrl: 'http://localhost' })
     expect(await counted()).toEqual({ awaiting: 1, toSend: 1 })
-    await shop.db.deleteFrom('order_events').execute()
-    await shop.db.deleteFrom('order_lines').execute()
-    await shop.db.deleteFrom('discount_uses').execute()
-    await shop.db.deleteFrom('orders').execute()
+    await emptyTables(shop.db, 'order_events', 'order_lines', 'discount_uses', 'orders')
     expect(await counted()).toEqual({ awaiting: 0, toSend: 0 })
   })
   it('takes money given back off the day it went back, and a cancelled order’s refunds not at all', async () => {
@@ -122,20 +105,8 @@ describe('the dashboard', () => {
     const summary = () =>
       shop.db.selectFrom('sales_daily').select(['orders', 'sales', 'refunds']).where('day', '=', day).executeTakeFirst()
     const refund = (orderId: number, amount: number, status: 'pending' | 'succeeded') =>
-      shop.db
-        .insertInto('refunds')
-        .values({
-          order_id: orderId,
-          amount,
-          reason: 'test',
-          status,
-          created_at: new Date().toISOString(),
-          actor_user_id: staffId,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    const settle = (id: number, status: 'succeeded' | 'failed') =>
-      shop.db.updateTable('refunds').set({ status }).where('id', '=', id).execute()
+      createRefund(shop.db, { order_id: orderId, amount, reason: 'test', status, actor_user_id: staffId })
+    const settle = (id: number, status: 'succeeded' | 'failed') => changeRefunds(shop.db, { status }, id)
 
     await refund(kept.id, 300, 'succeeded')
     const card = await refund(gone.id, 200, 'pending')

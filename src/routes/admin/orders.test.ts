@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type StaffSession, staffSession } from '../../testing/admin.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { createTestProduct } from '../../testing/catalogue.js'
+import { changeVariants, createTestProduct } from '../../testing/catalogue.js'
 import { createUser, signInAs } from '../../testing/factories.js'
 import { htmlErrors } from '../../testing/html.js'
 import { csrfTokenIn, postForm } from '../../testing/http.js'
-import { placeTestOrder } from '../../testing/orders.js'
+import { changeOrders, placeTestOrder } from '../../testing/orders.js'
 
 describe('orders in the back office', () => {
   let shop: TestShop
@@ -36,11 +36,7 @@ describe('orders in the back office', () => {
       token: 'g',
       details: { email: 'grace@example.com', name: 'Grace Hopper', paymentMethod: 'pay_on_pickup' },
     })
-    await shop.db
-      .updateTable('orders')
-      .set({ placed_at: '2026-01-15T10:00:00.000Z' })
-      .where('id', '=', ada.id)
-      .execute()
+    await changeOrders(shop.db, ada.id, { placed_at: '2026-01-15T10:00:00.000Z' })
 
     const all = await get('/admin/orders')
     expect(all.statusCode).toBe(200)
@@ -75,7 +71,7 @@ describe('orders in the back office', () => {
   })
 
   it('pages through many orders by keyset, without gaps or repeats', async () => {
-    await shop.db.updateTable('variants').set({ stock: 100 }).execute()
+    await changeVariants(shop.db, { id: variant }, { stock: 100 })
     const placed: number[] = []
     for (let i = 0; i < 55; i++) placed.push((await placeTestOrder(shop.db, variant, { token: `p${i}` })).number)
     const first = await get('/admin/orders')
@@ -116,7 +112,7 @@ describe('orders in the back office', () => {
 
   it('refuses to mark a card order paid by hand', async () => {
     const placed = await placeTestOrder(shop.db, variant, { token: 'c' })
-    await shop.db.updateTable('orders').set({ payment_method: 'stripe' }).where('id', '=', placed.id).execute()
+    await changeOrders(shop.db, placed.id, { payment_method: 'stripe' })
     expect((await get(`/admin/orders/${placed.number}`)).body).not.toContain('Mark as paid')
     await post(`/admin/orders/${placed.number}/payment`)
     expect((await order(placed.number)).payment_status).toBe('pending')

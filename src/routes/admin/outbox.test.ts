@@ -4,6 +4,7 @@ import { getShopSettings } from '../../modules/settings/settings.service.js'
 import { type StaffSession, staffSession } from '../../testing/admin.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { htmlErrors } from '../../testing/html.js'
+import { changeEmails } from '../../testing/mail.js'
 
 describe('the outbox in the back office', () => {
   let shop: TestShop
@@ -30,16 +31,8 @@ describe('the outbox in the back office', () => {
       })
     const sent = await email('sent@example.com')
     const failed = await email('failed@example.com')
-    await shop.db
-      .updateTable('outbox_emails')
-      .set({ status: 'sent', sent_at: new Date().toISOString() })
-      .where('id', '=', sent.id)
-      .execute()
-    await shop.db
-      .updateTable('outbox_emails')
-      .set({ status: 'failed', last_error: '550 mailbox unavailable' })
-      .where('id', '=', failed.id)
-      .execute()
+    await changeEmails(shop.db, { status: 'sent', sent_at: new Date().toISOString() }, sent.id)
+    await changeEmails(shop.db, { status: 'failed', last_error: '550 mailbox unavailable' }, failed.id)
 
     const all = await get('/admin/outbox')
     expect(all.body).toContain('Hello sent@example.com')

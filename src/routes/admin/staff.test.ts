@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { changeStaff } from '../../modules/accounts/staff.service.js'
 import { type StaffSession, staffSession } from '../../testing/admin.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { createUser, signInAs } from '../../testing/factories.js'
+import { createUser, leaveOnlyOwner, signInAs } from '../../testing/factories.js'
 import { htmlErrors } from '../../testing/html.js'
 import { postForm, sessionCookie } from '../../testing/http.js'
 
@@ -115,12 +115,7 @@ describe('staff and invitations', () => {
   it('never leaves the shop without an owner', async () => {
     const staff = await createUser(shop.db, { role: 'staff' })
     // The demo shop has its own owner: leave this test's as the only one.
-    await shop.db
-      .updateTable('users')
-      .set({ role: 'staff' })
-      .where('role', '=', 'owner')
-      .where('id', '!=', owner.user.id)
-      .execute()
+    await leaveOnlyOwner(shop.db, owner.user.id)
     // Only another owner could act on the last one, so the rule guards the service itself.
     expect(await changeStaff(shop.db, { id: staff.id }, owner.user.id, { role: 'staff' })).toEqual({
       kind: 'refused',

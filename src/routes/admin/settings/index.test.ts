@@ -7,6 +7,7 @@ import { type StaffSession, staffSession } from '../../../testing/admin.js'
 import { buildTestApp, type TestShop } from '../../../testing/app.js'
 import { htmlErrors } from '../../../testing/html.js'
 import { csrfTokenIn, postForm, SAME_ORIGIN } from '../../../testing/http.js'
+import { storeSettingValues } from '../../../testing/settings.js'
 import { startSmtpServer, type TestSmtpServer } from '../../../testing/smtp.js'
 
 describe('settings in the back office', () => {
@@ -129,11 +130,7 @@ describe('settings in the back office', () => {
   })
 
   it('shows a value from before the lists as "choose one", never silently as the list’s first', async () => {
-    await shop.db
-      .updateTable('settings')
-      .set({ value: JSON.stringify('en-150') })
-      .where('key', '=', 'locale')
-      .execute()
+    await storeSettingValues(shop.db, { locale: JSON.stringify('en-150') })
     const page = await owner.get('/admin/settings')
     expect(page.body).toMatch(
       /<select id="f-locale" name="locale"[^>]*>\s*<option value="">Choose a language and region<\/option>/,
