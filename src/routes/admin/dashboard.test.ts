@@ -1,23 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import { CHART, niceStep, salesChart } from '../../modules/dashboard/dashboard.service.js'
 import { cancelOrder, markOrderPaid } from '../../modules/orders/order-changes.js'
-import { buildTestApp, type TestShop } from '../../testing/app.js'
 import { createTestProduct } from '../../testing/catalogue.js'
 import { emptyTables } from '../../testing/database.js'
-import { createUser, signInAs } from '../../testing/factories.js'
+import { shopTest as it } from '../../testing/fixtures.js'
 import { htmlErrors } from '../../testing/html.js'
 import { changeOrders, changeRefunds, createRefund, placeTestOrder, rebuildSalesSummary } from '../../testing/orders.js'
 
 describe('the dashboard', () => {
-  let shop: TestShop
-  let cookie: string
-  beforeEach(async () => {
-    shop = await buildTestApp()
-    cookie = await signInAs(shop.app, await createUser(shop.db, { role: 'staff' }))
-  })
-  afterEach(() => shop.close())
-
-  it('adds up today, 7 and 30 days from the daily summary, less cancelled orders, and lists what needs doing', async () => {
+  it('adds up today, 7 and 30 days from the daily summary, less cancelled orders, and lists what needs doing', async ({
+    shop,
+    staff: { cookie },
+  }) => {
     await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1000, stock: 8 }] })
     const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
     const today = await placeTestOrder(shop.db, variant, { token: 't' })
@@ -51,7 +45,7 @@ describe('the dashboard', () => {
     expect(await htmlErrors(page.body)).toEqual([])
   })
 
-  it('keeps the daily summary in step with orders as they are placed and cancelled', async () => {
+  it('keeps the daily summary in step with orders as they are placed and cancelled', async ({ shop }) => {
     await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1000, stock: 9 }] })
     const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
     const first = await placeTestOrder(shop.db, variant, { token: 'a' })
@@ -64,7 +58,9 @@ describe('the dashboard', () => {
     expect(await summary()).toEqual({ day, orders: 1, sales: first.total, refunds: 0 })
   })
 
-  it('keeps the waiting counts equal to counting the orders, through payment, sending and cancelling', async () => {
+  it('keeps the waiting counts equal to counting the orders, through payment, sending and cancelling', async ({
+    shop,
+  }) => {
     await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1000, stock: 20 }] })
     const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
     const counted = async () => {
@@ -95,7 +91,10 @@ describe('the dashboard', () => {
     await emptyTables(shop.db, 'order_events', 'order_lines', 'discount_uses', 'orders')
     expect(await counted()).toEqual({ awaiting: 0, toSend: 0 })
   })
-  it('takes money given back off the day it went back, and a cancelled order’s refunds not at all', async () => {
+  it('takes money given back off the day it went back, and a cancelled order’s refunds not at all', async ({
+    shop,
+    staff: { cookie },
+  }) => {
     await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1000, stock: 9 }] })
     const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
     const staffId = (await shop.db.selectFrom('users').select('id').executeTakeFirstOrThrow()).id
@@ -131,7 +130,10 @@ describe('the dashboard', () => {
     expect(await htmlErrors(page.body)).toEqual([])
   })
 
-  it('labels the chart: amounts in the shop’s currency up the side, days along the bottom', async () => {
+  it('labels the chart: amounts in the shop’s currency up the side, days along the bottom', async ({
+    shop,
+    staff: { cookie },
+  }) => {
     await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 4230, stock: 8 }] })
     const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
     await placeTestOrder(shop.db, variant, { token: 't' })

@@ -1,26 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type StaffSession, staffSession } from '../../testing/admin.js'
-import { buildTestApp, type TestShop } from '../../testing/app.js'
+import { describe, expect } from 'vitest'
 import { createTestProduct } from '../../testing/catalogue.js'
 import { createUser } from '../../testing/factories.js'
+import { shopTest as it } from '../../testing/fixtures.js'
 import { copyOrder, placeTestOrder } from '../../testing/orders.js'
 
 describe('CSV exports of the back-office lists', () => {
-  let shop: TestShop
-  let staff: StaffSession
-  beforeEach(async () => {
-    shop = await buildTestApp()
-    staff = await staffSession(shop)
-  })
-  afterEach(() => shop.close())
-
   const rowsOf = (body: string) =>
     body
       .replace(/^\uFEFF/, '')
       .trimEnd()
       .split('\r\n')
 
-  it('exports exactly the filtered orders, all of them, past one page of the stream', async () => {
+  it('exports exactly the filtered orders, all of them, past one page of the stream', async ({ shop, staff }) => {
     await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 2000 }] })
     const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
     // More than one batch of the stream (1,000 rows): copies of one order.
@@ -60,7 +51,7 @@ describe('CSV exports of the back-office lists', () => {
     expect((await staff.get('/admin/orders?q=grace%40')).body).toContain('href="/admin/orders.csv?q=grace%40"')
   }, 30_000)
 
-  it('exports exactly the customers the search shows', async () => {
+  it('exports exactly the customers the search shows', async ({ shop, staff }) => {
     await createUser(shop.db, { role: 'customer', name: '@Mallory, "the tester"', email: 'mallory@example.com' })
     await createUser(shop.db, { role: 'customer', name: 'Ada', email: 'ada@example.com' })
     const rows = rowsOf((await staff.get('/admin/customers.csv?q=mallory')).body)
