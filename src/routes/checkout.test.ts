@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestShop } from '../testing/app.js'
-import { createTestProduct } from '../testing/catalogue.js'
+import { createTestVariant } from '../testing/catalogue.js'
 import { checkoutShopper, createAddress, TEST_ADDRESS } from '../testing/checkout.js'
 import { emptyTables } from '../testing/database.js'
 import { createUser, signInAs } from '../testing/factories.js'
@@ -15,8 +15,7 @@ describe('checkout', () => {
   let cookie: string
   beforeEach(async () => {
     shop = await buildTestApp()
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 5 }] })
-    const variant = await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()
+    const variant = await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1800, stock: 5 })
     cookie = sessionCookie(
       await postForm(shop.app, '/cart/items', { variant_id: String(variant.id), quantity: '2' }),
     ) as string

@@ -44,6 +44,19 @@ export async function createTestProduct(db: Db, input: Partial<NewProductInput> 
 }
 
 /**
+ * An active product of one variant — `sku`, `price` and `stock` are the variant's (£10.00 and 5 unless
+ * told) — made by the catalogue service; returns the variant, which carts and orders take.
+ */
+export async function createTestVariant(
+  db: Db,
+  input: Omit<Partial<NewProductInput>, 'variants'> & { title: string; sku?: string; price?: number; stock?: number },
+): Promise<Variant> {
+  const { sku = `TEST-${++skuCounter}`, price = 1000, stock = 5, ...product } = input
+  const productId = await createTestProduct(db, { ...product, variants: [{ sku, price, stock }] })
+  return db.selectFrom('variants').selectAll().where('product_id', '=', productId).executeTakeFirstOrThrow()
+}
+
+/**
  * A product row written as it is given, without the catalogue service (no Markdown, no variants):
  * for what reads rows as an import, another process or an older version wrote them. The database's
  * triggers still keep the search index and price range. Active unless told otherwise, with a slug

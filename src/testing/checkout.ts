@@ -5,7 +5,7 @@ import type { Db } from '../db/connection.js'
 import type { AddressesTable } from '../db/schema.js'
 import { nowIso } from '../lib/time.js'
 import type { TestShop } from './app.js'
-import { createTestProduct } from './catalogue.js'
+import { createTestVariant } from './catalogue.js'
 import { csrfTokenIn, postForm, sessionCookie } from './http.js'
 
 /** A UK delivery address as a shopper types it into the checkout form. */
@@ -64,8 +64,7 @@ export function checkoutShopper(app: () => FastifyInstance, cookie: () => string
 
 /** A shopper with `quantity` of a new £18 mug in the cart, ready to check out. */
 export async function shopperWithMug(shop: TestShop, quantity = 1) {
-  await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 5 }] })
-  const variant = await shop.db.selectFrom('variants').select('id').where('sku', '=', 'MUG').executeTakeFirstOrThrow()
+  const variant = await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1800, stock: 5 })
   const cookie = sessionCookie(
     await postForm(shop.app, '/cart/items', { variant_id: String(variant.id), quantity: String(quantity) }),
   ) as string

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { createTestProduct } from '../../testing/catalogue.js'
+import { createTestVariant } from '../../testing/catalogue.js'
 import { changeOrders, OFFLINE_PAYMENTS, placeTestOrder } from '../../testing/orders.js'
 import { runScript } from '../../testing/processes.js'
 import type { PaymentMethod } from '../payments/payment-methods.js'
@@ -14,8 +14,7 @@ describe('cancelling orders and the order jobs', () => {
   let variant: number
   beforeEach(async () => {
     shop = await buildTestApp()
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 10 }] })
-    variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1800, stock: 10 })).id
   })
   afterEach(() => shop.close())
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { createTestProduct } from '../../testing/catalogue.js'
+import { createTestProduct, createTestVariant } from '../../testing/catalogue.js'
 import { checkoutShopper, TEST_ADDRESS } from '../../testing/checkout.js'
 import { createUser, signInAs } from '../../testing/factories.js'
 import { type FakeStripe, startFakeStripe } from '../../testing/fake-stripe.js'
@@ -30,8 +30,7 @@ describe('Stripe Checkout', () => {
     const config = { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, apiUrl: new URL(stripe.url) }
     shop = await buildTestApp({ stripe: config })
     payments = createPayments(config)
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 5 }] })
-    variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1800, stock: 5 })).id
   })
   afterEach(() => shop.close())
 
@@ -455,8 +454,7 @@ describe('without Stripe keys', () => {
   afterEach(() => shop.close())
 
   it('offers no card payment and has no webhook address', async () => {
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 5 }] })
-    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    const variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1800, stock: 5 })).id
     const cookie = sessionCookie(
       await postForm(shop.app, '/cart/items', { variant_id: String(variant), quantity: '1' }),
     )

@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest'
-import { createTestProduct } from '../../testing/catalogue.js'
+import { createTestVariant } from '../../testing/catalogue.js'
 import { createUser, signInAs } from '../../testing/factories.js'
 import { shopTest } from '../../testing/fixtures.js'
 import { htmlErrors } from '../../testing/html.js'
@@ -31,8 +31,7 @@ describe('customers in the back office', () => {
     staff: { get, post },
   }) => {
     const casey = await createUser(shop.db, { role: 'customer', name: 'Casey Customer' })
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1000, stock: 9 }] })
-    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    const variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1000, stock: 9 })).id
     const paid = await placeTestOrder(shop.db, variant, { token: 'a', userId: casey.id })
     const unpaid = await placeTestOrder(shop.db, variant, { token: 'b', userId: casey.id })
     await post(`/admin/orders/${paid.number}/payment`)

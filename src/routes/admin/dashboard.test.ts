@@ -1,7 +1,7 @@
 import { describe, expect } from 'vitest'
 import { CHART, niceStep, salesChart } from '../../modules/dashboard/dashboard.service.js'
 import { cancelOrder, markOrderPaid } from '../../modules/orders/order-changes.js'
-import { createTestProduct } from '../../testing/catalogue.js'
+import { createTestVariant } from '../../testing/catalogue.js'
 import { emptyTables } from '../../testing/database.js'
 import { shopTest as it } from '../../testing/fixtures.js'
 import { htmlErrors } from '../../testing/html.js'
@@ -12,8 +12,7 @@ describe('the dashboard', () => {
     shop,
     staff: { cookie },
   }) => {
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1000, stock: 8 }] })
-    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    const variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1000, stock: 8 })).id
     const today = await placeTestOrder(shop.db, variant, { token: 't' })
     const pickup = await placeTestOrder(shop.db, variant, { token: 'p', details: { paymentMethod: 'pay_on_pickup' } })
     const cancelled = await placeTestOrder(shop.db, variant, { token: 'c' })
@@ -46,8 +45,7 @@ describe('the dashboard', () => {
   })
 
   it('keeps the daily summary in step with orders as they are placed and cancelled', async ({ shop }) => {
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1000, stock: 9 }] })
-    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    const variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1000, stock: 9 })).id
     const first = await placeTestOrder(shop.db, variant, { token: 'a' })
     const second = await placeTestOrder(shop.db, variant, { token: 'b', quantity: 2 })
     const day = first.placed_at.slice(0, 10)
@@ -61,8 +59,7 @@ describe('the dashboard', () => {
   it('keeps the waiting counts equal to counting the orders, through payment, sending and cancelling', async ({
     shop,
   }) => {
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1000, stock: 20 }] })
-    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    const variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1000, stock: 20 })).id
     const counted = async () => {
       const stored = await shop.db.selectFrom('order_counts').select(['name', 'n']).orderBy('name').execute()
       const orders = await shop.db.selectFrom('orders').selectAll().execute()
@@ -95,8 +92,7 @@ describe('the dashboard', () => {
     shop,
     staff: { cookie },
   }) => {
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1000, stock: 9 }] })
-    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    const variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1000, stock: 9 })).id
     const staffId = (await shop.db.selectFrom('users').select('id').executeTakeFirstOrThrow()).id
     const kept = await placeTestOrder(shop.db, variant, { token: 'k' })
     const gone = await placeTestOrder(shop.db, variant, { token: 'g' })
@@ -134,8 +130,7 @@ describe('the dashboard', () => {
     shop,
     staff: { cookie },
   }) => {
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 4230, stock: 8 }] })
-    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    const variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 4230, stock: 8 })).id
     await placeTestOrder(shop.db, variant, { token: 't' })
     const page = await shop.app.inject({ url: '/admin', headers: { cookie } })
     const svg = /<svg class="chart-svg"[\s\S]*?<\/svg>/.exec(page.body)?.[0] ?? ''

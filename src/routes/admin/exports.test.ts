@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest'
-import { createTestProduct } from '../../testing/catalogue.js'
+import { createTestVariant } from '../../testing/catalogue.js'
 import { createUser } from '../../testing/factories.js'
 import { shopTest as it } from '../../testing/fixtures.js'
 import { copyOrder, placeTestOrder } from '../../testing/orders.js'
@@ -12,8 +12,8 @@ describe('CSV exports of the back-office lists', () => {
       .split('\r\n')
 
   it('exports exactly the filtered orders, all of them, past one page of the stream', async ({ shop, staff }) => {
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 2000 }] })
-    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    const variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1800, stock: 2000 }))
+      .id
     // More than one batch of the stream (1,000 rows): copies of one order.
     const first = await placeTestOrder(shop.db, variant, {
       token: 'a',
