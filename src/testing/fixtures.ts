@@ -2,6 +2,7 @@ import { test as base } from 'vitest'
 import type { Config } from '../config.js'
 import { type StaffSession, staffSession } from './admin.js'
 import { buildTestApp, type TestShop } from './app.js'
+import { createTestVariant } from './catalogue.js'
 
 /** How the `shop` fixture is built: buildTestApp's config overrides and seed options. */
 export interface ShopOptions {
@@ -25,12 +26,15 @@ export interface ShopFixtures {
   ownerOptions: SignInOptions
   /** An owner signed in the same way: settings, staff, tax and shipping are theirs. */
   owner: StaffSession
+  variantOptions: Partial<Parameters<typeof createTestVariant>[1]>
+  /** The id of the one variant of a product for sale: a Heather Mug (MUG) at £18.00, 10 in stock, unless variantOptions say otherwise. */
+  variant: number
 }
 
 /**
- * A test with a shop of its own and, only when it names them, a staff member or an owner signed in:
- * `it('…', async ({ shop, staff }) => { … })`. A file changes how they are made by extending it,
- * `shopTest.extend('staffOptions', { name: 'Sam Staff' })` (or shopOptions, ownerOptions) —
+ * A test with a shop of its own and, only when it names them, a staff member or an owner signed in
+ * and a product for sale: `it('…', async ({ shop, staff, variant }) => { … })`. A file changes how they are made by extending it,
+ * `shopTest.extend('staffOptions', { name: 'Sam Staff' })` (or shopOptions, ownerOptions, variantOptions) —
  * never with a top-level test.override, which would change this shared module for the files the
  * same worker runs after it (vitest.config.ts: isolate is off).
  */
@@ -48,5 +52,16 @@ export const shopTest = base.extend<ShopFixtures>({
   ownerOptions: {},
   owner: async ({ shop, ownerOptions }, use) => {
     await use(await staffSession(shop, { ...ownerOptions, role: 'owner' }))
+  },
+  variantOptions: {},
+  variant: async ({ shop, variantOptions }, use) => {
+    const made = await createTestVariant(shop.db, {
+      title: 'Heather Mug',
+      sku: 'MUG',
+      price: 1800,
+      stock: 10,
+      ...variantOptions,
+    })
+    await use(made.id)
   },
 })

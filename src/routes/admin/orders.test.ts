@@ -1,18 +1,12 @@
 import { describe, expect } from 'vitest'
 import type { Db } from '../../db/connection.js'
-import { changeVariants, createTestProduct, createTestVariant } from '../../testing/catalogue.js'
+import { changeVariants, createTestProduct } from '../../testing/catalogue.js'
 import { shopTest } from '../../testing/fixtures.js'
 import { htmlErrors } from '../../testing/html.js'
 import { changeOrders, placeTestOrder } from '../../testing/orders.js'
 
-/** Sam Staff, and the one variant of a mug with 20 in stock. */
-const it = shopTest
-  .extend('staffOptions', { name: 'Sam Staff' })
-  .extend(
-    'variant',
-    async ({ shop }) =>
-      (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1800, stock: 20 })).id,
-  )
+/** Sam Staff, and a mug with 20 in stock. */
+const it = shopTest.extend('staffOptions', { name: 'Sam Staff' }).extend('variantOptions', { stock: 20 })
 
 describe('orders in the back office', () => {
   const order = (db: Db, number: number) =>

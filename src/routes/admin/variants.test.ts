@@ -1,19 +1,11 @@
 import { describe, expect } from 'vitest'
 import type { Db } from '../../db/connection.js'
 import { cancelOrder } from '../../modules/orders/order-changes.js'
-import { createTestVariant } from '../../testing/catalogue.js'
 import { shopTest } from '../../testing/fixtures.js'
 import { htmlErrors } from '../../testing/html.js'
 import { placeTestOrder } from '../../testing/orders.js'
 
-/** Sam Staff, and the one variant of a mug with 10 in stock. */
-const it = shopTest
-  .extend('staffOptions', { name: 'Sam Staff' })
-  .extend(
-    'variant',
-    async ({ shop }) =>
-      (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1800, stock: 10 })).id,
-  )
+const it = shopTest.extend('staffOptions', { name: 'Sam Staff' })
 
 describe('stock in the back office', () => {
   const ledger = (db: Db, variant: number) =>
