@@ -42,7 +42,7 @@ describe('the anonymous page cache', () => {
     expect((await shop.app.inject({ url: '/products/heather-mug' })).body).toContain('£18.00')
     await shop.app.inject({ url: '/products/heather-mug' })
     // shop.db is a second connection to the file, like another server process.
-    await changeVariants(shop.db, { sku: 'MUG-1' }, { price: 2100, stock: 2 })
+    await changeVariants(shop.db, { price: 2100, stock: 2 }, { sku: 'MUG-1' })
     const changed = await shop.app.inject({ url: '/products/heather-mug' })
     expect(changed.headers['x-cache']).toBe('MISS')
     expect(changed.body).toContain('£21.00')

@@ -154,10 +154,10 @@ describe('the cart', () => {
       await shop.db.selectFrom('variants').select('id').where('sku', '=', 'VASE').executeTakeFirstOrThrow()
     ).id
     expect((await add({ variant_id: String(vaseVariant), quantity: '1' }, cookie)).statusCode).toBe(303)
-    await changeProducts(shop.db, { id: vaseId }, { status: 'archived' })
+    await changeProducts(shop.db, { status: 'archived' }, vaseId)
     const page = await visit('/cart', cookie)
     expect(page.response.body).toContain('This is no longer sold. Remove it to check out')
-    await changeProducts(shop.db, { id: vaseId }, { status: 'active' })
+    await changeProducts(shop.db, { status: 'active' }, vaseId)
   })
 
   it('keeps anonymous pages free of any cart, and shows the count to a visitor with one', async () => {

@@ -126,7 +126,7 @@ describe('searching the shop', () => {
   it('follows a product that is renamed', async () => {
     const made = await product('Walnut spoon')
     expect(titles((await search('walnut')).body)).toEqual(['Walnut spoon'])
-    await changeProducts(shop.db, { id: made.id }, { title: 'Cherrywood spoon' })
+    await changeProducts(shop.db, { title: 'Cherrywood spoon' }, made.id)
     expect(titles((await search('walnut')).body)).toEqual([])
     expect(titles((await search('cherrywood')).body)).toEqual(['Cherrywood spoon'])
   })

@@ -98,13 +98,9 @@ export async function createOptionValueRow(db: Db, row: Insertable<VariantOption
 }
 
 /** Products changed straight in the database, as another process would (a title, status or category): the one with `id`, or all. */
-export async function changeProducts(
-  db: Db,
-  where: { id?: number },
-  changes: Updateable<ProductsTable>,
-): Promise<void> {
+export async function changeProducts(db: Db, changes: Updateable<ProductsTable>, id?: number): Promise<void> {
   let query = db.updateTable('products').set(changes)
-  if (where.id !== undefined) query = query.where('id', '=', where.id)
+  if (id !== undefined) query = query.where('id', '=', id)
   await query.execute()
 }
 
@@ -120,8 +116,8 @@ export async function deleteProduct(db: Db, id: number): Promise<void> {
  */
 export async function changeVariants(
   db: Db,
-  where: { id?: number; sku?: string; product_id?: number },
   changes: Updateable<VariantsTable>,
+  where: { id?: number; sku?: string; product_id?: number } = {},
 ): Promise<void> {
   let query = db.updateTable('variants').set(changes)
   if (where.id !== undefined) query = query.where('id', '=', where.id)

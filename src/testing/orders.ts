@@ -64,8 +64,8 @@ export async function placeTestOrder(
  */
 export async function changeOrders(
   db: Db,
-  ids: number | number[],
   changes: Pick<Updateable<OrdersTable>, 'placed_at' | 'payment_status' | 'fulfilment_status' | 'payment_method'>,
+  ids: number | number[],
 ): Promise<void> {
   await db
     .updateTable('orders')

@@ -76,12 +76,12 @@ describe("a listing's option filters", () => {
   })
 
   it('moves a product’s values with it when it changes category', async () => {
-    await changeProducts(db, { id: mug }, { category_id: aprons })
+    await changeProducts(db, { category_id: aprons }, mug)
     try {
       expect(await flat([mugs])).toEqual([])
       expect(await flat([linen, aprons])).toContain('Size:Small 1')
     } finally {
-      await changeProducts(db, { id: mug }, { category_id: mugs })
+      await changeProducts(db, { category_id: mugs }, mug)
     }
     expect(await flat([mugs])).toEqual(['Size:Small 1', 'Size:Large 1'])
   })

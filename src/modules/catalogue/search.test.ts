@@ -155,7 +155,7 @@ describe('searching the catalogue index', () => {
 
   it("shows results as the listing's cards: picture, 'was' price of a sale, and the snippet as safe HTML", async () => {
     const jug = await product('Stoneware jug on sale', { description: 'A jug.' })
-    await changeVariants(db, { product_id: jug }, { compare_at_price: 1500 })
+    await changeVariants(db, { compare_at_price: 1500 }, { product_id: jug })
     try {
       const page = await searchCatalogue(db, { q: 'stoneware', page: 1 })
       const byTitle = Object.fromEntries((page?.results ?? []).map((r) => [r.title, r]))

@@ -29,7 +29,7 @@ describe('cancelling orders and the order jobs', () => {
       details: { paymentMethod: options.payment ?? 'bank_transfer' },
     })
     const placedAt = new Date(Date.now() - (options.daysAgo ?? 0) * DAY).toISOString()
-    await changeOrders(shop.db, placed.id, { placed_at: placedAt })
+    await changeOrders(shop.db, { placed_at: placedAt }, placed.id)
     return placed
   }
 
@@ -48,7 +48,7 @@ describe('cancelling orders and the order jobs', () => {
     })
     expect(await stock()).toBe(10)
     const sent = await order('c2')
-    await changeOrders(shop.db, sent.id, { fulfilment_status: 'fulfilled' })
+    await changeOrders(shop.db, { fulfilment_status: 'fulfilled' }, sent.id)
     expect(await cancelOrder(shop.db, sent.id, { reason: 'late', baseUrl: 'http://localhost' })).toMatchObject({
       kind: 'refused',
       message: expect.stringContaining('has been sent'),
@@ -61,7 +61,7 @@ describe('cancelling orders and the order jobs', () => {
     const late = await order('late', { daysAgo: 4 })
     const later = await order('later', { daysAgo: 8 })
     const paid = await order('paid', { daysAgo: 8 })
-    await changeOrders(shop.db, paid.id, { payment_status: 'paid' })
+    await changeOrders(shop.db, { payment_status: 'paid' }, paid.id)
     const pickup = await order('pickup', { daysAgo: 8, payment: 'pay_on_pickup' })
     expect(await stock()).toBe(0)
 

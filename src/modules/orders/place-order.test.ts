@@ -65,7 +65,7 @@ describe('placing an order', () => {
       [vase, 1],
     ])
     // The price changes after the cart was filled: the order uses today's.
-    await changeVariants(shop.db, { id: mug }, { price: 1900 })
+    await changeVariants(shop.db, { price: 1900 }, { id: mug })
     const result = await place(cartId, 'token-1')
     expect(result.kind).toBe('placed')
     if (result.kind !== 'placed') return
@@ -116,7 +116,7 @@ describe('placing an order', () => {
       [vase, 2],
       [mug, 4],
     ])
-    await changeVariants(shop.db, { id: mug }, { stock: 3 })
+    await changeVariants(shop.db, { stock: 3 }, { id: mug })
     const result = await place(cartId, 'short')
     expect(result).toEqual({ kind: 'sold_out', items: [{ title: 'Heather Mug', available: 3 }] })
     expect(await stock(vase)).toBe(50)
@@ -136,7 +136,7 @@ describe('placing an order', () => {
       kind: 'refused',
     })
     expect(await place(cartId, 't4', shop.db, { paymentMethod: 'stripe' as never })).toMatchObject({ kind: 'refused' })
-    await changeProducts(shop.db, {}, { status: 'archived' })
+    await changeProducts(shop.db, { status: 'archived' })
     expect(await place(cartId, 't5')).toMatchObject({
       kind: 'refused',
       message: expect.stringContaining('no longer sold'),
@@ -230,7 +230,7 @@ describe('placing an order', () => {
   })
 
   it('sells exactly the stock when 200 shoppers check out at once in two processes', async () => {
-    await changeVariants(shop.db, { id: mug }, { stock: 50 })
+    await changeVariants(shop.db, { stock: 50 }, { id: mug })
     const carts = await Promise.all(Array.from({ length: 200 }, () => cartWith(shop.db, [[mug, 1]])))
     // Two other processes on the same file, like two server processes, each with half the shoppers, all at once.
     const halves = [carts.filter((_, i) => i % 2 === 0), carts.filter((_, i) => i % 2 === 1)]

@@ -385,7 +385,7 @@ describe('Stripe Checkout', () => {
     const neverOpened = await cardOrder('never-opened')
     const recent = await cardOrder('recent')
     const longAgo = new Date(Date.now() - 31 * 60_000).toISOString()
-    await changeOrders(shop.db, [abandoned.id, paidOnStripe.id, neverOpened.id], { placed_at: longAgo })
+    await changeOrders(shop.db, { placed_at: longAgo }, [abandoned.id, paidOnStripe.id, neverOpened.id])
     expect(await stock()).toBe(1)
 
     const run = () =>
@@ -407,7 +407,7 @@ describe('Stripe Checkout', () => {
     expect(stripe.calls.length).toBe(calls)
 
     // An order whose time ran out gets no new payment.
-    await changeOrders(shop.db, recent.id, { placed_at: longAgo })
+    await changeOrders(shop.db, { placed_at: longAgo }, recent.id)
     const late = await shop.app.inject({ url: `/orders/${recent.access_token}/payment` })
     expect(late.statusCode).toBe(410)
     expect(late.body).toContain('The time to pay has run out')
@@ -432,7 +432,7 @@ describe('Stripe Checkout', () => {
     stripe.down = false
     await openPayment(placed.access_token)
     stripe.down = true
-    await changeOrders(shop.db, placed.id, { placed_at: new Date(Date.now() - 31 * 60_000).toISOString() })
+    await changeOrders(shop.db, { placed_at: new Date(Date.now() - 31 * 60_000).toISOString() }, placed.id)
     const warned: string[] = []
     const result = await runOrderJobs(shop.db, {
       now: new Date(),

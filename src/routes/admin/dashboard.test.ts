@@ -20,7 +20,7 @@ describe('the dashboard', () => {
     await cancelOrder(shop.db, cancelled.id, { reason: 'test', baseUrl: 'http://localhost' })
     // An order from ten days ago, placed then: the summary is kept by day of placing.
     const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000).toISOString()
-    await changeOrders(shop.db, old.id, { placed_at: tenDaysAgo })
+    await changeOrders(shop.db, { placed_at: tenDaysAgo }, old.id)
     await rebuildSalesSummary(shop.db)
 
     const page = await shop.app.inject({ url: '/admin', headers: { cookie } })
@@ -82,7 +82,7 @@ describe('the dashboard', () => {
     expect(await counted()).toEqual({ awaiting: 3, toSend: 1 })
     await markOrderPaid(shop.db, a.id, { baseUrl: 'http://localhost' })
     expect(await counted()).toEqual({ awaiting: 2, toSend: 2 })
-    await changeOrders(shop.db, a.id, { fulfilment_status: 'fulfilled' })
+    await changeOrders(shop.db, { fulfilment_status: 'fulfilled' }, a.id)
     await cancelOrder(shop.db, c.id, { reason: 'test', baseUrl: 'http://localhost' })
     expect(await counted()).toEqual({ awaiting: 1, toSend: 1 })
     await emptyTables(shop.db, 'order_events', 'order_lines', 'discount_uses', 'orders')

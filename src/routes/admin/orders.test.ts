@@ -27,7 +27,7 @@ describe('orders in the back office', () => {
       token: 'g',
       details: { email: 'grace@example.com', name: 'Grace Hopper', paymentMethod: 'pay_on_pickup' },
     })
-    await changeOrders(shop.db, ada.id, { placed_at: '2026-01-15T10:00:00.000Z' })
+    await changeOrders(shop.db, { placed_at: '2026-01-15T10:00:00.000Z' }, ada.id)
 
     const all = await get('/admin/orders')
     expect(all.statusCode).toBe(200)
@@ -62,7 +62,7 @@ describe('orders in the back office', () => {
   })
 
   it('pages through many orders by keyset, without gaps or repeats', async ({ shop, staff: { get }, variant }) => {
-    await changeVariants(shop.db, { id: variant }, { stock: 100 })
+    await changeVariants(shop.db, { stock: 100 }, { id: variant })
     const placed: number[] = []
     for (let i = 0; i < 55; i++) placed.push((await placeTestOrder(shop.db, variant, { token: `p${i}` })).number)
     const first = await get('/admin/orders')
@@ -107,7 +107,7 @@ describe('orders in the back office', () => {
 
   it('refuses to mark a card order paid by hand', async ({ shop, staff: { get, post }, variant }) => {
     const placed = await placeTestOrder(shop.db, variant, { token: 'c' })
-    await changeOrders(shop.db, placed.id, { payment_method: 'stripe' })
+    await changeOrders(shop.db, { payment_method: 'stripe' }, placed.id)
     expect((await get(`/admin/orders/${placed.number}`)).body).not.toContain('Mark as paid')
     await post(`/admin/orders/${placed.number}/payment`)
     expect((await order(shop.db, placed.number)).payment_status).toBe('pending')

@@ -281,7 +281,7 @@ describe('product import in the back office', () => {
   it('refuses to apply when the products changed after the check, and shows the check again', async () => {
     const { location, id } = await uploaded(csvOf(mugRows({ 'MUG-S': { price: '19.50', stock: 8 } })))
     // A sale while staff read the report.
-    await changeVariants(shop.db, { sku: 'MUG-S' }, { stock: 4 })
+    await changeVariants(shop.db, { stock: 4 }, { sku: 'MUG-S' })
     const refused = await staff.post(`/admin/products/imports/${id}/application`)
     expect(refused.statusCode).toBe(303)
     const page = await staff.get(location)
