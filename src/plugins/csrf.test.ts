@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { countContactMessages } from '../modules/contact/contact.repository.js'
 import { buildTestApp, type TestShop } from '../testing/app.js'
+import { emptyTables } from '../testing/database.js'
 import { csrfTokenIn, postForm, SAME_ORIGIN, sessionCookie } from '../testing/http.js'
 import { originVerdict } from './csrf.js'
 
@@ -64,7 +65,7 @@ describe('cross-site request forgery protection', () => {
   it('accepts a session-less form from this site by its headers alone', async () => {
     const response = await postForm(shop.app, '/contact', message, { headers: { 'sec-fetch-site': 'same-origin' } })
     expect(response.statusCode).toBe(303)
-    await shop.db.deleteFrom('contact_messages').execute()
+    await emptyTables(shop.db, 'contact_messages')
   })
 
   it('requires the session-bound token once a session has one, and accepts it', async () => {
@@ -75,13 +76,13 @@ describe('cross-site request forgery protection', () => {
     const page = await shop.app.inject({ url: '/contact', headers: { cookie: cookie as string } })
     const token = csrfTokenIn(page.body)
     expect(token).toBeDefined()
-    await shop.db.deleteFrom('contact_messages').execute()
+    await emptyTables(shop.db, 'contact_messages')
 
     await refusedWithoutChange(await postForm(shop.app, '/contact', message, { cookie }))
     await refusedWithoutChange(await postForm(shop.app, '/contact', { ...message, _csrf: 'forged' }, { cookie }))
     // A token from another visitor's session is no good either.
     const other = sessionCookie(await postForm(shop.app, '/contact', message)) as string
-    await shop.db.deleteFrom('contact_messages').execute()
+    await emptyTables(shop.db, 'contact_messages')
     const otherToken = csrfTokenIn((await shop.app.inject({ url: '/contact', headers: { cookie: other } })).body)
     await refusedWithoutChange(
       await postForm(shop.app, '/contact', { ...message, _csrf: otherToken as string }, { cookie }),

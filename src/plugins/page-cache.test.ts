@@ -2,7 +2,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { updateShopSettings } from '../modules/settings/settings.service.js'
 import { buildTestApp, type TestShop } from '../testing/app.js'
-import { createTestProduct } from '../testing/catalogue.js'
+import { changeVariants, createTestProduct } from '../testing/catalogue.js'
 import { postForm, sessionCookie } from '../testing/http.js'
 import { chooseEncoding, PageStore } from './page-cache.js'
 
@@ -42,7 +42,7 @@ describe('the anonymous page cache', () => {
     expect((await shop.app.inject({ url: '/products/heather-mug' })).body).toContain('£18.00')
     await shop.app.inject({ url: '/products/heather-mug' })
     // shop.db is a second connection to the file, like another server process.
-    await shop.db.updateTable('variants').set({ price: 2100, stock: 2 }).execute()
+    await changeVariants(shop.db, { price: 2100, stock: 2 }, { sku: 'MUG-1' })
     const changed = await shop.app.inject({ url: '/products/heather-mug' })
     expect(changed.headers['x-cache']).toBe('MISS')
     expect(changed.body).toContain('£21.00')

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { User } from '../db/schema.js'
 import { buildTestApp, type TestShop } from '../testing/app.js'
 import { createTestProduct } from '../testing/catalogue.js'
-import { createUser, TEST_PASSWORD } from '../testing/factories.js'
+import { changeSessions, createUser, TEST_PASSWORD } from '../testing/factories.js'
 import { csrfTokenIn, postForm } from '../testing/http.js'
 
 const HOUR = 3_600_000
@@ -191,11 +191,7 @@ describe('the lifetime of a signed-in session', () => {
     const { expiresAt: _, ...data } = JSON.parse(row.data) as Record<string, unknown>
     const fortnight = new Date(signedInAt + 14 * DAY).toISOString()
     data.cookie = { ...(data.cookie as object), expires: fortnight, originalMaxAge: 14 * DAY }
-    await shop.db
-      .updateTable('sessions')
-      .set({ data: JSON.stringify(data), expires_at: fortnight })
-      .where('id', '=', row.id)
-      .execute()
+    await changeSessions(shop.db, { data: JSON.stringify(data), expires_at: fortnight }, row.id)
 
     b.sids.length = 0
     setNow(signedInAt + HOUR)

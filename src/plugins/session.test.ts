@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestShop } from '../testing/app.js'
+import { changeSessions } from '../testing/factories.js'
 import { postForm, sessionCookie } from '../testing/http.js'
 import { mayUseSession } from './session.js'
 
@@ -81,7 +82,7 @@ describe('sessions', () => {
   it('treats an expired session as none and sweeps it away', async () => {
     shop = await buildTestApp()
     const cookie = sessionCookie(await postForm(shop.app, '/contact', message)) as string
-    await shop.db.updateTable('sessions').set({ expires_at: '2000-01-01T00:00:00.000Z' }).execute()
+    await changeSessions(shop.db, { expires_at: '2000-01-01T00:00:00.000Z' })
     const page = await shop.app.inject({ url: '/contact', headers: { cookie } })
     expect(page.body).not.toContain('Thank you')
     const { DatabaseSessionStore } = await import('../modules/sessions/session.store.js')

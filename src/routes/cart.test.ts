@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { updateMethod } from '../modules/settings/shipping-settings.service.js'
 import { buildTestApp, type TestShop } from '../testing/app.js'
-import { createTestProduct } from '../testing/catalogue.js'
+import { changeProducts, createTestProduct, createTestVariant } from '../testing/catalogue.js'
 import { createUser, TEST_PASSWORD } from '../testing/factories.js'
 import { htmlErrors } from '../testing/html.js'
 import { csrfTokenIn, postForm, sessionCookie } from '../testing/http.js'
@@ -154,10 +154,10 @@ describe('the cart', () => {
       await shop.db.selectFrom('variants').select('id').where('sku', '=', 'VASE').executeTakeFirstOrThrow()
     ).id
     expect((await add({ variant_id: String(vaseVariant), quantity: '1' }, cookie)).statusCode).toBe(303)
-    await shop.db.updateTable('products').set({ status: 'archived' }).where('id', '=', vaseId).execute()
+    await changeProducts(shop.db, { status: 'archived' }, vaseId)
     const page = await visit('/cart', cookie)
     expect(page.response.body).toContain('This is no longer sold. Remove it to check out')
-    await shop.db.updateTable('products').set({ status: 'active' }).where('id', '=', vaseId).execute()
+    await changeProducts(shop.db, { status: 'active' }, vaseId)
   })
 
   it('keeps anonymous pages free of any cart, and shows the count to a visitor with one', async () => {
@@ -205,8 +205,7 @@ describe('what delivery costs, before checkout', () => {
   let mug: number
   beforeAll(async () => {
     shop = await buildTestApp()
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1875, stock: 10 }] })
-    mug = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    mug = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1875, stock: 10 })).id
   })
   afterAll(() => shop.close())
 

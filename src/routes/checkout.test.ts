@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { insertDiscountCode } from '../modules/discounts/discounts.repository.js'
 import { buildTestApp, type TestShop } from '../testing/app.js'
-import { createTestProduct } from '../testing/catalogue.js'
-import { checkoutShopper, TEST_ADDRESS } from '../testing/checkout.js'
+import { createTestVariant } from '../testing/catalogue.js'
+import { checkoutShopper, createAddress, TEST_ADDRESS } from '../testing/checkout.js'
+import { emptyTables } from '../testing/database.js'
 import { createUser, signInAs } from '../testing/factories.js'
 import { htmlErrors } from '../testing/html.js'
 import { postForm, sessionCookie } from '../testing/http.js'
+import { createDiscountCode, setDiscountUses } from '../testing/orders.js'
 
 const address = TEST_ADDRESS
 
@@ -14,8 +15,7 @@ describe('checkout', () => {
   let cookie: string
   beforeEach(async () => {
     shop = await buildTestApp()
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 5 }] })
-    const variant = await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()
+    const variant = await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1800, stock: 5 })
     cookie = sessionCookie(
       await postForm(shop.app, '/cart/items', { variant_id: String(variant.id), quantity: '2' }),
     ) as string
@@ -103,7 +103,7 @@ describe('checkout', () => {
   })
 
   it('sends an empty cart back to the cart, and an unknown order link to 404', async () => {
-    await shop.db.deleteFrom('cart_lines').execute()
+    await emptyTables(shop.db, 'cart_lines')
     expect((await get('/checkout')).response.headers.location).toBe('/cart')
     expect((await shop.app.inject({ url: '/orders/not-a-real-order-token-at-all' })).statusCode).toBe(404)
   })
@@ -111,18 +111,14 @@ describe('checkout', () => {
   it('keeps a signed-in customer’s address from their order and offers it at the next checkout, to them only', async () => {
     const user = await createUser(shop.db, { email: 'ada@example.com', name: 'Ada Lovelace' })
     const other = await createUser(shop.db, { email: 'grace@example.com' })
-    await shop.db
-      .insertInto('addresses')
-      .values({
-        user_id: other.id,
-        name: 'Grace',
-        line1: '9 Other Road',
-        city: 'Leeds',
-        postcode: 'LS1 1AA',
-        country: 'GB',
-        last_used_at: 'now',
-      })
-      .execute()
+    await createAddress(shop.db, {
+      user_id: other.id,
+      name: 'Grace',
+      line1: '9 Other Road',
+      city: 'Leeds',
+      postcode: 'LS1 1AA',
+      country: 'GB',
+    })
     cookie = await signInAs(shop.app, user)
     const variant = await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()
     const addedResponse = await post('/cart/items', { variant_id: String(variant.id), quantity: '1' })
@@ -254,15 +250,7 @@ describe('checkout', () => {
   })
 
   describe('discount codes', () => {
-    const code = (row: Partial<Parameters<typeof insertDiscountCode>[1]> & { code: string }) =>
-      insertDiscountCode(shop.db, {
-        kind: 'percentage',
-        value: 1000,
-        category_id: null,
-        created_at: 'now',
-        updated_at: 'now',
-        ...row,
-      })
+    const code = (row: Parameters<typeof createDiscountCode>[1]) => createDiscountCode(shop.db, row)
 
     it('applies a code on the review page and counts its use when the order is placed', async () => {
       await code({ code: 'SAVE10' })
@@ -311,7 +299,7 @@ describe('checkout', () => {
       await toReview()
       await post('/checkout/discount', { code: 'ONCE' })
       const { orderToken } = await reviewPage()
-      await shop.db.updateTable('discount_codes').set({ uses: 1 }).where('code', '=', 'ONCE').execute()
+      await setDiscountUses(shop.db, 'ONCE', 1)
       const refused = await post('/checkout/orders', { token: orderToken })
       expect(refused.headers.location).toBe('/checkout/review')
       expect((await reviewPage()).review.response.body).toContain('no longer applies')

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { countContactMessages } from '../modules/contact/contact.repository.js'
 import { CONTACT_MESSAGES_PER_CLIENT_PER_HOUR } from '../modules/contact/contact.service.js'
 import { buildTestApp, type TestShop } from '../testing/app.js'
+import { emptyTables } from '../testing/database.js'
 import { htmlErrors } from '../testing/html.js'
 import { csrfTokenIn, postForm, SAME_ORIGIN, sessionCookie } from '../testing/http.js'
 
@@ -13,9 +14,8 @@ describe('the contact form', () => {
     shop = await buildTestApp()
   })
   beforeEach(async () => {
-    await shop.db.deleteFrom('contact_messages').execute()
-    // Every test starts with the client's messages of the hour unused.
-    await shop.db.deleteFrom('rate_limit_hits').execute()
+    // Every test starts with no message, and the client's messages of the hour unused.
+    await emptyTables(shop.db, 'contact_messages', 'rate_limit_hits')
   })
   afterAll(() => shop.close())
 

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { hashPassword } from '../modules/accounts/password.js'
 import { buildTestApp, type TestShop } from '../testing/app.js'
-import { createUser, signInAs, TEST_PASSWORD } from '../testing/factories.js'
+import { changeSessions, createUser, disableUser, signInAs, TEST_PASSWORD } from '../testing/factories.js'
 import { postForm, sessionCookie } from '../testing/http.js'
 
 describe('signing in and out', () => {
@@ -53,9 +52,7 @@ describe('signing in and out', () => {
 
   it('takes about as long for an unknown address as for a known one', async () => {
     shop = await buildTestApp({ passwordHashing: { ln: 14, r: 8, p: 1 } })
-    const hash = await hashPassword(TEST_PASSWORD, { ln: 14, r: 8, p: 1 })
-    const known = await createUser(shop.db, { email: 'known@example.com' })
-    await shop.db.updateTable('users').set({ password_hash: hash }).where('id', '=', known.id).execute()
+    await createUser(shop.db, { email: 'known@example.com', hashing: { ln: 14, r: 8, p: 1 } })
     const time = async (email: string) => {
       const started = process.hrtime.bigint()
       await postForm(
@@ -150,16 +147,10 @@ describe('signing in and out', () => {
     const plain = await signInAs(shop.app, user)
     const remembered = await signInAs(shop.app, user, TEST_PASSWORD, { remember: 'on' })
     const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString()
-    await shop.db
-      .updateTable('sessions')
-      .set({ last_seen_at: hoursAgo(3) })
-      .execute()
+    await changeSessions(shop.db, { last_seen_at: hoursAgo(3) })
     expect((await shop.app.inject({ url: '/account', headers: { cookie: plain } })).statusCode).toBe(303)
     expect((await shop.app.inject({ url: '/account', headers: { cookie: remembered } })).statusCode).toBe(200)
-    await shop.db
-      .updateTable('sessions')
-      .set({ last_seen_at: hoursAgo(15 * 24) })
-      .execute()
+    await changeSessions(shop.db, { last_seen_at: hoursAgo(15 * 24) })
     expect((await shop.app.inject({ url: '/account', headers: { cookie: remembered } })).statusCode).toBe(303)
     expect(await shop.db.selectFrom('sessions').selectAll().execute()).toHaveLength(0)
   })
@@ -183,11 +174,7 @@ describe('signing in and out', () => {
     shop = await buildTestApp()
     const user = await createUser(shop.db)
     const cookie = await signInAs(shop.app, user)
-    await shop.db
-      .updateTable('users')
-      .set({ disabled_at: new Date().toISOString() })
-      .where('id', '=', user.id)
-      .execute()
+    await disableUser(shop.db, user.id)
     expect((await shop.app.inject({ url: '/account', headers: { cookie } })).statusCode).toBe(303)
     expect(await shop.db.selectFrom('sessions').selectAll().execute()).toHaveLength(0)
     const again = await postForm(shop.app, '/login', { email: user.email, password: TEST_PASSWORD })
@@ -197,12 +184,7 @@ describe('signing in and out', () => {
 
   it('stores a new hash at today’s cost when an old one is used to sign in', async () => {
     shop = await buildTestApp()
-    const user = await createUser(shop.db)
-    await shop.db
-      .updateTable('users')
-      .set({ password_hash: await hashPassword(TEST_PASSWORD, { ln: 9, r: 8, p: 1 }) })
-      .where('id', '=', user.id)
-      .execute()
+    const user = await createUser(shop.db, { hashing: { ln: 9, r: 8, p: 1 } })
     await signInAs(shop.app, user)
     const row = await shop.db
       .selectFrom('users')

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestShop } from '../testing/app.js'
-import { createTestProduct } from '../testing/catalogue.js'
+import { createTestVariant } from '../testing/catalogue.js'
 import { placeTestOrder } from '../testing/orders.js'
 
 describe('an order behind its link', () => {
@@ -27,8 +27,7 @@ describe('an order behind its link', () => {
   })
 
   it('answers every order path private, no-store: the page, its payment step and a missing invoice', async () => {
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 5 }] })
-    const variant = await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()
+    const variant = await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1800, stock: 5 })
     const order = await placeTestOrder(shop.db, variant.id, { token: 'checkout-1' })
     const page = await shop.app.inject({ url: `/orders/${order.access_token}` })
     expect(page.statusCode).toBe(200)

@@ -2,7 +2,8 @@ import type { LightMyRequestResponse } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { hashToken } from '../modules/accounts/tokens.js'
 import { buildTestApp, type TestShop } from '../testing/app.js'
-import { createUser, signInAs, TEST_PASSWORD } from '../testing/factories.js'
+import { emptyTables } from '../testing/database.js'
+import { changeUserTokens, createUser, signInAs, TEST_PASSWORD } from '../testing/factories.js'
 import { htmlErrors } from '../testing/html.js'
 import { postForm, sessionCookie } from '../testing/http.js'
 
@@ -55,12 +56,7 @@ describe('forgetting a password and choosing a new one', () => {
 
   it('sends nothing to a closed account, with the same answer', async () => {
     shop = await buildTestApp()
-    const user = await createUser(shop.db, { email: 'closed@example.com' })
-    await shop.db
-      .updateTable('users')
-      .set({ disabled_at: new Date().toISOString() })
-      .where('id', '=', user.id)
-      .execute()
+    await createUser(shop.db, { email: 'closed@example.com', disabled: true })
     const response = await postForm(shop.app, '/forgot-password', { email: 'closed@example.com' })
     expect(response.statusCode).toBe(303)
     expect(await flashAfter(response)).toContain('If closed@example.com has an account with us')
@@ -153,10 +149,7 @@ describe('forgetting a password and choosing a new one', () => {
     await createUser(shop.db, { email: 'ada@example.com' })
     const hash = await passwordHash('ada@example.com')
     const token = await askForLink('ada@example.com')
-    await shop.db
-      .updateTable('user_tokens')
-      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
-      .execute()
+    await changeUserTokens(shop.db, { expires_at: new Date(Date.now() - 1000).toISOString() })
 
     expect((await shop.app.inject({ url: `/reset-password?token=${token}` })).statusCode).toBe(410)
     expect((await postForm(shop.app, '/reset-password', { token, password: NEW_PASSWORD })).statusCode).toBe(410)
@@ -259,7 +252,7 @@ describe('forgetting a password and choosing a new one', () => {
 
     // An hour later the address may ask again.
     const hourAgo = new Date(Date.now() - 61 * 60_000).toISOString()
-    await shop.db.updateTable('user_tokens').set({ created_at: hourAgo }).execute()
+    await changeUserTokens(shop.db, { created_at: hourAgo })
     await postForm(shop.app, '/forgot-password', { email: 'ada@example.com' })
     expect(await emails()).toHaveLength(4)
   })
@@ -274,7 +267,7 @@ describe('forgetting a password and choosing a new one', () => {
     }
     await time('warm-up@example.com')
     await time('known@example.com')
-    await shop.db.deleteFrom('user_tokens').execute()
+    await emptyTables(shop.db, 'user_tokens')
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
     const knownTimes: number[] = []
     const unknownTimes: number[] = []

@@ -20,7 +20,7 @@ describe('catalogue pages', () => {
   beforeAll(async () => {
     shop = await buildTestApp()
     const clothing = await createCategory(shop.db, 'Clothing')
-    shirtsId = await createCategory(shop.db, 'Shirts', clothing)
+    shirtsId = await createCategory(shop.db, 'Shirts', { parent_id: clothing })
     const kitchen = await createCategory(shop.db, 'Kitchen')
     await createTestProduct(shop.db, {
       title: 'Linen Shirt',

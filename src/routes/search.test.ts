@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { nowIso } from '../lib/time.js'
 import { buildTestApp, type TestShop } from '../testing/app.js'
+import {
+  attachImage,
+  changeProducts,
+  createCategory,
+  createImageRow,
+  createProductRow,
+  createVariantRow,
+  deleteProduct,
+} from '../testing/catalogue.js'
 import { htmlErrors } from '../testing/html.js'
 
 describe('searching the shop', () => {
@@ -9,14 +17,9 @@ describe('searching the shop', () => {
   let counter = 0
 
   async function category(name: string, parentId: number | null = null) {
-    const now = nowIso()
-    const row = await shop.db
-      .insertInto('categories')
-      .values({ name, slug: name.toLowerCase(), parent_id: parentId, created_at: now, updated_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    categories[name] = row.id
-    return row.id
+    const id = await createCategory(shop.db, name, { slug: name.toLowerCase(), parent_id: parentId })
+    categories[name] = id
+    return id
   }
 
   async function product(
@@ -30,38 +33,23 @@ describe('searching the shop', () => {
       stock?: number
     } = {},
   ) {
-    const now = nowIso()
     counter++
-    const row = await shop.db
-      .insertInto('products')
-      .values({
-        slug: `${title.toLowerCase().replace(/\W+/g, '-')}-${counter}`,
-        title,
-        description_text: fields.description ?? '',
-        status: fields.status ?? 'active',
-        category_id: fields.category ? (categories[fields.category] ?? null) : null,
-        seo_title: null,
-        seo_description: null,
-        published_at: now,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning(['id', 'slug'])
-      .executeTakeFirstOrThrow()
+    const row = await createProductRow(shop.db, {
+      slug: `${title.toLowerCase().replace(/\W+/g, '-')}-${counter}`,
+      title,
+      description_text: fields.description ?? '',
+      status: fields.status ?? 'active',
+      category_id: fields.category ? (categories[fields.category] ?? null) : null,
+    })
     const prices = fields.prices ?? [1250]
     for (const [i, price] of prices.entries()) {
-      await shop.db
-        .insertInto('variants')
-        .values({
-          product_id: row.id,
-          sku: fields.skus?.[i] ?? `T-${counter}-${i}`,
-          price,
-          stock: fields.stock ?? 5,
-          position: i,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute()
+      await createVariantRow(shop.db, {
+        product_id: row.id,
+        sku: fields.skus?.[i] ?? `T-${counter}-${i}`,
+        price,
+        stock: fields.stock ?? 5,
+        position: i,
+      })
     }
     return row
   }
@@ -138,7 +126,7 @@ describe('searching the shop', () => {
   it('follows a product that is renamed', async () => {
     const made = await product('Walnut spoon')
     expect(titles((await search('walnut')).body)).toEqual(['Walnut spoon'])
-    await shop.db.updateTable('products').set({ title: 'Cherrywood spoon' }).where('id', '=', made.id).execute()
+    await changeProducts(shop.db, { title: 'Cherrywood spoon' }, made.id)
     expect(titles((await search('walnut')).body)).toEqual([])
     expect(titles((await search('cherrywood')).body)).toEqual(['Cherrywood spoon'])
   })
@@ -146,7 +134,7 @@ describe('searching the shop', () => {
   it('forgets a product that is deleted', async () => {
     const made = await product('Olive board')
     expect(titles((await search('olive')).body)).toEqual(['Olive board'])
-    await shop.db.deleteFrom('products').where('id', '=', made.id).execute()
+    await deleteProduct(shop.db, made.id)
     expect(titles((await search('olive')).body)).toEqual([])
   })
 
@@ -199,16 +187,8 @@ describe('searching the shop', () => {
 
   it('shows the cover image of a result', async () => {
     const made = await product('Ash chopping board')
-    const now = nowIso()
-    const image = await shop.db
-      .insertInto('images')
-      .values({ key: 'ab'.repeat(16), width: 1600, height: 1200, widths: '[320,640,1200]', created_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    await shop.db
-      .insertInto('product_images')
-      .values({ product_id: made.id, image_id: image.id, position: 0, alt: 'A board on a <table>' })
-      .execute()
+    const image = await createImageRow(shop.db, { key: 'ab'.repeat(16), width: 1600, height: 1200 })
+    await attachImage(shop.db, { product_id: made.id, image_id: image.id, position: 0, alt: 'A board on a <table>' })
     const response = await search('chopping')
     expect(titles(response.body)).toEqual(['Ash chopping board'])
     expect(response.body).toContain(`srcset="/media/ab/${'ab'.repeat(16)}-320.webp 320w`)

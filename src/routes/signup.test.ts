@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { SIGN_UPS_PER_CLIENT_PER_HOUR } from '../modules/accounts/sign-up-limits.js'
 import { buildTestApp, type TestShop } from '../testing/app.js'
+import { emptyTables } from '../testing/database.js'
 import { createUser } from '../testing/factories.js'
 import { whileHashingQueueIsFull } from '../testing/hashing.js'
 import { htmlErrors } from '../testing/html.js'
 import { postForm, SAME_ORIGIN, sessionCookie } from '../testing/http.js'
+import { backdateRateLimitHits } from '../testing/rate-limits.js'
 
 describe('signing up', () => {
   let shop: TestShop
@@ -12,9 +14,8 @@ describe('signing up', () => {
     shop = await buildTestApp()
   })
   beforeEach(async () => {
-    await shop.db.deleteFrom('outbox_emails').execute()
-    // Every test starts with the client's sign-ups and the account-exists emails of the hour unused.
-    await shop.db.deleteFrom('rate_limit_hits').execute()
+    // Every test starts with no email sent, and the client's sign-ups and the account-exists emails of the hour unused.
+    await emptyTables(shop.db, 'outbox_emails', 'rate_limit_hits')
   })
   afterAll(() => shop.close())
 
@@ -242,11 +243,7 @@ describe('signing up', () => {
 
       // An hour after the first, its owner can be told again.
       const anHourAgo = new Date(Date.now() - 60 * 60_000 - 1000).toISOString()
-      await shop.db
-        .updateTable('rate_limit_hits')
-        .set({ at: anHourAgo })
-        .where('key', '=', 'owner@example.com')
-        .execute()
+      await backdateRateLimitHits(shop.db, 'owner@example.com', anHourAgo)
       expect(
         (await signUpFrom('198.51.100.4', { name: 'X', email: 'owner@example.com', password: 'a long new password' }))
           .statusCode,

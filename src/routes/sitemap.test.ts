@@ -4,36 +4,29 @@ import type { Db } from '../db/connection.js'
 import type { ProductStatus } from '../db/schema.js'
 import { DISALLOWED_PATHS, INDEXABLE_PAGES } from '../modules/catalogue/indexing.js'
 import { buildTestApp, type TestShop } from '../testing/app.js'
+import { attachImage, createCategory, createImageRow, createProductRow } from '../testing/catalogue.js'
 import sitemapRoutes from './sitemap.js'
 
 /** app.inject sends `Host: localhost:80`. */
 const BASE = 'http://localhost:80'
 
 async function addCategory(db: Db, slug: string, updatedAt: string) {
-  const row = await db
-    .insertInto('categories')
-    .values({ name: slug, slug, created_at: updatedAt, updated_at: updatedAt })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return row.id
+  return createCategory(db, slug, { slug, created_at: updatedAt, updated_at: updatedAt })
 }
 
 async function addProduct(db: Db, slug: string, status: ProductStatus, updatedAt = '2026-03-01T10:00:00.000Z') {
-  const row = await db
-    .insertInto('products')
-    .values({ slug, title: slug, status, created_at: updatedAt, updated_at: updatedAt })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return row.id
+  return (await createProductRow(db, { slug, title: slug, status, created_at: updatedAt, updated_at: updatedAt })).id
 }
 
 async function addImage(db: Db, productId: number, key: string, widths: number[], alt: string, position = 0) {
-  const image = await db
-    .insertInto('images')
-    .values({ key, width: 2000, height: 1500, widths: JSON.stringify(widths), created_at: '2026-01-01T00:00:00.000Z' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  await db.insertInto('product_images').values({ product_id: productId, image_id: image.id, position, alt }).execute()
+  const image = await createImageRow(db, {
+    key,
+    width: 2000,
+    height: 1500,
+    widths: JSON.stringify(widths),
+    created_at: '2026-01-01T00:00:00.000Z',
+  })
+  await attachImage(db, { product_id: productId, image_id: image.id, position, alt })
 }
 
 function locs(xml: string): string[] {

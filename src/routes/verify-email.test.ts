@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestShop } from '../testing/app.js'
-import { createUser, signInAs } from '../testing/factories.js'
+import { changeUserTokens, createUser, signInAs } from '../testing/factories.js'
 import { postForm, sessionCookie } from '../testing/http.js'
 
 describe('confirming an email address', () => {
@@ -58,7 +58,7 @@ describe('confirming an email address', () => {
   it('refuses an expired link, a made-up one and a missing one', async () => {
     shop = await buildTestApp()
     const token = await signUpAndReadLink()
-    await shop.db.updateTable('user_tokens').set({ expires_at: '2000-01-01T00:00:00.000Z' }).execute()
+    await changeUserTokens(shop.db, { expires_at: '2000-01-01T00:00:00.000Z' })
     expect((await postForm(shop.app, '/verify-email', { token })).statusCode).toBe(410)
     expect((await postForm(shop.app, '/verify-email', { token: 'made-up' })).statusCode).toBe(410)
     expect((await postForm(shop.app, '/verify-email', {})).statusCode).toBe(410)

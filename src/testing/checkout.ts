@@ -1,7 +1,11 @@
 import type { FastifyInstance } from 'fastify'
+import type { Insertable } from 'kysely'
 import { expect } from 'vitest'
+import type { Db } from '../db/connection.js'
+import type { AddressesTable } from '../db/schema.js'
+import { nowIso } from '../lib/time.js'
 import type { TestShop } from './app.js'
-import { createTestProduct } from './catalogue.js'
+import { createTestVariant } from './catalogue.js'
 import { csrfTokenIn, postForm, sessionCookie } from './http.js'
 
 /** A UK delivery address as a shopper types it into the checkout form. */
@@ -14,6 +18,23 @@ export const TEST_ADDRESS = {
   line2: '',
   city: 'Bristol',
   postcode: 'bs14dj',
+}
+
+/** An address kept in a customer's address book, last used now: Ada's in Bristol unless `overrides` say otherwise. */
+export async function createAddress(db: Db, overrides: Partial<Insertable<AddressesTable>> & { user_id: number }) {
+  return db
+    .insertInto('addresses')
+    .values({
+      name: 'Ada Lovelace',
+      line1: '1 Marsh Lane',
+      city: 'Bristol',
+      postcode: 'BS1 4DJ',
+      country: 'GB',
+      last_used_at: nowIso(),
+      ...overrides,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
 }
 
 /** A shopper driving the checkout through app.inject, with the app and session cookie the getters give at each call. */
@@ -43,8 +64,7 @@ export function checkoutShopper(app: () => FastifyInstance, cookie: () => string
 
 /** A shopper with `quantity` of a new £18 mug in the cart, ready to check out. */
 export async function shopperWithMug(shop: TestShop, quantity = 1) {
-  await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 5 }] })
-  const variant = await shop.db.selectFrom('variants').select('id').where('sku', '=', 'MUG').executeTakeFirstOrThrow()
+  const variant = await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1800, stock: 5 })
   const cookie = sessionCookie(
     await postForm(shop.app, '/cart/items', { variant_id: String(variant.id), quantity: String(quantity) }),
   ) as string

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createDb, type Db } from '../db/connection.js'
 import { migrateToLatest } from '../db/migrator.js'
+import type { Database } from '../db/schema.js'
 import { createTestDatabase } from './postgres-server.js'
 
 /** `TEST_DATABASE=postgres npm run test:unit` runs the suite on PostgreSQL; anything else, on SQLite. */
@@ -48,4 +49,9 @@ export async function openTestDb(options: { migrated?: boolean } = {}): Promise<
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/** Empties tables, in the order given (rows that point at others first), between tests that share one shop. */
+export async function emptyTables(db: Db, ...tables: (keyof Database)[]): Promise<void> {
+  for (const table of tables) await db.deleteFrom(table).execute()
 }

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify'
+import type { Updateable } from 'kysely'
 import type { Db } from '../db/connection.js'
-import type { Role, User } from '../db/schema.js'
+import type { Role, SessionsTable, User, UserTokensTable } from '../db/schema.js'
 import { nowIso } from '../lib/time.js'
-import { hashPassword } from '../modules/accounts/password.js'
+import { hashPassword, type ScryptParams } from '../modules/accounts/password.js'
 import { currentTotpCode, generateTotpSecret } from '../modules/accounts/totp.js'
 import { insertUser } from '../modules/accounts/users.repository.js'
 import { testConfig } from './app.js'
@@ -12,7 +13,11 @@ export const TEST_PASSWORD = 'violet tractor meadow'
 
 let counter = 0
 
-/** A user straight into the database, hashed at the test cost. Staff and owners get two-factor sign-in unless told not to. */
+/**
+ * A user straight into the database, hashed at the test cost unless `hashing` names another (an older
+ * or a production one). Staff and owners get two-factor sign-in unless told not to; `disabled` makes
+ * the account closed from the start.
+ */
 export async function createUser(
   db: Db,
   options: {
@@ -22,6 +27,8 @@ export async function createUser(
     role?: Role
     verified?: boolean
     twoFactor?: boolean
+    hashing?: ScryptParams
+    disabled?: boolean
   } = {},
 ): Promise<User> {
   counter++
@@ -33,12 +40,45 @@ export async function createUser(
     totp_enabled_at: twoFactor ? now : null,
     email: options.email ?? `person${counter}@example.com`,
     name: options.name ?? `Person ${counter}`,
-    password_hash: await hashPassword(options.password ?? TEST_PASSWORD, testConfig().passwordHashing),
+    password_hash: await hashPassword(
+      options.password ?? TEST_PASSWORD,
+      options.hashing ?? testConfig().passwordHashing,
+    ),
     role,
     email_verified_at: options.verified === false ? null : now,
+    disabled_at: options.disabled ? now : null,
     created_at: now,
     updated_at: now,
   })
+}
+
+/** Closes an account straight in the database, as staff in another process would: ending its sessions is left to the app. */
+export async function disableUser(db: Db, userId: number): Promise<void> {
+  await db.updateTable('users').set({ disabled_at: nowIso() }).where('id', '=', userId).execute()
+}
+
+/** Leaves `ownerId` the shop's only owner: every other owner (the demo shop has one) becomes staff. */
+export async function leaveOnlyOwner(db: Db, ownerId: number): Promise<void> {
+  await db.updateTable('users').set({ role: 'staff' }).where('role', '=', 'owner').where('id', '!=', ownerId).execute()
+}
+
+/** Every stored session (or the one with `id`) as time or an older version of the app would have left it. */
+export async function changeSessions(
+  db: Db,
+  changes: Pick<Updateable<SessionsTable>, 'data' | 'expires_at' | 'last_seen_at'>,
+  id?: string,
+): Promise<void> {
+  let query = db.updateTable('sessions').set(changes)
+  if (id !== undefined) query = query.where('id', '=', id)
+  await query.execute()
+}
+
+/** Every emailed link's token (confirmation, password reset, …) as if made or running out at another time. */
+export async function changeUserTokens(
+  db: Db,
+  changes: Pick<Updateable<UserTokensTable>, 'created_at' | 'expires_at'>,
+): Promise<void> {
+  await db.updateTable('user_tokens').set(changes).execute()
 }
 
 /** Signs in through the real forms, with a code from the app when two-factor is on; returns the session cookie. */

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
 import { deferForeignKeys } from '../../db/dialect/index.js'
-import { createCategory, createTestProduct } from '../../testing/catalogue.js'
+import {
+  changeProducts,
+  createCategory,
+  createOptionValueRow,
+  createProductRow,
+  createTestProduct,
+  createVariantRow,
+} from '../../testing/catalogue.js'
 import { type OpenTestDb, openTestDb } from '../../testing/database.js'
 import { FACET_COUNT_CAP, listingFacets } from './catalogue.service.js'
 
@@ -18,7 +25,7 @@ describe("a listing's option filters", () => {
     db = handle.db
     mugs = await createCategory(db, 'Mugs')
     linen = await createCategory(db, 'Linen')
-    aprons = await createCategory(db, 'Aprons', linen)
+    aprons = await createCategory(db, 'Aprons', { parent_id: linen })
     mug = await createTestProduct(db, {
       title: 'Tall mug',
       categoryId: mugs,
@@ -69,12 +76,12 @@ describe("a listing's option filters", () => {
   })
 
   it('moves a product’s values with it when it changes category', async () => {
-    await db.updateTable('products').set({ category_id: aprons }).where('id', '=', mug).execute()
+    await changeProducts(db, { category_id: aprons }, mug)
     try {
       expect(await flat([mugs])).toEqual([])
       expect(await flat([linen, aprons])).toContain('Size:Small 1')
     } finally {
-      await db.updateTable('products').set({ category_id: mugs }).where('id', '=', mug).execute()
+      await changeProducts(db, { category_id: mugs }, mug)
     }
     expect(await flat([mugs])).toEqual(['Size:Small 1', 'Size:Large 1'])
   })
@@ -86,33 +93,11 @@ describe("a listing's option filters", () => {
       .select((eb) => eb.fn.max('id').as('id'))
       .execute()
     const id = Number(last?.id) + 1000
-    const now = new Date().toISOString()
     await db.transaction().execute(async (trx) => {
       await deferForeignKeys(trx)
-      const variant = await trx
-        .insertInto('variants')
-        .values({ product_id: id, sku: 'BAG-1', price: 2000, stock: 1, created_at: now, updated_at: now })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      await trx
-        .insertInto('variant_option_values')
-        .values({ variant_id: variant.id, product_id: id, name: 'Strap', value: 'Long' })
-        .execute()
-      await trx
-        .insertInto('products')
-        .values({
-          id,
-          slug: 'tote',
-          title: 'Tote',
-          status: 'active',
-          category_id: bags,
-          seo_title: null,
-          seo_description: null,
-          published_at: now,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute()
+      const variant = await createVariantRow(trx, { product_id: id, sku: 'BAG-1', price: 2000, stock: 1 })
+      await createOptionValueRow(trx, { variant_id: variant.id, product_id: id, name: 'Strap', value: 'Long' })
+      await createProductRow(trx, { id, slug: 'tote', title: 'Tote', category_id: bags })
     })
     expect(await flat([bags])).toEqual(['Strap:Long 1'])
   })

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
-import { nowIso } from '../../lib/time.js'
+import {
+  changeVariants,
+  createCategory,
+  createProductRow,
+  createVariantRow,
+  deleteProduct,
+} from '../../testing/catalogue.js'
 import { type OpenTestDb, openTestDb } from '../../testing/database.js'
 import {
   editDistance,
@@ -119,41 +125,20 @@ describe('searching the catalogue index', () => {
     title: string,
     fields: { description?: string; status?: 'draft' | 'active' | 'archived'; sku?: string } = {},
   ) {
-    const now = nowIso()
-    const row = await db
-      .insertInto('products')
-      .values({
-        slug: `${title.toLowerCase().replace(/\W+/g, '-')}-${Math.random().toString(36).slice(2, 8)}`,
-        title,
-        description_text: fields.description ?? '',
-        status: fields.status ?? 'active',
-        category_id: category,
-        seo_title: null,
-        seo_description: null,
-        published_at: now,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    await db
-      .insertInto('variants')
-      .values({ product_id: row.id, sku: fields.sku ?? `SKU${row.id}`, price: 1000, created_at: now, updated_at: now })
-      .execute()
+    const row = await createProductRow(db, {
+      title,
+      description_text: fields.description ?? '',
+      status: fields.status ?? 'active',
+      category_id: category,
+    })
+    await createVariantRow(db, { product_id: row.id, sku: fields.sku ?? `SKU${row.id}`, price: 1000 })
     return row.id
   }
 
   beforeAll(async () => {
     handle = await openTestDb({ migrated: true })
     db = handle.db
-    const now = nowIso()
-    category = (
-      await db
-        .insertInto('categories')
-        .values({ name: 'Kitchen', slug: 'kitchen', parent_id: null, created_at: now, updated_at: now })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id
+    category = await createCategory(db, 'Kitchen')
     await product('Stoneware mug', { description: 'Hand glazing & a <b>bold</b> rim.' })
     await product('Speckled bowl', { description: 'A stoneware bowl for soup.' })
     await product('Secret stoneware jug', { status: 'draft' })
@@ -170,7 +155,7 @@ describe('searching the catalogue index', () => {
 
   it("shows results as the listing's cards: picture, 'was' price of a sale, and the snippet as safe HTML", async () => {
     const jug = await product('Stoneware jug on sale', { description: 'A jug.' })
-    await db.updateTable('variants').set({ compare_at_price: 1500 }).where('product_id', '=', jug).execute()
+    await changeVariants(db, { compare_at_price: 1500 }, { product_id: jug })
     try {
       const page = await searchCatalogue(db, { q: 'stoneware', page: 1 })
       const byTitle = Object.fromEntries((page?.results ?? []).map((r) => [r.title, r]))
@@ -178,7 +163,7 @@ describe('searching the catalogue index', () => {
       expect(byTitle['Stoneware mug']).toMatchObject({ compare_at: null, image: null })
       expect(byTitle['Speckled bowl']?.snippetHtml).toBe('A <mark>stoneware</mark> bowl for soup.')
     } finally {
-      await db.deleteFrom('products').where('id', '=', jug).execute()
+      await deleteProduct(db, jug)
     }
   })
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
 import { type OpenTestDb, openTestDb } from '../../testing/database.js'
+import { changeEmails } from '../../testing/mail.js'
 import { startSmtpServer, type TestSmtpServer } from '../../testing/smtp.js'
 import { getShopSettings, updateShopSettings } from '../settings/settings.service.js'
 import { enqueueEmail } from './mail.service.js'
@@ -139,10 +140,7 @@ describe('the mail worker', () => {
     smtp = await startSmtpServer()
     await enqueue()
     const now = new Date()
-    await db
-      .updateTable('outbox_emails')
-      .set({ status: 'sending', locked_until: new Date(now.getTime() + 60_000).toISOString() })
-      .execute()
+    await changeEmails(db, { status: 'sending', locked_until: new Date(now.getTime() + 60_000).toISOString() })
     expect(await deliverDueEmails(options(smtp.url, now))).toEqual({ sent: 0, failed: 0 })
     expect(await deliverDueEmails(options(smtp.url, new Date(now.getTime() + 61_000)))).toEqual({ sent: 1, failed: 0 })
   })

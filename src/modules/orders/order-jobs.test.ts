@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { createTestProduct } from '../../testing/catalogue.js'
-import { OFFLINE_PAYMENTS, placeTestOrder } from '../../testing/orders.js'
+import { createTestVariant } from '../../testing/catalogue.js'
+import { changeOrders, OFFLINE_PAYMENTS, placeTestOrder } from '../../testing/orders.js'
 import { runScript } from '../../testing/processes.js'
 import type { PaymentMethod } from '../payments/payment-methods.js'
 import { cancelOrder, markOrderPaid } from './order-changes.js'
@@ -14,8 +14,7 @@ describe('cancelling orders and the order jobs', () => {
   let variant: number
   beforeEach(async () => {
     shop = await buildTestApp()
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 10 }] })
-    variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1800, stock: 10 })).id
   })
   afterEach(() => shop.close())
 
@@ -30,7 +29,7 @@ describe('cancelling orders and the order jobs', () => {
       details: { paymentMethod: options.payment ?? 'bank_transfer' },
     })
     const placedAt = new Date(Date.now() - (options.daysAgo ?? 0) * DAY).toISOString()
-    await shop.db.updateTable('orders').set({ placed_at: placedAt }).where('id', '=', placed.id).execute()
+    await changeOrders(shop.db, { placed_at: placedAt }, placed.id)
     return placed
   }
 
@@ -49,7 +48,7 @@ describe('cancelling orders and the order jobs', () => {
     })
     expect(await stock()).toBe(10)
     const sent = await order('c2')
-    await shop.db.updateTable('orders').set({ fulfilment_status: 'fulfilled' }).where('id', '=', sent.id).execute()
+    await changeOrders(shop.db, { fulfilment_status: 'fulfilled' }, sent.id)
     expect(await cancelOrder(shop.db, sent.id, { reason: 'late', baseUrl: 'http://localhost' })).toMatchObject({
       kind: 'refused',
       message: expect.stringContaining('has been sent'),
@@ -62,7 +61,7 @@ describe('cancelling orders and the order jobs', () => {
     const late = await order('late', { daysAgo: 4 })
     const later = await order('later', { daysAgo: 8 })
     const paid = await order('paid', { daysAgo: 8 })
-    await shop.db.updateTable('orders').set({ payment_status: 'paid' }).where('id', '=', paid.id).execute()
+    await changeOrders(shop.db, { payment_status: 'paid' }, paid.id)
     const pickup = await order('pickup', { daysAgo: 8, payment: 'pay_on_pickup' })
     expect(await stock()).toBe(0)
 

@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { createTestProduct } from '../../testing/catalogue.js'
+import { changeProducts, changeVariants, createTestProduct } from '../../testing/catalogue.js'
 import { createUser } from '../../testing/factories.js'
-import { OFFLINE_PAYMENTS, TEST_CHECKOUT } from '../../testing/orders.js'
+import { createDiscountCode, OFFLINE_PAYMENTS, TEST_CHECKOUT } from '../../testing/orders.js'
 import { runScript } from '../../testing/processes.js'
 import { addToCart } from '../cart/cart.service.js'
-import { insertDiscountCode } from '../discounts/discounts.repository.js'
 import { type CheckoutDetails, placeOrder } from './place-order.js'
 
 const details = TEST_CHECKOUT
@@ -59,7 +58,7 @@ describe('placing an order', () => {
       [vase, 1],
     ])
     // The price changes after the cart was filled: the order uses today's.
-    await shop.db.updateTable('variants').set({ price: 1900 }).where('id', '=', mug).execute()
+    await changeVariants(shop.db, { price: 1900 }, { id: mug })
     const result = await place(cartId, 'token-1')
     expect(result.kind).toBe('placed')
     if (result.kind !== 'placed') return
@@ -110,7 +109,7 @@ describe('placing an order', () => {
       [vase, 2],
       [mug, 4],
     ])
-    await shop.db.updateTable('variants').set({ stock: 3 }).where('id', '=', mug).execute()
+    await changeVariants(shop.db, { stock: 3 }, { id: mug })
     const result = await place(cartId, 'short')
     expect(result).toEqual({ kind: 'sold_out', items: [{ title: 'Heather Mug', available: 3 }] })
     expect(await stock(vase)).toBe(50)
@@ -130,7 +129,7 @@ describe('placing an order', () => {
       kind: 'refused',
     })
     expect(await place(cartId, 't4', shop.db, { paymentMethod: 'stripe' as never })).toMatchObject({ kind: 'refused' })
-    await shop.db.updateTable('products').set({ status: 'archived' }).execute()
+    await changeProducts(shop.db, { status: 'archived' })
     expect(await place(cartId, 't5')).toMatchObject({
       kind: 'refused',
       message: expect.stringContaining('no longer sold'),
@@ -166,15 +165,7 @@ describe('placing an order', () => {
 
   describe('a code that each customer may use once', () => {
     beforeEach(async () => {
-      await insertDiscountCode(shop.db, {
-        code: 'WELCOME',
-        kind: 'percentage',
-        value: 1000,
-        category_id: null,
-        per_customer_limit: 1,
-        created_at: 'now',
-        updated_at: 'now',
-      })
+      await createDiscountCode(shop.db, { code: 'WELCOME', per_customer_limit: 1 })
     })
 
     const withCode = async (checkoutToken: string, userId: number | null, email: string) =>
@@ -232,7 +223,7 @@ describe('placing an order', () => {
   })
 
   it('sells exactly the stock when 200 shoppers check out at once in two processes', async () => {
-    await shop.db.updateTable('variants').set({ stock: 50 }).where('id', '=', mug).execute()
+    await changeVariants(shop.db, { stock: 50 }, { id: mug })
     const carts = await Promise.all(Array.from({ length: 200 }, () => cartWith(shop.db, [[mug, 1]])))
     // Two other processes on the same file, like two server processes, each with half the shoppers, all at once.
     const halves = [carts.filter((_, i) => i % 2 === 0), carts.filter((_, i) => i % 2 === 1)]

@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { createTestProduct } from '../../testing/catalogue.js'
+import { createTestProduct, createTestVariant } from '../../testing/catalogue.js'
 import { checkoutShopper, TEST_ADDRESS } from '../../testing/checkout.js'
 import { createUser, signInAs } from '../../testing/factories.js'
 import { type FakeStripe, startFakeStripe } from '../../testing/fake-stripe.js'
 import { htmlErrors } from '../../testing/html.js'
 import { csrfTokenIn, postForm, sessionCookie } from '../../testing/http.js'
-import { placeTestOrder } from '../../testing/orders.js'
+import { changeOrders, changeRefunds, createRefund, placeTestOrder } from '../../testing/orders.js'
 import { cancelOrder } from '../orders/order-changes.js'
 import { runOrderJobs } from '../orders/order-jobs.js'
 import { paymentReference } from './payment-provider.js'
@@ -30,8 +30,7 @@ describe('Stripe Checkout', () => {
     const config = { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, apiUrl: new URL(stripe.url) }
     shop = await buildTestApp({ stripe: config })
     payments = createPayments(config)
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 5 }] })
-    variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1800, stock: 5 })).id
   })
   afterEach(() => shop.close())
 
@@ -178,18 +177,14 @@ describe('Stripe Checkout', () => {
     await send(event)
     const staff = await createUser(shop.db, { role: 'staff' })
     const refundRow = (amount: number, minutesAgo: number) =>
-      shop.db
-        .insertInto('refunds')
-        .values({
-          order_id: placed.id,
-          amount,
-          reason: 'Chipped',
-          status: 'pending',
-          created_at: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
-          actor_user_id: staff.id,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
+      createRefund(shop.db, {
+        order_id: placed.id,
+        amount,
+        reason: 'Chipped',
+        status: 'pending',
+        created_at: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+        actor_user_id: staff.id,
+      })
     const earlier = new Set(stripe.refunds.keys())
     const madeHere = () => [...stripe.refunds].filter(([id]) => !earlier.has(id)).map(([, r]) => r.amount)
     // Stripe made this one before the process stopped; the shop never wrote the answer down.
@@ -225,10 +220,7 @@ describe('Stripe Checkout', () => {
     ])
 
     // One Stripe refuses is marked failed; one it cannot be reached for waits for the next run.
-    await shop.db
-      .updateTable('refunds')
-      .set({ created_at: new Date(Date.now() - 20 * 60_000).toISOString() })
-      .execute()
+    await changeRefunds(shop.db, { created_at: new Date(Date.now() - 20 * 60_000).toISOString() })
     stripe.down = true
     expect((await run()).refunds).toBe(0)
     expect(
@@ -393,11 +385,7 @@ describe('Stripe Checkout', () => {
     const neverOpened = await cardOrder('never-opened')
     const recent = await cardOrder('recent')
     const longAgo = new Date(Date.now() - 31 * 60_000).toISOString()
-    await shop.db
-      .updateTable('orders')
-      .set({ placed_at: longAgo })
-      .where('id', 'in', [abandoned.id, paidOnStripe.id, neverOpened.id])
-      .execute()
+    await changeOrders(shop.db, { placed_at: longAgo }, [abandoned.id, paidOnStripe.id, neverOpened.id])
     expect(await stock()).toBe(1)
 
     const run = () =>
@@ -419,7 +407,7 @@ describe('Stripe Checkout', () => {
     expect(stripe.calls.length).toBe(calls)
 
     // An order whose time ran out gets no new payment.
-    await shop.db.updateTable('orders').set({ placed_at: longAgo }).where('id', '=', recent.id).execute()
+    await changeOrders(shop.db, { placed_at: longAgo }, recent.id)
     const late = await shop.app.inject({ url: `/orders/${recent.access_token}/payment` })
     expect(late.statusCode).toBe(410)
     expect(late.body).toContain('The time to pay has run out')
@@ -444,11 +432,7 @@ describe('Stripe Checkout', () => {
     stripe.down = false
     await openPayment(placed.access_token)
     stripe.down = true
-    await shop.db
-      .updateTable('orders')
-      .set({ placed_at: new Date(Date.now() - 31 * 60_000).toISOString() })
-      .where('id', '=', placed.id)
-      .execute()
+    await changeOrders(shop.db, { placed_at: new Date(Date.now() - 31 * 60_000).toISOString() }, placed.id)
     const warned: string[] = []
     const result = await runOrderJobs(shop.db, {
       now: new Date(),
@@ -470,8 +454,7 @@ describe('without Stripe keys', () => {
   afterEach(() => shop.close())
 
   it('offers no card payment and has no webhook address', async () => {
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 5 }] })
-    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    const variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1800, stock: 5 })).id
     const cookie = sessionCookie(
       await postForm(shop.app, '/cart/items', { variant_id: String(variant), quantity: '1' }),
     )

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
-import { type OpenTestDb, openTestDb } from '../../testing/database.js'
+import { emptyTables, type OpenTestDb, openTestDb } from '../../testing/database.js'
 import { runScript } from '../../testing/processes.js'
 import { clientKey, giveSlotBack, HOUR_MS, type RateLimit, takeSlot } from './rate-limits.service.js'
 
@@ -15,7 +15,7 @@ describe('takeSlot', () => {
     handle = await openTestDb({ migrated: true })
     db = handle.db
   })
-  beforeEach(() => db.deleteFrom('rate_limit_hits').execute())
+  beforeEach(() => emptyTables(db, 'rate_limit_hits'))
   afterAll(async () => {
     await handle.close()
   })

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/connection.js'
 import { type OpenTestDb, openTestDb } from '../../testing/database.js'
+import { storeSettingValues } from '../../testing/settings.js'
 import { getShopSettings, isUnconfigured, setMissingShopSettings, updateShopSettings } from './settings.service.js'
 
 describe('shop settings', () => {
@@ -30,14 +31,7 @@ describe('shop settings', () => {
   })
 
   it('falls back to the default when a stored value no longer fits', async () => {
-    await db
-      .insertInto('settings')
-      .values([
-        { key: 'currency', value: '"dollars"', updated_at: '2026-01-01T00:00:00.000Z' },
-        { key: 'shopName', value: 'not json', updated_at: '2026-01-01T00:00:00.000Z' },
-        { key: 'retiredSetting', value: '1', updated_at: '2026-01-01T00:00:00.000Z' },
-      ])
-      .execute()
+    await storeSettingValues(db, { currency: '"dollars"', shopName: 'not json', retiredSetting: '1' })
     expect(await getShopSettings(db)).toMatchObject({ currency: 'EUR', shopName: 'My Shop' })
   })
 

@@ -123,10 +123,6 @@ describe('the account pages', () => {
       { headers: { 'user-agent': SAFARI } },
     )
     const phone = `sid=${phoneResponse.cookies.find((c) => c.name === 'sid')?.value}`
-    await shop.db
-      .updateTable('sessions')
-      .set({ data: (eb) => eb.ref('data') })
-      .execute()
     const other = await createUser(shop.db)
     await signInAs(shop.app, other)
 

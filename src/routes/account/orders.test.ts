@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { issueToken } from '../../modules/accounts/tokens.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { createTestProduct } from '../../testing/catalogue.js'
+import { createTestVariant } from '../../testing/catalogue.js'
 import { createUser, signInAs } from '../../testing/factories.js'
 import { htmlErrors } from '../../testing/html.js'
 import { csrfTokenIn, postForm } from '../../testing/http.js'
@@ -12,8 +12,7 @@ describe('a customer’s orders', () => {
   let variant: number
   beforeAll(async () => {
     shop = await buildTestApp()
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 50 }] })
-    variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1800, stock: 50 })).id
   })
   afterAll(() => shop.close())
 

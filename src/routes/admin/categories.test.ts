@@ -1,22 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type StaffSession, staffSession } from '../../testing/admin.js'
-import { buildTestApp, type TestShop } from '../../testing/app.js'
+import { describe, expect } from 'vitest'
+import type { Db } from '../../db/connection.js'
+import { shopTest as it } from '../../testing/fixtures.js'
 import { htmlErrors } from '../../testing/html.js'
 
 describe('categories in the back office', () => {
-  let shop: TestShop
-  let staff: StaffSession
-  beforeEach(async () => {
-    shop = await buildTestApp()
-    staff = await staffSession(shop)
-  })
-  afterEach(() => shop.close())
-
-  const bySlug = (slug: string) =>
-    shop.db.selectFrom('categories').selectAll().where('slug', '=', slug).executeTakeFirst()
-  const childrenOf = async (parentId: number | null) =>
+  const bySlug = (db: Db, slug: string) =>
+    db.selectFrom('categories').selectAll().where('slug', '=', slug).executeTakeFirst()
+  const childrenOf = async (db: Db, parentId: number | null) =>
     (
-      await shop.db
+      await db
         .selectFrom('categories')
         .select('name')
         .where('parent_id', parentId === null ? 'is' : '=', parentId)
@@ -25,12 +17,12 @@ describe('categories in the back office', () => {
         .execute()
     ).map((c) => c.name)
 
-  it('creates nested categories, which the shop shows at once', async () => {
+  it('creates nested categories, which the shop shows at once', async ({ shop, staff }) => {
     expect((await staff.post('/admin/categories', { name: 'Garden & Yard' })).statusCode).toBe(303)
-    const garden = await bySlug('garden-and-yard')
+    const garden = await bySlug(shop.db, 'garden-and-yard')
     expect(garden).toMatchObject({ name: 'Garden & Yard', parent_id: null })
     await staff.post('/admin/categories', { name: 'Seeds', slug: 'seeds', parent_id: String(garden?.id) })
-    expect(await bySlug('seeds')).toMatchObject({ parent_id: garden?.id })
+    expect(await bySlug(shop.db, 'seeds')).toMatchObject({ parent_id: garden?.id })
     const list = await staff.get('/admin/categories')
     expect(list.body).toContain('Garden &amp; Yard')
     expect(await htmlErrors(list.body)).toEqual([])
@@ -39,11 +31,14 @@ describe('categories in the back office', () => {
     expect((await shop.app.inject({ url: '/categories/seeds' })).statusCode).toBe(200)
   })
 
-  it('refuses a missing name, a taken or malformed address, and a category inside its own branch', async () => {
+  it('refuses a missing name, a taken or malformed address, and a category inside its own branch', async ({
+    shop,
+    staff,
+  }) => {
     await staff.post('/admin/categories', { name: 'Garden' })
-    const garden = (await bySlug('garden'))?.id as number
+    const garden = (await bySlug(shop.db, 'garden'))?.id as number
     await staff.post('/admin/categories', { name: 'Seeds', parent_id: String(garden) })
-    const seeds = (await bySlug('seeds'))?.id as number
+    const seeds = (await bySlug(shop.db, 'seeds'))?.id as number
     for (const [url, fields, message] of [
       ['/admin/categories', { name: '' }, 'Enter the name'],
       ['/admin/categories', { name: 'Garden' }, 'Another category has that web address'],
@@ -59,17 +54,17 @@ describe('categories in the back office', () => {
       expect(response.statusCode, message).toBe(422)
       expect(response.body).toContain(message)
     }
-    expect((await bySlug('garden'))?.parent_id).toBeNull()
+    expect((await bySlug(shop.db, 'garden'))?.parent_id).toBeNull()
     expect((await staff.get('/admin/categories/99999')).statusCode).toBe(404)
   })
 
-  it('edits a category, logging before → after, and orders siblings up and down', async () => {
+  it('edits a category, logging before → after, and orders siblings up and down', async ({ shop, staff }) => {
     for (const name of ['Alpha', 'Beta', 'Gamma']) await staff.post('/admin/categories', { name })
-    const roots = (await childrenOf(null)).filter((n) => ['Alpha', 'Beta', 'Gamma'].includes(n))
+    const roots = (await childrenOf(shop.db, null)).filter((n) => ['Alpha', 'Beta', 'Gamma'].includes(n))
     expect(roots).toEqual(['Alpha', 'Beta', 'Gamma'])
-    const gamma = (await bySlug('gamma'))?.id as number
+    const gamma = (await bySlug(shop.db, 'gamma'))?.id as number
     await staff.post(`/admin/categories/${gamma}/position`, { direction: 'up' })
-    expect((await childrenOf(null)).filter((n) => ['Alpha', 'Beta', 'Gamma'].includes(n))).toEqual([
+    expect((await childrenOf(shop.db, null)).filter((n) => ['Alpha', 'Beta', 'Gamma'].includes(n))).toEqual([
       'Alpha',
       'Gamma',
       'Beta',

@@ -1,25 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type StaffSession, staffSession } from '../../testing/admin.js'
-import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { createTestProduct } from '../../testing/catalogue.js'
+import { describe, expect } from 'vitest'
+import { createTestVariant } from '../../testing/catalogue.js'
 import { createUser, signInAs } from '../../testing/factories.js'
+import { shopTest } from '../../testing/fixtures.js'
 import { htmlErrors } from '../../testing/html.js'
 import { placeTestOrder } from '../../testing/orders.js'
 
-describe('customers in the back office', () => {
-  let shop: TestShop
-  let staff: StaffSession
-  beforeEach(async () => {
-    shop = await buildTestApp()
-    staff = await staffSession(shop, { name: 'Sam Staff' })
-  })
-  afterEach(() => shop.close())
+const it = shopTest.extend('staffOptions', { name: 'Sam Staff' })
 
-  const get = (url: string) => staff.get(url)
-  const post = (url: string, fields: Record<string, string> = {}) => staff.post(url, fields)
+describe('customers in the back office', () => {
   const idsIn = (html: string) => [...html.matchAll(/href="\/admin\/customers\/(\d+)"/g)].map((m) => Number(m[1]))
 
-  it('lists customers newest first (never staff) and finds them by the start of an email or name', async () => {
+  it('lists customers newest first (never staff) and finds them by the start of an email or name', async ({
+    shop,
+    staff: { get },
+  }) => {
     const ada = await createUser(shop.db, { role: 'customer', name: 'Ada Lovelace', email: 'ada@example.com' })
     const grace = await createUser(shop.db, { role: 'customer', name: 'Grace Hopper', email: 'grace@example.com' })
     const list = await get('/admin/customers')
@@ -32,10 +26,12 @@ describe('customers in the back office', () => {
     expect((await get(`/admin/customers?q=${'x'.repeat(101)}`)).statusCode).toBe(422)
   })
 
-  it('shows a customer’s orders and what they spent: paid orders, less refunds', async () => {
+  it('shows a customer’s orders and what they spent: paid orders, less refunds', async ({
+    shop,
+    staff: { get, post },
+  }) => {
     const casey = await createUser(shop.db, { role: 'customer', name: 'Casey Customer' })
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1000, stock: 9 }] })
-    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    const variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1000, stock: 9 })).id
     const paid = await placeTestOrder(shop.db, variant, { token: 'a', userId: casey.id })
     const unpaid = await placeTestOrder(shop.db, variant, { token: 'b', userId: casey.id })
     await post(`/admin/orders/${paid.number}/payment`)
@@ -50,7 +46,10 @@ describe('customers in the back office', () => {
     expect((await get(`/admin/customers/${staff.id}`)).statusCode).toBe(404)
   })
 
-  it('disables an account after asking, signing the customer out everywhere, and enables it again', async () => {
+  it('disables an account after asking, signing the customer out everywhere, and enables it again', async ({
+    shop,
+    staff: { get, post },
+  }) => {
     const casey = await createUser(shop.db, { role: 'customer', name: 'Casey Customer', email: 'casey.c@example.com' })
     const theirs = await signInAs(shop.app, casey)
     expect((await shop.app.inject({ url: '/account', headers: { cookie: theirs } })).statusCode).toBe(200)

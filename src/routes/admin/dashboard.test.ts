@@ -1,24 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import { CHART, niceStep, salesChart } from '../../modules/dashboard/dashboard.service.js'
 import { cancelOrder, markOrderPaid } from '../../modules/orders/order-changes.js'
-import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { createTestProduct } from '../../testing/catalogue.js'
-import { createUser, signInAs } from '../../testing/factories.js'
+import { createTestVariant } from '../../testing/catalogue.js'
+import { emptyTables } from '../../testing/database.js'
+import { shopTest as it } from '../../testing/fixtures.js'
 import { htmlErrors } from '../../testing/html.js'
-import { placeTestOrder } from '../../testing/orders.js'
+import { changeOrders, changeRefunds, createRefund, placeTestOrder, rebuildSalesSummary } from '../../testing/orders.js'
 
 describe('the dashboard', () => {
-  let shop: TestShop
-  let cookie: string
-  beforeEach(async () => {
-    shop = await buildTestApp()
-    cookie = await signInAs(shop.app, await createUser(shop.db, { role: 'staff' }))
-  })
-  afterEach(() => shop.close())
-
-  it('adds up today, 7 and 30 days from the daily summary, less cancelled orders, and lists what needs doing', async () => {
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1000, stock: 8 }] })
-    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+  it('adds up today, 7 and 30 days from the daily summary, less cancelled orders, and lists what needs doing', async ({
+    shop,
+    staff: { cookie },
+  }) => {
+    const variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1000, stock: 8 })).id
     const today = await placeTestOrder(shop.db, variant, { token: 't' })
     const pickup = await placeTestOrder(shop.db, variant, { token: 'p', details: { paymentMethod: 'pay_on_pickup' } })
     const cancelled = await placeTestOrder(shop.db, variant, { token: 'c' })
@@ -26,23 +20,8 @@ describe('the dashboard', () => {
     await cancelOrder(shop.db, cancelled.id, { reason: 'test', baseUrl: 'http://localhost' })
     // An order from ten days ago, placed then: the summary is kept by day of placing.
     const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000).toISOString()
-    await shop.db.deleteFrom('sales_daily').execute()
-    await shop.db.updateTable('orders').set({ placed_at: tenDaysAgo }).where('id', '=', old.id).execute()
-    await shop.db
-      .insertInto('sales_daily')
-      .columns(['day', 'orders', 'sales'])
-      .expression((eb) =>
-        eb
-          .selectFrom('orders')
-          .select([
-            (e) => e.fn<string>('substr', ['placed_at', e.lit(1), e.lit(10)]).as('day'),
-            (e) => e.fn.countAll<number>().as('orders'),
-            (e) => e.fn.sum<number>('total').as('sales'),
-          ])
-          .where('cancelled_at', 'is', null)
-          .groupBy('day'),
-      )
-      .execute()
+    await changeOrders(shop.db, { placed_at: tenDaysAgo }, old.id)
+    await rebuildSalesSummary(shop.db)
 
     const page = await shop.app.inject({ url: '/admin', headers: { cookie } })
     expect(page.statusCode).toBe(200)
@@ -65,9 +44,8 @@ describe('the dashboard', () => {
     expect(await htmlErrors(page.body)).toEqual([])
   })
 
-  it('keeps the daily summary in step with orders as they are placed and cancelled', async () => {
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1000, stock: 9 }] })
-    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+  it('keeps the daily summary in step with orders as they are placed and cancelled', async ({ shop }) => {
+    const variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1000, stock: 9 })).id
     const first = await placeTestOrder(shop.db, variant, { token: 'a' })
     const second = await placeTestOrder(shop.db, variant, { token: 'b', quantity: 2 })
     const day = first.placed_at.slice(0, 10)
@@ -78,9 +56,10 @@ describe('the dashboard', () => {
     expect(await summary()).toEqual({ day, orders: 1, sales: first.total, refunds: 0 })
   })
 
-  it('keeps the waiting counts equal to counting the orders, through payment, sending and cancelling', async () => {
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1000, stock: 20 }] })
-    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+  it('keeps the waiting counts equal to counting the orders, through payment, sending and cancelling', async ({
+    shop,
+  }) => {
+    const variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1000, stock: 20 })).id
     const counted = async () => {
       const stored = await shop.db.selectFrom('order_counts').select(['name', 'n']).orderBy('name').execute()
       const orders = await shop.db.selectFrom('orders').selectAll().execute()
@@ -103,18 +82,17 @@ describe('the dashboard', () => {
     expect(await counted()).toEqual({ awaiting: 3, toSend: 1 })
     await markOrderPaid(shop.db, a.id, { baseUrl: 'http://localhost' })
     expect(await counted()).toEqual({ awaiting: 2, toSend: 2 })
-    await shop.db.updateTable('orders').set({ fulfilment_status: 'fulfilled' }).where('id', '=', a.id).execute()
+    await changeOrders(shop.db, { fulfilment_status: 'fulfilled' }, a.id)
     await cancelOrder(shop.db, c.id, { reason: 'test', baseUrl: 'http://localhost' })
     expect(await counted()).toEqual({ awaiting: 1, toSend: 1 })
-    await shop.db.deleteFrom('order_events').execute()
-    await shop.db.deleteFrom('order_lines').execute()
-    await shop.db.deleteFrom('discount_uses').execute()
-    await shop.db.deleteFrom('orders').execute()
+    await emptyTables(shop.db, 'order_events', 'order_lines', 'discount_uses', 'orders')
     expect(await counted()).toEqual({ awaiting: 0, toSend: 0 })
   })
-  it('takes money given back off the day it went back, and a cancelled order’s refunds not at all', async () => {
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1000, stock: 9 }] })
-    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+  it('takes money given back off the day it went back, and a cancelled order’s refunds not at all', async ({
+    shop,
+    staff: { cookie },
+  }) => {
+    const variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1000, stock: 9 })).id
     const staffId = (await shop.db.selectFrom('users').select('id').executeTakeFirstOrThrow()).id
     const kept = await placeTestOrder(shop.db, variant, { token: 'k' })
     const gone = await placeTestOrder(shop.db, variant, { token: 'g' })
@@ -122,20 +100,8 @@ describe('the dashboard', () => {
     const summary = () =>
       shop.db.selectFrom('sales_daily').select(['orders', 'sales', 'refunds']).where('day', '=', day).executeTakeFirst()
     const refund = (orderId: number, amount: number, status: 'pending' | 'succeeded') =>
-      shop.db
-        .insertInto('refunds')
-        .values({
-          order_id: orderId,
-          amount,
-          reason: 'test',
-          status,
-          created_at: new Date().toISOString(),
-          actor_user_id: staffId,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    const settle = (id: number, status: 'succeeded' | 'failed') =>
-      shop.db.updateTable('refunds').set({ status }).where('id', '=', id).execute()
+      createRefund(shop.db, { order_id: orderId, amount, reason: 'test', status, actor_user_id: staffId })
+    const settle = (id: number, status: 'succeeded' | 'failed') => changeRefunds(shop.db, { status }, id)
 
     await refund(kept.id, 300, 'succeeded')
     const card = await refund(gone.id, 200, 'pending')
@@ -160,9 +126,11 @@ describe('the dashboard', () => {
     expect(await htmlErrors(page.body)).toEqual([])
   })
 
-  it('labels the chart: amounts in the shop’s currency up the side, days along the bottom', async () => {
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 4230, stock: 8 }] })
-    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+  it('labels the chart: amounts in the shop’s currency up the side, days along the bottom', async ({
+    shop,
+    staff: { cookie },
+  }) => {
+    const variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 4230, stock: 8 })).id
     await placeTestOrder(shop.db, variant, { token: 't' })
     const page = await shop.app.inject({ url: '/admin', headers: { cookie } })
     const svg = /<svg class="chart-svg"[\s\S]*?<\/svg>/.exec(page.body)?.[0] ?? ''

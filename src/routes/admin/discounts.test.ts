@@ -1,21 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type StaffSession, staffSession } from '../../testing/admin.js'
-import { buildTestApp, type TestShop } from '../../testing/app.js'
+import { describe, expect } from 'vitest'
+import type { Db } from '../../db/connection.js'
+import { shopTest as it } from '../../testing/fixtures.js'
 import { htmlErrors } from '../../testing/html.js'
 
 describe('discount codes in the back office', () => {
-  let shop: TestShop
-  let staff: StaffSession
-  beforeEach(async () => {
-    shop = await buildTestApp()
-    staff = await staffSession(shop)
-  })
-  afterEach(() => shop.close())
-
-  const get = (url: string) => staff.get(url)
-  const post = (url: string, fields: Record<string, string> = {}) => staff.post(url, fields)
-  const byCode = (code: string) =>
-    shop.db.selectFrom('discount_codes').selectAll().where('code', '=', code).executeTakeFirst()
+  const byCode = (db: Db, code: string) =>
+    db.selectFrom('discount_codes').selectAll().where('code', '=', code).executeTakeFirst()
   const valid = {
     code: 'summer-25',
     kind: 'percentage',
@@ -25,13 +15,13 @@ describe('discount codes in the back office', () => {
     usage_limit: '100',
   }
 
-  it('creates a code from the form, as the checkout reads it', async () => {
+  it('creates a code from the form, as the checkout reads it', async ({ shop, staff: { get, post } }) => {
     const form = await get('/admin/discounts/new')
     expect(form.statusCode).toBe(200)
     expect(await htmlErrors(form.body)).toEqual([])
     const created = await post('/admin/discounts', valid)
     expect(created.statusCode).toBe(303)
-    expect(await byCode('SUMMER-25')).toMatchObject({
+    expect(await byCode(shop.db, 'SUMMER-25')).toMatchObject({
       kind: 'percentage',
       value: 2500,
       starts_at: '2026-06-01T00:00:00.000Z',
@@ -46,7 +36,7 @@ describe('discount codes in the back office', () => {
     expect(await htmlErrors(list.body)).toEqual([])
   })
 
-  it('answers each mistake with its message and stores nothing', async () => {
+  it('answers each mistake with its message and stores nothing', async ({ shop, staff: { post } }) => {
     for (const [fields, message] of [
       [{ ...valid, code: 'x' }, 'A code is 3 to 40 letters, digits, - or _'],
       [{ ...valid, code: 'welcome10' }, 'There is a code with that name already'],
@@ -62,18 +52,18 @@ describe('discount codes in the back office', () => {
       expect(response.statusCode, message).toBe(422)
       expect(response.body).toContain(message)
     }
-    expect(await byCode('SUMMER-25')).toBeUndefined()
+    expect(await byCode(shop.db, 'SUMMER-25')).toBeUndefined()
   })
 
-  it('edits a code, logging before → after, and ends it after asking', async () => {
+  it('edits a code, logging before → after, and ends it after asking', async ({ shop, staff: { get, post } }) => {
     await post('/admin/discounts', valid)
-    const id = (await byCode('SUMMER-25'))?.id as number
+    const id = (await byCode(shop.db, 'SUMMER-25'))?.id as number
     const page = await get(`/admin/discounts/${id}`)
     expect(page.body).toContain('value="SUMMER-25"')
     expect(page.body).toContain('value="25"')
     expect(await htmlErrors(page.body)).toEqual([])
     await post(`/admin/discounts/${id}`, { ...valid, value: '30' })
-    expect((await byCode('SUMMER-25'))?.value).toBe(3000)
+    expect((await byCode(shop.db, 'SUMMER-25'))?.value).toBe(3000)
     const [entry] = await shop.db
       .selectFrom('activity_log')
       .select('changes')
@@ -83,7 +73,7 @@ describe('discount codes in the back office', () => {
 
     expect((await get(`/admin/discounts/${id}/ending`)).body).toContain('End the code SUMMER-25?')
     await post(`/admin/discounts/${id}/ending`)
-    const ended = await byCode('SUMMER-25')
+    const ended = await byCode(shop.db, 'SUMMER-25')
     expect(Date.parse(ended?.ends_at ?? '')).toBeLessThanOrEqual(Date.now())
     expect((await get(`/admin/discounts/${id}`)).body).toContain('<strong>Ended</strong>')
     expect((await get('/admin/discounts/99999')).statusCode).toBe(404)

@@ -1,45 +1,31 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type StaffSession, staffSession } from '../../testing/admin.js'
-import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { createTestProduct } from '../../testing/catalogue.js'
+import { describe, expect } from 'vitest'
+import { createTestVariant } from '../../testing/catalogue.js'
 import { createUser } from '../../testing/factories.js'
-import { placeTestOrder } from '../../testing/orders.js'
+import { shopTest as it } from '../../testing/fixtures.js'
+import { copyOrder, placeTestOrder } from '../../testing/orders.js'
 
 describe('CSV exports of the back-office lists', () => {
-  let shop: TestShop
-  let staff: StaffSession
-  beforeEach(async () => {
-    shop = await buildTestApp()
-    staff = await staffSession(shop)
-  })
-  afterEach(() => shop.close())
-
   const rowsOf = (body: string) =>
     body
       .replace(/^\uFEFF/, '')
       .trimEnd()
       .split('\r\n')
 
-  it('exports exactly the filtered orders, all of them, past one page of the stream', async () => {
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 2000 }] })
-    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+  it('exports exactly the filtered orders, all of them, past one page of the stream', async ({ shop, staff }) => {
+    const variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1800, stock: 2000 }))
+      .id
     // More than one batch of the stream (1,000 rows): copies of one order.
     const first = await placeTestOrder(shop.db, variant, {
       token: 'a',
       details: { email: 'grace@example.com', name: 'Grace' },
     })
     for (let i = 0; i < 1100; i++) {
-      await shop.db
-        .insertInto('orders')
-        .values({
-          ...first,
-          id: undefined,
-          number: 2000 + i,
-          access_token: `t${i}`.padEnd(32, 'x'),
-          checkout_token: `c${i}`,
-          email: i % 2 ? 'ada@example.com' : '=cmd@example.com',
-        })
-        .execute()
+      await copyOrder(shop.db, first, {
+        number: 2000 + i,
+        access_token: `t${i}`.padEnd(32, 'x'),
+        checkout_token: `c${i}`,
+        email: i % 2 ? 'ada@example.com' : '=cmd@example.com',
+      })
     }
     const all = await staff.get('/admin/orders.csv')
     expect(all.statusCode).toBe(200)
@@ -65,7 +51,7 @@ describe('CSV exports of the back-office lists', () => {
     expect((await staff.get('/admin/orders?q=grace%40')).body).toContain('href="/admin/orders.csv?q=grace%40"')
   }, 30_000)
 
-  it('exports exactly the customers the search shows', async () => {
+  it('exports exactly the customers the search shows', async ({ shop, staff }) => {
     await createUser(shop.db, { role: 'customer', name: '@Mallory, "the tester"', email: 'mallory@example.com' })
     await createUser(shop.db, { role: 'customer', name: 'Ada', email: 'ada@example.com' })
     const rows = rowsOf((await staff.get('/admin/customers.csv?q=mallory')).body)

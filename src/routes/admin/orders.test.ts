@@ -1,46 +1,33 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type StaffSession, staffSession } from '../../testing/admin.js'
-import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { createTestProduct } from '../../testing/catalogue.js'
-import { createUser, signInAs } from '../../testing/factories.js'
+import { describe, expect } from 'vitest'
+import type { Db } from '../../db/connection.js'
+import { changeVariants, createTestProduct } from '../../testing/catalogue.js'
+import { shopTest } from '../../testing/fixtures.js'
 import { htmlErrors } from '../../testing/html.js'
-import { csrfTokenIn, postForm } from '../../testing/http.js'
-import { placeTestOrder } from '../../testing/orders.js'
+import { changeOrders, placeTestOrder } from '../../testing/orders.js'
+
+/** Sam Staff, and a mug with 20 in stock. */
+const it = shopTest.extend('staffOptions', { name: 'Sam Staff' }).extend('variantOptions', { stock: 20 })
 
 describe('orders in the back office', () => {
-  let shop: TestShop
-  let staff: StaffSession
-  let variant: number
-
-  beforeEach(async () => {
-    shop = await buildTestApp()
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 20 }] })
-    variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
-    staff = await staffSession(shop, { name: 'Sam Staff' })
-  })
-  afterEach(() => shop.close())
-
-  const get = (url: string) => staff.get(url)
-  const post = (url: string, fields: Record<string, string> = {}) => staff.post(url, fields)
-  const order = (number: number) =>
-    shop.db.selectFrom('orders').selectAll().where('number', '=', number).executeTakeFirstOrThrow()
-  const stock = async () =>
-    (await shop.db.selectFrom('variants').select('stock').where('id', '=', variant).executeTakeFirstOrThrow()).stock
-  const emails = (template: string) =>
-    shop.db.selectFrom('outbox_emails').selectAll().where('template', '=', template).execute()
+  const order = (db: Db, number: number) =>
+    db.selectFrom('orders').selectAll().where('number', '=', number).executeTakeFirstOrThrow()
+  const stock = async (db: Db, variant: number) =>
+    (await db.selectFrom('variants').select('stock').where('id', '=', variant).executeTakeFirstOrThrow()).stock
+  const emails = (db: Db, template: string) =>
+    db.selectFrom('outbox_emails').selectAll().where('template', '=', template).execute()
   const numbersIn = (html: string) => [...html.matchAll(/href="\/admin\/orders\/(\d+)"/g)].map((m) => Number(m[1]))
 
-  it('lists orders newest first and finds them by number, email, name, status and date', async () => {
+  it('lists orders newest first and finds them by number, email, name, status and date', async ({
+    shop,
+    staff: { get, post },
+    variant,
+  }) => {
     const ada = await placeTestOrder(shop.db, variant, { token: 'a' })
     const grace = await placeTestOrder(shop.db, variant, {
       token: 'g',
       details: { email: 'grace@example.com', name: 'Grace Hopper', paymentMethod: 'pay_on_pickup' },
     })
-    await shop.db
-      .updateTable('orders')
-      .set({ placed_at: '2026-01-15T10:00:00.000Z' })
-      .where('id', '=', ada.id)
-      .execute()
+    await changeOrders(shop.db, { placed_at: '2026-01-15T10:00:00.000Z' }, ada.id)
 
     const all = await get('/admin/orders')
     expect(all.statusCode).toBe(200)
@@ -59,7 +46,7 @@ describe('orders in the back office', () => {
     expect(numbersIn((await get('/admin/orders?payment=pending')).body)).toEqual([grace.number])
   })
 
-  it('answers a bad filter with a message and no list', async () => {
+  it('answers a bad filter with a message and no list', async ({ shop, staff: { get }, variant }) => {
     await placeTestOrder(shop.db, variant, { token: 'a' })
     for (const [query, message] of [
       ['from=2026-02-30', 'Enter a real date, like 2026-12-01'],
@@ -74,8 +61,8 @@ describe('orders in the back office', () => {
     }
   })
 
-  it('pages through many orders by keyset, without gaps or repeats', async () => {
-    await shop.db.updateTable('variants').set({ stock: 100 }).execute()
+  it('pages through many orders by keyset, without gaps or repeats', async ({ shop, staff: { get }, variant }) => {
+    await changeVariants(shop.db, { stock: 100 }, { id: variant })
     const placed: number[] = []
     for (let i = 0; i < 55; i++) placed.push((await placeTestOrder(shop.db, variant, { token: `p${i}` })).number)
     const first = await get('/admin/orders')
@@ -88,12 +75,16 @@ describe('orders in the back office', () => {
     expect(second.body).not.toContain('Older orders')
   }, 20_000)
 
-  it('marks a bank transfer paid: invoice number, email, timeline and activity log', async () => {
+  it('marks a bank transfer paid: invoice number, email, timeline and activity log', async ({
+    shop,
+    staff: { get, post },
+    variant,
+  }) => {
     const placed = await placeTestOrder(shop.db, variant, { token: 'a' })
     const response = await post(`/admin/orders/${placed.number}/payment`)
     expect(response.statusCode).toBe(303)
-    expect(await order(placed.number)).toMatchObject({ payment_status: 'paid', invoice_number: 1 })
-    expect(await emails('payment-received')).toHaveLength(1)
+    expect(await order(shop.db, placed.number)).toMatchObject({ payment_status: 'paid', invoice_number: 1 })
+    expect(await emails(shop.db, 'payment-received')).toHaveLength(1)
     const page = await get(`/admin/orders/${placed.number}`)
     expect(page.body).toContain(`Order #${placed.number} is marked as paid, and the customer is emailed.`)
     expect(page.body).toMatch(
@@ -114,20 +105,24 @@ describe('orders in the back office', () => {
     expect(await shop.db.selectFrom('activity_log').select('id').execute()).toHaveLength(1)
   })
 
-  it('refuses to mark a card order paid by hand', async () => {
+  it('refuses to mark a card order paid by hand', async ({ shop, staff: { get, post }, variant }) => {
     const placed = await placeTestOrder(shop.db, variant, { token: 'c' })
-    await shop.db.updateTable('orders').set({ payment_method: 'stripe' }).where('id', '=', placed.id).execute()
+    await changeOrders(shop.db, { payment_method: 'stripe' }, placed.id)
     expect((await get(`/admin/orders/${placed.number}`)).body).not.toContain('Mark as paid')
     await post(`/admin/orders/${placed.number}/payment`)
-    expect((await order(placed.number)).payment_status).toBe('pending')
+    expect((await order(shop.db, placed.number)).payment_status).toBe('pending')
     expect((await get(`/admin/orders/${placed.number}`)).body).toContain(
       'is paid by card: it is marked paid when Stripe confirms',
     )
   })
 
-  it('cancels after asking on a page of its own, with a reason the customer is sent', async () => {
+  it('cancels after asking on a page of its own, with a reason the customer is sent', async ({
+    shop,
+    staff: { get, post },
+    variant,
+  }) => {
     const placed = await placeTestOrder(shop.db, variant, { token: 'a', quantity: 3 })
-    expect(await stock()).toBe(17)
+    expect(await stock(shop.db, variant)).toBe(17)
     const confirm = await get(`/admin/orders/${placed.number}/cancellation`)
     expect(confirm.statusCode).toBe(200)
     expect(confirm.body).toContain(`Cancel order #${placed.number}?`)
@@ -136,13 +131,13 @@ describe('orders in the back office', () => {
     const empty = await post(`/admin/orders/${placed.number}/cancellation`, { reason: ' ' })
     expect(empty.statusCode).toBe(422)
     expect(empty.body).toContain('Say why the order is cancelled: the customer is told')
-    expect((await order(placed.number)).cancelled_at).toBeNull()
+    expect((await order(shop.db, placed.number)).cancelled_at).toBeNull()
 
     const done = await post(`/admin/orders/${placed.number}/cancellation`, { reason: 'The kiln cracked this batch.' })
     expect(done.headers.location).toBe(`/admin/orders/${placed.number}`)
-    expect((await order(placed.number)).cancelled_at).not.toBeNull()
-    expect(await stock()).toBe(20)
-    const [mail] = await emails('order-cancelled')
+    expect((await order(shop.db, placed.number)).cancelled_at).not.toBeNull()
+    expect(await stock(shop.db, variant)).toBe(20)
+    const [mail] = await emails(shop.db, 'order-cancelled')
     expect(mail?.text).toContain('The kiln cracked this batch.')
     const page = await get(`/admin/orders/${placed.number}`)
     expect(page.body).toMatch(
@@ -152,10 +147,14 @@ describe('orders in the back office', () => {
 
     await post(`/admin/orders/${placed.number}/cancellation`, { reason: 'Twice?' })
     expect((await get(`/admin/orders/${placed.number}`)).body).toContain('is already cancelled')
-    expect(await stock()).toBe(20)
+    expect(await stock(shop.db, variant)).toBe(20)
   })
 
-  it('keeps internal notes on the timeline, refusing an empty or overlong one', async () => {
+  it('keeps internal notes on the timeline, refusing an empty or overlong one', async ({
+    shop,
+    staff: { get, post },
+    variant,
+  }) => {
     const placed = await placeTestOrder(shop.db, variant, { token: 'a' })
     const empty = await post(`/admin/orders/${placed.number}/notes`, { note: '   ' })
     expect(empty.statusCode).toBe(422)
@@ -171,7 +170,11 @@ describe('orders in the back office', () => {
     expect((await shop.app.inject({ url: `/orders/${placed.access_token}` })).body).not.toContain('gift wrap')
   })
 
-  it('sends part of an order, then the rest, with the carrier and tracking number in the customer’s email', async () => {
+  it('sends part of an order, then the rest, with the carrier and tracking number in the customer’s email', async ({
+    shop,
+    staff: { get, post },
+    variant,
+  }) => {
     await createTestProduct(shop.db, { title: 'Birch Vase', variants: [{ sku: 'VASE', price: 3000, stock: 5 }] })
     const vase = (await shop.db.selectFrom('variants').select('id').where('sku', '=', 'VASE').executeTakeFirstOrThrow())
       .id
@@ -207,8 +210,8 @@ describe('orders in the back office', () => {
       carrier: 'Royal Mail',
       tracking: 'RM123456789GB',
     })
-    expect((await order(placed.number)).fulfilment_status).toBe('partially_fulfilled')
-    const [first] = await emails('order-shipped')
+    expect((await order(shop.db, placed.number)).fulfilment_status).toBe('partially_fulfilled')
+    const [first] = await emails(shop.db, 'order-shipped')
     expect(first?.subject).toBe(`Part of your order #${placed.number} from Juniper & Pine is on its way`)
     expect(first?.text).toContain('Tracking number: RM123456789GB')
     expect(first?.text).toContain('1 × Heather Mug')
@@ -219,8 +222,8 @@ describe('orders in the back office', () => {
       carrier: 'DPD',
       tracking: 'DPD42',
     })
-    expect((await order(placed.number)).fulfilment_status).toBe('fulfilled')
-    const shipped = await emails('order-shipped')
+    expect((await order(shop.db, placed.number)).fulfilment_status).toBe('fulfilled')
+    const shipped = await emails(shop.db, 'order-shipped')
     expect(shipped[1]?.subject).toBe(`Your order #${placed.number} from Juniper & Pine is on its way`)
     const done = await get(`/admin/orders/${placed.number}`)
     expect(done.body).not.toContain('Send items')
@@ -230,17 +233,21 @@ describe('orders in the back office', () => {
     )
     // Sent, so it can no longer be cancelled.
     await post(`/admin/orders/${placed.number}/cancellation`, { reason: 'Too late now' })
-    expect((await order(placed.number)).cancelled_at).toBeNull()
+    expect((await order(shop.db, placed.number)).cancelled_at).toBeNull()
   })
 
-  it('refunds a paid order by hand, in parts, never more than was paid', async () => {
+  it('refunds a paid order by hand, in parts, never more than was paid', async ({
+    shop,
+    staff: { get, post },
+    variant,
+  }) => {
     const placed = await placeTestOrder(shop.db, variant, { token: 'a' })
     expect((await get(`/admin/orders/${placed.number}/refund`)).statusCode).toBe(200)
     await post(`/admin/orders/${placed.number}/refunds`, { amount: '5', reason: 'Not yet paid' })
     expect((await get(`/admin/orders/${placed.number}`)).body).toContain('has no payment to refund')
 
     await post(`/admin/orders/${placed.number}/payment`)
-    const total = (await order(placed.number)).total
+    const total = (await order(shop.db, placed.number)).total
     const form = await get(`/admin/orders/${placed.number}/refund`)
     expect(form.body).toContain('can still be refunded')
     expect(await htmlErrors(form.body)).toEqual([])
@@ -256,12 +263,12 @@ describe('orders in the back office', () => {
     expect((await post(`/admin/orders/${placed.number}/refunds`, { amount: '5', reason: '' })).statusCode).toBe(422)
 
     await post(`/admin/orders/${placed.number}/refunds`, { amount: '5.00', reason: 'Chipped handle' })
-    expect((await order(placed.number)).payment_status).toBe('partially_refunded')
+    expect((await order(shop.db, placed.number)).payment_status).toBe('partially_refunded')
     await post(`/admin/orders/${placed.number}/refunds`, {
       amount: ((total - 500) / 100).toFixed(2),
       reason: 'Returned',
     })
-    expect((await order(placed.number)).payment_status).toBe('refunded')
+    expect((await order(shop.db, placed.number)).payment_status).toBe('refunded')
     const page = await get(`/admin/orders/${placed.number}`)
     expect(page.body).toContain('Refunded £5.00 (given back by hand): Chipped handle')
     expect(page.body).not.toContain('Refund…')
@@ -276,7 +283,11 @@ describe('orders in the back office', () => {
     ])
   })
 
-  it('prints a packing slip of what is left to send, and the invoice once paid', async () => {
+  it('prints a packing slip of what is left to send, and the invoice once paid', async ({
+    shop,
+    staff: { get, post },
+    variant,
+  }) => {
     const placed = await placeTestOrder(shop.db, variant, { token: 'a', quantity: 2 })
     const slip = await get(`/admin/orders/${placed.number}/packing-slip.pdf`)
     expect(slip.statusCode).toBe(200)
@@ -289,7 +300,7 @@ describe('orders in the back office', () => {
     expect(invoice.headers['content-disposition']).toContain('invoice-INV-000001.pdf')
   })
 
-  it('answers 404 for an order that does not exist, changing nothing', async () => {
+  it('answers 404 for an order that does not exist, changing nothing', async ({ shop, staff: { get, post } }) => {
     for (const url of ['/admin/orders/999999', '/admin/orders/abc', '/admin/orders/999999/cancellation']) {
       expect((await get(url)).statusCode, url).toBe(404)
     }
@@ -301,32 +312,25 @@ describe('orders in the back office', () => {
 })
 
 describe('the activity log', () => {
-  it('shows owners who changed what, filterable by person and kind, with before → after', async () => {
-    const shop = await buildTestApp()
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 20 }] })
-    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
-    const staff = await createUser(shop.db, { role: 'staff', name: 'Sam Staff' })
-    const owner = await createUser(shop.db, { role: 'owner', name: 'Olive Owner' })
-    const staffCookie = await signInAs(shop.app, staff)
-    const ownerCookie = await signInAs(shop.app, owner)
+  it('shows owners who changed what, filterable by person and kind, with before → after', async ({
+    shop,
+    variant,
+    staff,
+    owner,
+  }) => {
     const placed = await placeTestOrder(shop.db, variant, { token: 'a' })
-    const token = csrfTokenIn((await shop.app.inject({ url: '/contact', headers: { cookie: staffCookie } })).body) ?? ''
-    await postForm(shop.app, `/admin/orders/${placed.number}/payment`, { _csrf: token }, { cookie: staffCookie })
+    await staff.post(`/admin/orders/${placed.number}/payment`)
 
-    const page = await shop.app.inject({ url: '/admin/activity', headers: { cookie: ownerCookie } })
+    const page = await owner.get('/admin/activity')
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain(`Marked order #${placed.number} as paid`)
     expect(page.body).toContain('payment status: pending → paid')
     expect(page.body).toContain('<td data-label="Who">Sam Staff</td>')
     expect(await htmlErrors(page.body)).toEqual([])
-    const byOwner = await shop.app.inject({
-      url: `/admin/activity?actor=${owner.id}`,
-      headers: { cookie: ownerCookie },
-    })
+    const byOwner = await owner.get(`/admin/activity?actor=${owner.user.id}`)
     expect(byOwner.body).not.toContain('Marked order')
-    const bad = await shop.app.inject({ url: '/admin/activity?actor=someone', headers: { cookie: ownerCookie } })
+    const bad = await owner.get('/admin/activity?actor=someone')
     expect(bad.statusCode).toBe(422)
     expect(bad.body).toContain('Choose someone from the list')
-    await shop.close()
   })
 })

@@ -1,23 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import { enqueueEmail } from '../../modules/mail/mail.service.js'
 import { getShopSettings } from '../../modules/settings/settings.service.js'
-import { type StaffSession, staffSession } from '../../testing/admin.js'
-import { buildTestApp, type TestShop } from '../../testing/app.js'
+import { shopTest as it } from '../../testing/fixtures.js'
 import { htmlErrors } from '../../testing/html.js'
+import { changeEmails } from '../../testing/mail.js'
 
 describe('the outbox in the back office', () => {
-  let shop: TestShop
-  let staff: StaffSession
-  beforeEach(async () => {
-    shop = await buildTestApp()
-    staff = await staffSession(shop)
-  })
-  afterEach(() => shop.close())
-
-  const get = (url: string) => staff.get(url)
-  const post = (url: string, fields: Record<string, string> = {}) => staff.post(url, fields)
-
-  it('lists sent and failed emails, shows one, and sends it again as a new entry', async () => {
+  it('lists sent and failed emails, shows one, and sends it again as a new entry', async ({
+    shop,
+    staff: { get, post },
+  }) => {
     const shop_ = await getShopSettings(shop.db)
     const email = (to: string) =>
       enqueueEmail(shop.db, {
@@ -30,16 +22,8 @@ describe('the outbox in the back office', () => {
       })
     const sent = await email('sent@example.com')
     const failed = await email('failed@example.com')
-    await shop.db
-      .updateTable('outbox_emails')
-      .set({ status: 'sent', sent_at: new Date().toISOString() })
-      .where('id', '=', sent.id)
-      .execute()
-    await shop.db
-      .updateTable('outbox_emails')
-      .set({ status: 'failed', last_error: '550 mailbox unavailable' })
-      .where('id', '=', failed.id)
-      .execute()
+    await changeEmails(shop.db, { status: 'sent', sent_at: new Date().toISOString() }, sent.id)
+    await changeEmails(shop.db, { status: 'failed', last_error: '550 mailbox unavailable' }, failed.id)
 
     const all = await get('/admin/outbox')
     expect(all.body).toContain('Hello sent@example.com')

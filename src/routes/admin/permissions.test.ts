@@ -6,7 +6,7 @@ import { insertProductImage } from '../../modules/catalogue/catalogue.repository
 import { storeImage } from '../../modules/images/images.js'
 import { saveImage } from '../../modules/images/images.repository.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { createTestProduct } from '../../testing/catalogue.js'
+import { createTestVariant } from '../../testing/catalogue.js'
 import { createUser, signInAs } from '../../testing/factories.js'
 import { csrfTokenIn, postForm } from '../../testing/http.js'
 import { postMultipart, type UploadFile } from '../../testing/multipart.js'
@@ -103,8 +103,7 @@ describe('the back office permission table, route by route', () => {
 
   beforeAll(async () => {
     shop = await buildTestApp()
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 50 }] })
-    const variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
+    const variant = (await createTestVariant(shop.db, { title: 'Heather Mug', sku: 'MUG', price: 1800, stock: 50 })).id
     number = (await placeTestOrder(shop.db, variant, { token: 'matrix' })).number
     target = (await createUser(shop.db, { role: 'customer' })).id
     colleague = (await createUser(shop.db, { role: 'staff' })).id

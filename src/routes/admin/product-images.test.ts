@@ -6,7 +6,7 @@ import { MAX_FILE_BYTES } from '../../modules/images/product-images.forms.js'
 import { MAX_IMAGES_PER_PRODUCT } from '../../modules/images/product-images.service.js'
 import { type StaffSession, staffSession } from '../../testing/admin.js'
 import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { createTestProduct } from '../../testing/catalogue.js'
+import { attachImage, createTestProduct } from '../../testing/catalogue.js'
 import { htmlErrors } from '../../testing/html.js'
 import { csrfTokenIn, SAME_ORIGIN } from '../../testing/http.js'
 import { multipartBody, postMultipart, type UploadFile } from '../../testing/multipart.js'
@@ -59,10 +59,7 @@ describe('product pictures in the back office', () => {
   const attach = async (count: number): Promise<Row[]> => {
     for (let i = 0; i < count; i++) {
       const image = await saveImage(shop.db, await storeImage(shop.media, await png(i, { width: 8, height: 8 })))
-      await shop.db
-        .insertInto('product_images')
-        .values({ product_id: productId, image_id: image.id, position: i, alt: `Picture ${i + 1}` })
-        .execute()
+      await attachImage(shop.db, { product_id: productId, image_id: image.id, position: i, alt: `Picture ${i + 1}` })
     }
     return attached()
   }

@@ -1,23 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
+import type { Db } from '../../db/connection.js'
 import { changeStaff } from '../../modules/accounts/staff.service.js'
-import { type StaffSession, staffSession } from '../../testing/admin.js'
-import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { createUser, signInAs } from '../../testing/factories.js'
+import { createUser, leaveOnlyOwner, signInAs } from '../../testing/factories.js'
+import { shopTest } from '../../testing/fixtures.js'
 import { htmlErrors } from '../../testing/html.js'
 import { postForm, sessionCookie } from '../../testing/http.js'
 
-describe('staff and invitations', () => {
-  let shop: TestShop
-  let owner: StaffSession
-  beforeEach(async () => {
-    shop = await buildTestApp()
-    owner = await staffSession(shop, { role: 'owner', name: 'Olive Owner' })
-  })
-  afterEach(() => shop.close())
+const it = shopTest.extend('ownerOptions', { name: 'Olive Owner' })
 
-  const user = (email: string) => shop.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst()
-  const invitationLink = async () => {
-    const [mail] = await shop.db
+describe('staff and invitations', () => {
+  const user = (db: Db, email: string) =>
+    db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst()
+  const invitationLink = async (db: Db) => {
+    const [mail] = await db
       .selectFrom('outbox_emails')
       .select('text')
       .where('template', '=', 'staff-invitation')
@@ -25,7 +20,10 @@ describe('staff and invitations', () => {
     return /http:\/\/localhost:80(\/invitation\?token=[\w-]+)/.exec(mail?.text ?? '')?.[1] as string
   }
 
-  it('invites by email; the link makes a staff account once, with a confirmed address, on to two-factor set-up', async () => {
+  it('invites by email; the link makes a staff account once, with a confirmed address, on to two-factor set-up', async ({
+    shop,
+    owner,
+  }) => {
     const page = await owner.get('/admin/staff')
     expect(page.statusCode).toBe(200)
     expect(await htmlErrors(page.body)).toEqual([])
@@ -33,7 +31,7 @@ describe('staff and invitations', () => {
       303,
     )
     expect((await owner.get('/admin/staff')).body).toContain('sam@example.com as staff')
-    const link = await invitationLink()
+    const link = await invitationLink(shop.db)
     expect(link).toBeDefined()
 
     const form = await shop.app.inject({ url: link })
@@ -43,7 +41,7 @@ describe('staff and invitations', () => {
     const token = new URL(link, 'http://localhost').searchParams.get('token') as string
     const mistake = await postForm(shop.app, '/invitation', { token, name: 'Sam', password: 'short' })
     expect(mistake.statusCode).toBe(422)
-    expect(await user('sam@example.com')).toBeUndefined()
+    expect(await user(shop.db, 'sam@example.com')).toBeUndefined()
 
     const joined = await postForm(shop.app, '/invitation', {
       token,
@@ -52,7 +50,7 @@ describe('staff and invitations', () => {
     })
     expect(joined.statusCode).toBe(303)
     expect(joined.headers.location).toBe('/account/two-factor')
-    expect(await user('sam@example.com')).toMatchObject({
+    expect(await user(shop.db, 'sam@example.com')).toMatchObject({
       role: 'staff',
       name: 'Sam Staff',
       email_verified_at: expect.any(String),
@@ -68,7 +66,7 @@ describe('staff and invitations', () => {
     ).toBe(410)
   })
 
-  it('refuses an invitation to an address with an account, or without a role', async () => {
+  it('refuses an invitation to an address with an account, or without a role', async ({ shop, owner }) => {
     await createUser(shop.db, { email: 'taken@example.com' })
     const taken = await owner.post('/admin/staff/invitations', { email: 'taken@example.com', role: 'staff' })
     expect(taken.statusCode).toBe(422)
@@ -81,17 +79,17 @@ describe('staff and invitations', () => {
     ).toEqual([])
   })
 
-  it('changes roles and removes staff after asking; nobody changes their own role', async () => {
+  it('changes roles and removes staff after asking; nobody changes their own role', async ({ shop, owner }) => {
     const sam = await createUser(shop.db, { role: 'staff', name: 'Sam Staff' })
     const samCookie = await signInAs(shop.app, sam)
     const me = owner.user
 
     await owner.post(`/admin/staff/${me.id}/role`, { role: 'staff' })
-    expect((await user(me.email))?.role).toBe('owner')
+    expect((await user(shop.db, me.email))?.role).toBe('owner')
     expect((await owner.get('/admin/staff')).body).toContain('You cannot change your own role')
 
     await owner.post(`/admin/staff/${sam.id}/role`, { role: 'owner' })
-    expect((await user(sam.email))?.role).toBe('owner')
+    expect((await user(shop.db, sam.email))?.role).toBe('owner')
     // Their session was opened with the old role's rights: it has ended.
     expect((await shop.app.inject({ url: '/admin', headers: { cookie: samCookie } })).headers.location).toMatch(
       /^\/login/,
@@ -101,10 +99,10 @@ describe('staff and invitations', () => {
     expect(confirm.body).toContain('Remove Sam Staff from the staff?')
     expect(await htmlErrors(confirm.body)).toEqual([])
     await owner.post(`/admin/staff/${sam.id}/removal`)
-    expect((await user(sam.email))?.role).toBe('customer')
+    expect((await user(shop.db, sam.email))?.role).toBe('customer')
     expect((await owner.get(`/admin/staff/${sam.id}/removal`)).statusCode).toBe(404)
     expect((await owner.post(`/admin/staff/${me.id}/removal`)).statusCode).toBe(303)
-    expect((await user(me.email))?.role).toBe('owner')
+    expect((await user(shop.db, me.email))?.role).toBe('owner')
     const log = await shop.db.selectFrom('activity_log').select(['action', 'changes']).orderBy('id').execute()
     expect(log.map((l) => [l.action, JSON.parse(l.changes ?? '{}').role])).toEqual([
       ['staff.role_changed', ['staff', 'owner']],
@@ -112,20 +110,15 @@ describe('staff and invitations', () => {
     ])
   })
 
-  it('never leaves the shop without an owner', async () => {
+  it('never leaves the shop without an owner', async ({ shop, owner }) => {
     const staff = await createUser(shop.db, { role: 'staff' })
     // The demo shop has its own owner: leave this test's as the only one.
-    await shop.db
-      .updateTable('users')
-      .set({ role: 'staff' })
-      .where('role', '=', 'owner')
-      .where('id', '!=', owner.user.id)
-      .execute()
+    await leaveOnlyOwner(shop.db, owner.user.id)
     // Only another owner could act on the last one, so the rule guards the service itself.
     expect(await changeStaff(shop.db, { id: staff.id }, owner.user.id, { role: 'staff' })).toEqual({
       kind: 'refused',
       message: 'The shop needs an owner: make someone else owner first.',
     })
-    expect((await user(owner.user.email))?.role).toBe('owner')
+    expect((await user(shop.db, owner.user.email))?.role).toBe('owner')
   })
 })

@@ -1,32 +1,26 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
+import type { Db } from '../../db/connection.js'
 import { cancelOrder } from '../../modules/orders/order-changes.js'
-import { type StaffSession, staffSession } from '../../testing/admin.js'
-import { buildTestApp, type TestShop } from '../../testing/app.js'
-import { createTestProduct } from '../../testing/catalogue.js'
+import { shopTest } from '../../testing/fixtures.js'
 import { htmlErrors } from '../../testing/html.js'
 import { placeTestOrder } from '../../testing/orders.js'
 
-describe('stock in the back office', () => {
-  let shop: TestShop
-  let staff: StaffSession
-  let variant: number
-  beforeEach(async () => {
-    shop = await buildTestApp()
-    staff = await staffSession(shop, { name: 'Sam Staff' })
-    await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG', price: 1800, stock: 10 }] })
-    variant = (await shop.db.selectFrom('variants').select('id').executeTakeFirstOrThrow()).id
-  })
-  afterEach(() => shop.close())
+const it = shopTest.extend('staffOptions', { name: 'Sam Staff' })
 
-  const ledger = () =>
-    shop.db
+describe('stock in the back office', () => {
+  const ledger = (db: Db, variant: number) =>
+    db
       .selectFrom('stock_movements')
       .select(['change', 'stock_after', 'reason'])
       .where('variant_id', '=', variant)
       .orderBy('id')
       .execute()
 
-  it('explains the stock: every sale, cancellation and adjustment is a row with the stock after it', async () => {
+  it('explains the stock: every sale, cancellation and adjustment is a row with the stock after it', async ({
+    shop,
+    staff,
+    variant,
+  }) => {
     const placed = await placeTestOrder(shop.db, variant, { token: 'a', quantity: 3 })
     await cancelOrder(shop.db, placed.id, { reason: 'test', baseUrl: 'http://localhost' })
     await placeTestOrder(shop.db, variant, { token: 'b', quantity: 2 })
@@ -35,7 +29,7 @@ describe('stock in the back office', () => {
       note: 'Delivery from the kiln',
     })
     expect(adjusted.statusCode).toBe(303)
-    expect(await ledger()).toEqual([
+    expect(await ledger(shop.db, variant)).toEqual([
       { change: -3, stock_after: 7, reason: 'sale' },
       { change: 3, stock_after: 10, reason: 'cancellation' },
       { change: -2, stock_after: 8, reason: 'sale' },
@@ -45,7 +39,7 @@ describe('stock in the back office', () => {
       await shop.db.selectFrom('variants').select('stock').where('id', '=', variant).executeTakeFirstOrThrow()
     ).stock
     expect(stock).toBe(13)
-    expect(10 + (await ledger()).reduce((n, m) => n + m.change, 0)).toBe(stock)
+    expect(10 + (await ledger(shop.db, variant)).reduce((n, m) => n + m.change, 0)).toBe(stock)
 
     const page = await staff.get(`/admin/variants/${variant}`)
     expect(page.body).toContain('The stock is now 13.')
@@ -60,7 +54,11 @@ describe('stock in the back office', () => {
     expect(JSON.parse(entry?.changes ?? '{}')).toEqual({ stock: [8, 13] })
   })
 
-  it('refuses an adjustment that would take the stock below zero, or that is not a whole number, changing nothing', async () => {
+  it('refuses an adjustment that would take the stock below zero, or that is not a whole number, changing nothing', async ({
+    shop,
+    staff,
+    variant,
+  }) => {
     for (const [fields, message] of [
       [{ change: '-11', note: 'Broken' }, 'There are only 10 to take away'],
       [{ change: '2.5', note: 'Half' }, 'Enter a whole number to add, like 12, or to take away, like -3'],
@@ -71,7 +69,7 @@ describe('stock in the back office', () => {
       expect(response.statusCode, message).toBe(422)
       expect(response.body).toContain(message)
     }
-    expect(await ledger()).toEqual([])
+    expect(await ledger(shop.db, variant)).toEqual([])
     expect((await staff.get('/admin/variants/99999')).statusCode).toBe(404)
   })
 })

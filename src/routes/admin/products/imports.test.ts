@@ -14,10 +14,11 @@ import { insertImport } from '../../../modules/product-imports/product-imports.r
 import { acceptProductCsv, INLINE_BYTES } from '../../../modules/product-imports/product-imports.service.js'
 import { type StaffSession, staffSession } from '../../../testing/admin.js'
 import { buildTestApp, type TestShop } from '../../../testing/app.js'
-import { createCategory, createTestProduct } from '../../../testing/catalogue.js'
+import { changeVariants, createCategory, createTestProduct } from '../../../testing/catalogue.js'
 import { htmlErrors } from '../../../testing/html.js'
 import { csrfTokenIn } from '../../../testing/http.js'
 import { multipartBody, postMultipart, type UploadFile } from '../../../testing/multipart.js'
+import { changeImports } from '../../../testing/product-imports.js'
 
 type Row = Partial<Record<ProductCsvColumn, string | number>>
 
@@ -280,7 +281,7 @@ describe('product import in the back office', () => {
   it('refuses to apply when the products changed after the check, and shows the check again', async () => {
     const { location, id } = await uploaded(csvOf(mugRows({ 'MUG-S': { price: '19.50', stock: 8 } })))
     // A sale while staff read the report.
-    await shop.db.updateTable('variants').set({ stock: 4 }).where('sku', '=', 'MUG-S').execute()
+    await changeVariants(shop.db, { stock: 4 }, { sku: 'MUG-S' })
     const refused = await staff.post(`/admin/products/imports/${id}/application`)
     expect(refused.statusCode).toBe(303)
     const page = await staff.get(location)
@@ -300,7 +301,7 @@ describe('product import in the back office', () => {
     const stale = await uploaded(csvOf(mugRows({ 'MUG-S': { price: '19.50', stock: 8 } })))
     const fresh = await uploaded(csvOf(mugRows({ 'MUG-S': { price: '19.00', stock: 8 } })))
     const eightDaysAgo = new Date(Date.now() - 8 * 86_400_000).toISOString()
-    await shop.db.updateTable('product_imports').set({ updated_at: eightDaysAgo }).where('id', '=', stale.id).execute()
+    await changeImports(shop.db, { updated_at: eightDaysAgo }, stale.id)
     expect(await expireStaleImports(shop.db)).toBe(1)
     expect(await expireStaleImports(shop.db)).toBe(0)
     const files = await shop.db.selectFrom('product_import_files').select('import_id').execute()
@@ -518,10 +519,12 @@ describe('product import in the back office', () => {
     const { id } = await uploaded(csvOf(newBoard))
     // As if a process had claimed it to apply and died holding it.
     const past = new Date(Date.now() - 1000).toISOString()
-    await shop.db
-      .updateTable('product_imports')
-      .set({ status: 'applying', applied_by: staff.user.id, claimed_by: 'dead-process', locked_until: past })
-      .execute()
+    await changeImports(shop.db, {
+      status: 'applying',
+      applied_by: staff.user.id,
+      claimed_by: 'dead-process',
+      locked_until: past,
+    })
     expect(await runProductImportJobs(shop.db, { log: silentLog })).toBe(1)
     expect(await variant('OAK-1')).toBeDefined()
     expect((await shop.db.selectFrom('product_imports').select('status').executeTakeFirstOrThrow()).status).toBe(
@@ -529,11 +532,11 @@ describe('product import in the back office', () => {
     )
 
     const second = await uploaded(csvOf(mugRows({ 'MUG-S': { stock: 9 } })))
-    await shop.db
-      .updateTable('product_imports')
-      .set({ status: 'checking', claimed_by: 'dead-process', locked_until: past, attempts: 3 })
-      .where('id', '=', second.id)
-      .execute()
+    await changeImports(
+      shop.db,
+      { status: 'checking', claimed_by: 'dead-process', locked_until: past, attempts: 3 },
+      second.id,
+    )
     await runProductImportJobs(shop.db, { log: silentLog })
     const page = await staff.get(second.location)
     expect(page.body).toContain('This file could not be checked after 3 tries, and nothing was imported.')

@@ -1,22 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type StaffSession, staffSession } from '../../../testing/admin.js'
-import { buildTestApp, type TestShop } from '../../../testing/app.js'
+import { describe, expect } from 'vitest'
+import type { Db } from '../../../db/connection.js'
 import { createCategory, createTestProduct } from '../../../testing/catalogue.js'
+import { shopTest as it } from '../../../testing/fixtures.js'
 import { htmlErrors } from '../../../testing/html.js'
 
 describe('products in the back office', () => {
-  let shop: TestShop
-  let staff: StaffSession
-  beforeEach(async () => {
-    shop = await buildTestApp()
-    staff = await staffSession(shop)
-  })
-  afterEach(() => shop.close())
-
-  const product = (slug: string) =>
-    shop.db.selectFrom('products').selectAll().where('slug', '=', slug).executeTakeFirst()
-  const variantsOf = (productId: number) =>
-    shop.db.selectFrom('variants').selectAll().where('product_id', '=', productId).orderBy('position').execute()
+  const product = (db: Db, slug: string) =>
+    db.selectFrom('products').selectAll().where('slug', '=', slug).executeTakeFirst()
+  const variantsOf = (db: Db, productId: number) =>
+    db.selectFrom('variants').selectAll().where('product_id', '=', productId).orderBy('position').execute()
   const twoSizes = {
     title: 'Linen Apron',
     description_md: 'A **sturdy** apron.',
@@ -38,17 +30,20 @@ describe('products in the back office', () => {
     v2_sku: '',
   }
 
-  it('creates a draft with two variants, its options, attributes and starting stock in the ledger', async () => {
+  it('creates a draft with two variants, its options, attributes and starting stock in the ledger', async ({
+    shop,
+    staff,
+  }) => {
     const form = await staff.get('/admin/products/new')
     expect(form.statusCode).toBe(200)
     expect(await htmlErrors(form.body)).toEqual([])
     const created = await staff.post('/admin/products', twoSizes)
     expect(created.statusCode).toBe(303)
-    const saved = await product('linen-apron')
+    const saved = await product(shop.db, 'linen-apron')
     expect(saved).toMatchObject({ status: 'draft', option_names: '["Size"]', attributes: '{"Material":"Linen"}' })
     expect(saved?.description_html).toContain('<strong>sturdy</strong>')
     expect(created.headers.location).toBe(`/admin/products/${saved?.id}`)
-    const variants = await variantsOf(saved?.id as number)
+    const variants = await variantsOf(shop.db, saved?.id as number)
     expect(variants.map((v) => [v.sku, v.price, v.compare_at_price, v.stock, v.allow_backorder, v.options])).toEqual([
       ['APRON-S', 3200, null, 4, 0, '{"Size":"S"}'],
       ['APRON-L', 3450, 4000, 7, 1, '{"Size":"L"}'],
@@ -65,24 +60,24 @@ describe('products in the back office', () => {
     expect(await htmlErrors(edit.body)).toEqual([])
   })
 
-  it('publishes, withdraws and archives a product as actions of their own', async () => {
+  it('publishes, withdraws and archives a product as actions of their own', async ({ shop, staff }) => {
     await staff.post('/admin/products', twoSizes)
-    const id = (await product('linen-apron'))?.id as number
+    const id = (await product(shop.db, 'linen-apron'))?.id as number
     expect((await staff.post(`/admin/products/${id}/publication`)).statusCode).toBe(303)
-    expect(await product('linen-apron')).toMatchObject({ status: 'active' })
-    expect((await product('linen-apron'))?.published_at).not.toBeNull()
+    expect(await product(shop.db, 'linen-apron')).toMatchObject({ status: 'active' })
+    expect((await product(shop.db, 'linen-apron'))?.published_at).not.toBeNull()
     const page = await shop.app.inject('/products/linen-apron')
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain('Linen Apron')
 
     await staff.post(`/admin/products/${id}/withdrawal`)
-    expect(await product('linen-apron')).toMatchObject({ status: 'draft' })
+    expect(await product(shop.db, 'linen-apron')).toMatchObject({ status: 'draft' })
 
     const confirm = await staff.get(`/admin/products/${id}/archival`)
     expect(confirm.body).toContain('Archive Linen Apron?')
     expect(await htmlErrors(confirm.body)).toEqual([])
     await staff.post(`/admin/products/${id}/archival`)
-    expect(await product('linen-apron')).toMatchObject({ status: 'archived' })
+    expect(await product(shop.db, 'linen-apron')).toMatchObject({ status: 'archived' })
     expect((await shop.app.inject('/products/linen-apron')).statusCode).toBe(410)
     const actions = await shop.db.selectFrom('activity_log').select('action').orderBy('id').execute()
     expect(actions.map((a) => a.action)).toEqual([
@@ -93,11 +88,14 @@ describe('products in the back office', () => {
     ])
   })
 
-  it('edits fields and variants: a changed price, a new variant, a removed one, a new address that redirects', async () => {
+  it('edits fields and variants: a changed price, a new variant, a removed one, a new address that redirects', async ({
+    shop,
+    staff,
+  }) => {
     await staff.post('/admin/products', twoSizes)
-    const id = (await product('linen-apron'))?.id as number
+    const id = (await product(shop.db, 'linen-apron'))?.id as number
     await staff.post(`/admin/products/${id}/publication`)
-    const [small, large] = await variantsOf(id)
+    const [small, large] = await variantsOf(shop.db, id)
     const saved = await staff.post(`/admin/products/${id}`, {
       title: 'Linen Work Apron',
       slug: 'linen-work-apron',
@@ -121,12 +119,12 @@ describe('products in the back office', () => {
       v2_track: 'yes',
     })
     expect(saved.statusCode).toBe(303)
-    const after = await variantsOf(id)
+    const after = await variantsOf(shop.db, id)
     expect(after.map((v) => [v.sku, v.price, v.stock])).toEqual([
       ['APRON-S', 3000, 4],
       ['APRON-M', 3100, 2],
     ])
-    expect(await product('linen-work-apron')).toMatchObject({ seo_title: 'A linen apron', attributes: '{}' })
+    expect(await product(shop.db, 'linen-work-apron')).toMatchObject({ seo_title: 'A linen apron', attributes: '{}' })
     const old = await shop.app.inject('/products/linen-apron')
     expect(old.statusCode).toBe(301)
     expect(old.headers.location).toContain('/products/linen-work-apron')
@@ -142,7 +140,10 @@ describe('products in the back office', () => {
     })
   })
 
-  it('answers each mistake with its message under the field, keeps what was typed and saves nothing', async () => {
+  it('answers each mistake with its message under the field, keeps what was typed and saves nothing', async ({
+    shop,
+    staff,
+  }) => {
     await createTestProduct(shop.db, { title: 'Taken', variants: [{ sku: 'TAKEN-1', price: 100 }] })
     const before = await shop.db.selectFrom('products').select('id').execute()
     for (const [fields, field, message] of [
@@ -176,7 +177,10 @@ describe('products in the back office', () => {
     expect(await shop.db.selectFrom('products').select('id').execute()).toEqual(before)
   })
 
-  it('previews the Markdown description as the shop will show it, sanitised, without saving', async () => {
+  it('previews the Markdown description as the shop will show it, sanitised, without saving', async ({
+    shop,
+    staff,
+  }) => {
     const response = await staff.post('/admin/products', {
       ...twoSizes,
       description_md: '# Care\n\n*Wash* cold. <script>alert(1)</script>',
@@ -186,35 +190,41 @@ describe('products in the back office', () => {
     expect(response.body).toContain('Preview (not saved yet)')
     expect(response.body).toContain('<em>Wash</em>')
     expect(response.body).not.toContain('<script>alert(1)')
-    expect(await product('linen-apron')).toBeUndefined()
+    expect(await product(shop.db, 'linen-apron')).toBeUndefined()
     expect(await htmlErrors(response.body)).toEqual([])
   })
 
-  it('offers more empty variant rows without saving', async () => {
+  it('offers more empty variant rows without saving', async ({ shop, staff }) => {
     const response = await staff.post('/admin/products', { ...twoSizes, _action: 'rows' })
     expect(response.statusCode).toBe(200)
     expect(response.body).toContain('name="v7_sku"')
-    expect(await product('linen-apron')).toBeUndefined()
+    expect(await product(shop.db, 'linen-apron')).toBeUndefined()
   })
 
-  it('duplicates a product as a draft with new SKUs, no stock, the same images and options', async () => {
+  it('duplicates a product as a draft with new SKUs, no stock, the same images and options', async ({
+    shop,
+    staff,
+  }) => {
     await staff.post('/admin/products', twoSizes)
-    const id = (await product('linen-apron'))?.id as number
+    const id = (await product(shop.db, 'linen-apron'))?.id as number
     const first = await staff.post(`/admin/products/${id}/copies`)
     expect(first.statusCode).toBe(303)
-    const copy = await product('copy-of-linen-apron')
+    const copy = await product(shop.db, 'copy-of-linen-apron')
     expect(first.headers.location).toBe(`/admin/products/${copy?.id}`)
     expect(copy).toMatchObject({ status: 'draft', title: 'Copy of Linen Apron', option_names: '["Size"]' })
-    expect((await variantsOf(copy?.id as number)).map((v) => [v.sku, v.price, v.stock])).toEqual([
+    expect((await variantsOf(shop.db, copy?.id as number)).map((v) => [v.sku, v.price, v.stock])).toEqual([
       ['APRON-S-COPY', 3200, 0],
       ['APRON-L-COPY', 3450, 0],
     ])
     await staff.post(`/admin/products/${id}/copies`)
-    const second = await product('copy-of-linen-apron-2')
-    expect((await variantsOf(second?.id as number)).map((v) => v.sku)).toEqual(['APRON-S-COPY-2', 'APRON-L-COPY-2'])
+    const second = await product(shop.db, 'copy-of-linen-apron-2')
+    expect((await variantsOf(shop.db, second?.id as number)).map((v) => v.sku)).toEqual([
+      'APRON-S-COPY-2',
+      'APRON-L-COPY-2',
+    ])
   })
 
-  it('lists, searches (drafts and SKUs too), filters, sorts and pages the products', async () => {
+  it('lists, searches (drafts and SKUs too), filters, sorts and pages the products', async ({ shop, staff }) => {
     const mugs = await createCategory(shop.db, 'Admin Test Mugs')
     await createTestProduct(shop.db, {
       title: 'Heather Mug',
@@ -254,7 +264,7 @@ describe('products in the back office', () => {
     expect((await staff.get('/admin/products?page=999')).statusCode).toBe(404)
   })
 
-  it('pages a long list twenty-five at a time', async () => {
+  it('pages a long list twenty-five at a time', async ({ shop, staff }) => {
     for (let n = 1; n <= 55; n++) {
       await createTestProduct(shop.db, { title: `Bowl ${String(n).padStart(2, '0')}`, status: 'draft' })
     }
@@ -269,7 +279,10 @@ describe('products in the back office', () => {
     expect(last.body).not.toContain('Bowl 50<')
   })
 
-  it('exports exactly the filtered products as CSV, one line per variant, formulas kept as text', async () => {
+  it('exports exactly the filtered products as CSV, one line per variant, formulas kept as text', async ({
+    shop,
+    staff,
+  }) => {
     await staff.post('/admin/products', { ...twoSizes, title: '=HYPERLINK("http://evil")', slug: 'evil-apron' })
     await createTestProduct(shop.db, { title: 'Heather Mug', variants: [{ sku: 'MUG-HEATHER', price: 1800 }] })
     const csv = await staff.get('/admin/products.csv?q=apron')
@@ -289,7 +302,7 @@ describe('products in the back office', () => {
     expect((await staff.get('/admin/products.csv?status=gone')).statusCode).toBe(422)
   })
 
-  it('answers 404 for a product that does not exist, for every action', async () => {
+  it('answers 404 for a product that does not exist, for every action', async ({ staff }) => {
     expect((await staff.get('/admin/products/999')).statusCode).toBe(404)
     expect((await staff.get('/admin/products/abc')).statusCode).toBe(404)
     for (const action of ['publication', 'withdrawal', 'archival', 'copies']) {

@@ -1,64 +1,57 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect } from 'vitest'
 import { smtpTransport } from '../../../modules/mail/mail.transport.js'
 import { deliverDueEmails } from '../../../modules/mail/mail.worker.js'
 import { getShopSettings } from '../../../modules/settings/settings.service.js'
 import { mailWorkerOptions } from '../../../plugins/mail.js'
-import { type StaffSession, staffSession } from '../../../testing/admin.js'
-import { buildTestApp, type TestShop } from '../../../testing/app.js'
+import { shopTest } from '../../../testing/fixtures.js'
 import { htmlErrors } from '../../../testing/html.js'
 import { csrfTokenIn, postForm, SAME_ORIGIN } from '../../../testing/http.js'
+import { storeSettingValues } from '../../../testing/settings.js'
 import { startSmtpServer, type TestSmtpServer } from '../../../testing/smtp.js'
 
-describe('settings in the back office', () => {
-  let shop: TestShop
-  let owner: StaffSession
-  let smtp: TestSmtpServer | undefined
-  beforeEach(async () => {
-    shop = await buildTestApp()
-    owner = await staffSession(shop, { role: 'owner' })
+/** The settings form sent by an owner as the page fills it, with `changes`; several values of a field are sent as a browser does. */
+const it = shopTest.extend('save', async ({ shop, owner }) => async (changes: Record<string, string | string[]>) => {
+  const s = await getShopSettings(shop.db)
+  const fields: Record<string, string | string[]> = {
+    shopName: s.shopName,
+    tagline: s.tagline,
+    contactEmail: s.contactEmail,
+    contactPhone: s.contactPhone,
+    address: s.address,
+    currency: s.currency,
+    locale: s.locale,
+    country: s.country,
+    pricesIncludeTax: s.pricesIncludeTax ? 'yes' : 'no',
+    paymentMethods: s.paymentMethods,
+    bankDetails: s.bankDetails,
+    bankTransferReminderDays: String(s.bankTransferReminderDays),
+    bankTransferCancelDays: String(s.bankTransferCancelDays),
+    metaDescription: s.metaDescription,
+    homeHeading: s.homeHeading,
+    homeIntro: s.homeIntro,
+    mailFromName: s.mailFromName,
+    mailFromAddress: s.mailFromAddress,
+    ...changes,
+    _csrf: csrfTokenIn((await owner.get('/contact')).body) ?? '',
+  }
+  const body = new URLSearchParams()
+  for (const [key, value] of Object.entries(fields)) for (const v of [value].flat()) body.append(key, v)
+  return shop.app.inject({
+    method: 'POST',
+    url: '/admin/settings',
+    payload: body.toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: SAME_ORIGIN, cookie: owner.cookie },
   })
+})
+
+describe('settings in the back office', () => {
+  let smtp: TestSmtpServer | undefined
   afterEach(async () => {
-    await shop.close()
     await smtp?.close()
     smtp = undefined
   })
 
-  /** Sends the settings form as the page fills it, with `changes`; several values of a field are sent as a browser does. */
-  async function save(changes: Record<string, string | string[]>) {
-    const s = await getShopSettings(shop.db)
-    const fields: Record<string, string | string[]> = {
-      shopName: s.shopName,
-      tagline: s.tagline,
-      contactEmail: s.contactEmail,
-      contactPhone: s.contactPhone,
-      address: s.address,
-      currency: s.currency,
-      locale: s.locale,
-      country: s.country,
-      pricesIncludeTax: s.pricesIncludeTax ? 'yes' : 'no',
-      paymentMethods: s.paymentMethods,
-      bankDetails: s.bankDetails,
-      bankTransferReminderDays: String(s.bankTransferReminderDays),
-      bankTransferCancelDays: String(s.bankTransferCancelDays),
-      metaDescription: s.metaDescription,
-      homeHeading: s.homeHeading,
-      homeIntro: s.homeIntro,
-      mailFromName: s.mailFromName,
-      mailFromAddress: s.mailFromAddress,
-      ...changes,
-      _csrf: csrfTokenIn((await owner.get('/contact')).body) ?? '',
-    }
-    const body = new URLSearchParams()
-    for (const [key, value] of Object.entries(fields)) for (const v of [value].flat()) body.append(key, v)
-    return shop.app.inject({
-      method: 'POST',
-      url: '/admin/settings',
-      payload: body.toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: SAME_ORIGIN, cookie: owner.cookie },
-    })
-  }
-
-  it('shows the settings and saves the changed ones, which the shop uses at once', async () => {
+  it('shows the settings and saves the changed ones, which the shop uses at once', async ({ shop, owner, save }) => {
     const page = await owner.get('/admin/settings')
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain('value="Juniper &amp; Pine"')
@@ -83,7 +76,7 @@ describe('settings in the back office', () => {
     ).toHaveLength(1)
   })
 
-  it('answers each mistake with its message and changes nothing', async () => {
+  it('answers each mistake with its message and changes nothing', async ({ shop, save }) => {
     for (const [changes, message] of [
       [{ shopName: '' }, 'Enter the shop’s name'],
       [{ currency: 'XYZ' }, 'Choose the shop’s currency from the list'],
@@ -109,7 +102,11 @@ describe('settings in the back office', () => {
     expect(await shop.db.selectFrom('activity_log').select('id').execute()).toEqual([])
   })
 
-  it('offers the currency, the language and the country as lists with names, the shop’s own chosen', async () => {
+  it('offers the currency, the language and the country as lists with names, the shop’s own chosen', async ({
+    shop,
+    owner,
+    save,
+  }) => {
     const page = await owner.get('/admin/settings')
     const select = (name: string) =>
       new RegExp(`<select id="f-${name}" name="${name}"[^>]*>([\\s\\S]*?)</select>`).exec(page.body)?.[1] ?? ''
@@ -128,12 +125,12 @@ describe('settings in the back office', () => {
     expect((await owner.get('/admin')).body).toMatch(/€\s0,00/)
   })
 
-  it('shows a value from before the lists as "choose one", never silently as the list’s first', async () => {
-    await shop.db
-      .updateTable('settings')
-      .set({ value: JSON.stringify('en-150') })
-      .where('key', '=', 'locale')
-      .execute()
+  it('shows a value from before the lists as "choose one", never silently as the list’s first', async ({
+    shop,
+    owner,
+    save,
+  }) => {
+    await storeSettingValues(shop.db, { locale: JSON.stringify('en-150') })
     const page = await owner.get('/admin/settings')
     expect(page.body).toMatch(
       /<select id="f-locale" name="locale"[^>]*>\s*<option value="">Choose a language and region<\/option>/,
@@ -145,14 +142,18 @@ describe('settings in the back office', () => {
     expect(await htmlErrors(response.body)).toEqual([])
   })
 
-  it('links the tax and shipping pages beside the form', async () => {
+  it('links the tax and shipping pages beside the form', async ({ owner }) => {
     const page = await owner.get('/admin/settings')
     expect(page.body).toMatch(/<a href="\/admin\/settings" aria-current="page">General<\/a>/)
     expect(page.body).toContain('<a href="/admin/settings/tax">Tax</a>')
     expect(page.body).toContain('<a href="/admin/settings/shipping">Shipping</a>')
   })
 
-  it('sends email from the sender set in the Email section, and from the shop’s name and MAIL_FROM when it is empty', async () => {
+  it('sends email from the sender set in the Email section, and from the shop’s name and MAIL_FROM when it is empty', async ({
+    shop,
+    owner,
+    save,
+  }) => {
     smtp = await startSmtpServer()
     const deliver = () =>
       deliverDueEmails({

@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
+import type { Db } from '../../../db/connection.js'
 import { getShopSettings } from '../../../modules/settings/settings.service.js'
 import { idFromName } from '../../../modules/settings/shipping-settings.service.js'
-import { type StaffSession, staffSession } from '../../../testing/admin.js'
-import { buildTestApp, type TestShop } from '../../../testing/app.js'
 import { shopperWithMug, TEST_ADDRESS } from '../../../testing/checkout.js'
+import { shopTest as it } from '../../../testing/fixtures.js'
 import { htmlErrors } from '../../../testing/html.js'
 
 describe('ids made from names', () => {
@@ -17,19 +17,11 @@ describe('ids made from names', () => {
 })
 
 describe('shipping zones and methods in the back office', () => {
-  let shop: TestShop
-  let owner: StaffSession
-  beforeEach(async () => {
-    shop = await buildTestApp()
-    owner = await staffSession(shop, { role: 'owner' })
-  })
-  afterEach(() => shop.close())
-
-  const zones = async () => (await getShopSettings(shop.db)).shippingZones
-  const zone = async (id: string) => (await zones()).find((z) => z.id === id)
-  const summaries = async () =>
+  const zones = async (db: Db) => (await getShopSettings(db)).shippingZones
+  const zone = async (db: Db, id: string) => (await zones(db)).find((z) => z.id === id)
+  const summaries = async (db: Db) =>
     (
-      await shop.db
+      await db
         .selectFrom('activity_log')
         .select('summary')
         .where('action', '=', 'settings.updated')
@@ -37,7 +29,7 @@ describe('shipping zones and methods in the back office', () => {
         .execute()
     ).map((e) => e.summary)
 
-  it('lists the zones with their countries and methods, and every page is valid HTML', async () => {
+  it('lists the zones with their countries and methods, and every page is valid HTML', async ({ owner }) => {
     const page = await owner.get('/admin/settings/shipping')
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain('Ireland, France, Germany')
@@ -62,11 +54,14 @@ describe('shipping zones and methods in the back office', () => {
     expect(method.body).toContain('value="50.00"')
   })
 
-  it('creates a zone with an id of its own, changes it and removes it after asking, each logged', async () => {
+  it('creates a zone with an id of its own, changes it and removes it after asking, each logged', async ({
+    shop,
+    owner,
+  }) => {
     const created = await owner.post('/admin/settings/shipping', { name: 'North America', countries: 'us, CA;  MX' })
     expect(created.statusCode).toBe(303)
     expect(created.headers.location).toBe('/admin/settings/shipping/north-america')
-    expect(await zone('north-america')).toEqual({
+    expect(await zone(shop.db, 'north-america')).toEqual({
       id: 'north-america',
       name: 'North America',
       countries: ['US', 'CA', 'MX'],
@@ -79,13 +74,16 @@ describe('shipping zones and methods in the back office', () => {
 
     // A second zone of the same name gets an id of its own.
     await owner.post('/admin/settings/shipping', { name: 'North America', countries: 'GL' })
-    expect(await zone('north-america-2')).toMatchObject({ name: 'North America', countries: ['GL'] })
+    expect(await zone(shop.db, 'north-america-2')).toMatchObject({ name: 'North America', countries: ['GL'] })
 
     expect(
       (await owner.post('/admin/settings/shipping/north-america', { name: 'Americas', countries: 'US, CA, MX, BR' }))
         .statusCode,
     ).toBe(303)
-    expect(await zone('north-america')).toMatchObject({ name: 'Americas', countries: ['US', 'CA', 'MX', 'BR'] })
+    expect(await zone(shop.db, 'north-america')).toMatchObject({
+      name: 'Americas',
+      countries: ['US', 'CA', 'MX', 'BR'],
+    })
 
     expect((await owner.get('/admin/settings/shipping/north-america/removal')).body).toContain(
       'Remove the zone Americas?',
@@ -93,8 +91,8 @@ describe('shipping zones and methods in the back office', () => {
     expect((await owner.post('/admin/settings/shipping/north-america/removal')).headers.location).toBe(
       '/admin/settings/shipping',
     )
-    expect(await zone('north-america')).toBeUndefined()
-    expect(await summaries()).toEqual([
+    expect(await zone(shop.db, 'north-america')).toBeUndefined()
+    expect(await summaries(shop.db)).toEqual([
       'Added the shipping zone North America (US, CA, MX)',
       'Added the shipping zone North America (GL)',
       'Changed the shipping zone North America: North America (US, CA, MX) → Americas (US, CA, MX, BR)',
@@ -110,7 +108,7 @@ describe('shipping zones and methods in the back office', () => {
     expect(JSON.parse(after)).toHaveLength(3)
   })
 
-  it('adds, changes and removes a zone’s methods, amounts read in the shop’s currency', async () => {
+  it('adds, changes and removes a zone’s methods, amounts read in the shop’s currency', async ({ shop, owner }) => {
     const added = await owner.post('/admin/settings/shipping/europe/methods', {
       name: 'Pickup',
       kind: 'pickup',
@@ -119,7 +117,7 @@ describe('shipping zones and methods in the back office', () => {
     expect(added.statusCode).toBe(303)
     expect(added.headers.location).toBe('/admin/settings/shipping/europe')
     // "pickup" is the UK zone's method already: ids are unique across zones.
-    expect((await zone('europe'))?.methods.at(-1)).toEqual({ id: 'pickup-2', name: 'Pickup', kind: 'pickup' })
+    expect((await zone(shop.db, 'europe'))?.methods.at(-1)).toEqual({ id: 'pickup-2', name: 'Pickup', kind: 'pickup' })
 
     await owner.post('/admin/settings/shipping/europe/methods', {
       name: 'Courier',
@@ -127,7 +125,7 @@ describe('shipping zones and methods in the back office', () => {
       price: '1,250.5',
       threshold: '100',
     })
-    expect((await zone('europe'))?.methods.at(-1)).toEqual({
+    expect((await zone(shop.db, 'europe'))?.methods.at(-1)).toEqual({
       id: 'courier',
       name: 'Courier',
       kind: 'free_over',
@@ -144,14 +142,19 @@ describe('shipping zones and methods in the back office', () => {
         })
       ).statusCode,
     ).toBe(303)
-    expect((await zone('europe'))?.methods.at(-1)).toEqual({ id: 'courier', name: 'Courier', kind: 'flat', price: 0 })
+    expect((await zone(shop.db, 'europe'))?.methods.at(-1)).toEqual({
+      id: 'courier',
+      name: 'Courier',
+      kind: 'flat',
+      price: 0,
+    })
 
     expect((await owner.get('/admin/settings/shipping/europe/methods/courier/removal')).body).toContain(
       'Remove Courier from Europe?',
     )
     expect((await owner.post('/admin/settings/shipping/europe/methods/courier/removal')).statusCode).toBe(303)
-    expect((await zone('europe'))?.methods.map((m) => m.id)).toEqual(['eu-tracked', 'pickup-2'])
-    expect(await summaries()).toEqual([
+    expect((await zone(shop.db, 'europe'))?.methods.map((m) => m.id)).toEqual(['eu-tracked', 'pickup-2'])
+    expect(await summaries(shop.db)).toEqual([
       'Added the delivery method Pickup to Europe: free: collected from the shop',
       'Added the delivery method Courier to Europe: £1,250.50, free from £100.00',
       'Changed the delivery method Courier of Europe: Courier, £1,250.50, free from £100.00 → Courier, free',
@@ -159,10 +162,10 @@ describe('shipping zones and methods in the back office', () => {
     ])
   })
 
-  it('answers each mistake with a 422 and its message, and changes nothing', async () => {
+  it('answers each mistake with a 422 and its message, and changes nothing', async ({ shop, owner }) => {
     await owner.post('/admin/settings/shipping', { name: 'World', restOfWorld: 'on' })
-    expect(await zone('world')).toMatchObject({ countries: 'rest_of_world', methods: [] })
-    const before = await zones()
+    expect(await zone(shop.db, 'world')).toMatchObject({ countries: 'rest_of_world', methods: [] })
+    const before = await zones(shop.db)
     const method = { name: 'Courier', kind: 'flat', price: '5' }
     for (const [url, fields, message] of [
       ['/admin/settings/shipping', { name: '', countries: 'US' }, 'Enter the zone’s name'],
@@ -206,11 +209,11 @@ describe('shipping zones and methods in the back office', () => {
       expect(response.body).toContain(message)
       expect(await htmlErrors(response.body), message).toEqual([])
     }
-    expect(await zones()).toEqual(before)
-    expect(await summaries()).toHaveLength(1)
+    expect(await zones(shop.db)).toEqual(before)
+    expect(await summaries(shop.db)).toHaveLength(1)
   })
 
-  it('answers 404 for a zone or method that is not there', async () => {
+  it('answers 404 for a zone or method that is not there', async ({ shop, owner }) => {
     for (const url of [
       '/admin/settings/shipping/atlantis',
       '/admin/settings/shipping/atlantis/removal',
@@ -227,10 +230,10 @@ describe('shipping zones and methods in the back office', () => {
       ['/admin/settings/shipping/uk/methods/nope/removal', {}],
     ] as const)
       expect((await owner.post(url, fields)).statusCode, url).toBe(404)
-    expect(await summaries()).toEqual([])
+    expect(await summaries(shop.db)).toEqual([])
   })
 
-  it('a new zone reaches checkout at once: its countries can order and get its methods', async () => {
+  it('a new zone reaches checkout at once: its countries can order and get its methods', async ({ shop, owner }) => {
     const shopper = await shopperWithMug(shop)
     const american = { ...TEST_ADDRESS, country: 'US', city: 'San Francisco', postcode: '94107' }
     expect((await shopper.post('/checkout', american)).statusCode).toBe(422)
@@ -242,7 +245,7 @@ describe('shipping zones and methods in the back office', () => {
     expect(delivery.response.body).toMatch(/USPS <strong>£12.00/)
     expect(delivery.response.body).not.toContain('Royal Mail')
   })
-  it('a rest-of-the-world zone lets a shopper anywhere order, at its own prices', async () => {
+  it('a rest-of-the-world zone lets a shopper anywhere order, at its own prices', async ({ shop, owner }) => {
     const shopper = await shopperWithMug(shop)
     const japanese = { ...TEST_ADDRESS, country: 'JP', city: 'Kyoto', postcode: '600-8216' }
     expect((await shopper.post('/checkout', japanese)).statusCode).toBe(422)

@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
+import type { Db } from '../../../db/connection.js'
 import { getShopSettings } from '../../../modules/settings/settings.service.js'
 import { basisPointsOf, percentText } from '../../../modules/settings/tax.forms.js'
-import { type StaffSession, staffSession } from '../../../testing/admin.js'
-import { buildTestApp, type TestShop } from '../../../testing/app.js'
 import { shopperWithMug } from '../../../testing/checkout.js'
+import { shopTest as it } from '../../../testing/fixtures.js'
 import { htmlErrors } from '../../../testing/html.js'
 
 describe('percentages in basis points', () => {
@@ -30,23 +30,17 @@ describe('percentages in basis points', () => {
 })
 
 describe('tax rates in the back office', () => {
-  let shop: TestShop
-  let owner: StaffSession
-  beforeEach(async () => {
-    shop = await buildTestApp()
-    owner = await staffSession(shop, { role: 'owner' })
-  })
-  afterEach(() => shop.close())
-
-  const activity = () =>
-    shop.db
+  const activity = (db: Db) =>
+    db
       .selectFrom('activity_log')
       .select(['summary', 'changes'])
       .where('action', '=', 'settings.updated')
       .orderBy('id')
       .execute()
 
-  it('lists the rates by country as percentages, with every other country and the tax classes explained', async () => {
+  it('lists the rates by country as percentages, with every other country and the tax classes explained', async ({
+    owner,
+  }) => {
     const page = await owner.get('/admin/settings/tax')
     expect(page.statusCode).toBe(200)
     expect(page.body).toMatch(
@@ -64,7 +58,10 @@ describe('tax rates in the back office', () => {
     }
   })
 
-  it('adds a country, changes its rates and removes it after asking, each logged before → after', async () => {
+  it('adds a country, changes its rates and removes it after asking, each logged before → after', async ({
+    shop,
+    owner,
+  }) => {
     const added = await owner.post('/admin/settings/tax', { country: 'fr', standard: '20', reduced: '5,5', zero: '0' })
     expect(added.statusCode).toBe(303)
     expect(added.headers.location).toBe('/admin/settings/tax')
@@ -88,37 +85,37 @@ describe('tax rates in the back office', () => {
     expect((await owner.post('/admin/settings/tax/FR/removal')).statusCode).toBe(303)
     expect((await getShopSettings(shop.db)).taxRates).toEqual({ GB: { standard: 2000, reduced: 500, zero: 0 } })
 
-    expect((await activity()).map((e) => e.summary)).toEqual([
+    expect((await activity(shop.db)).map((e) => e.summary)).toEqual([
       'Added the tax rates for France: 20 % / 5.5 % / 0 %',
       'Changed the tax rates for France: 20 % / 5.5 % / 0 % → 20 % / 10 % / 2.1 %',
       'Removed the tax rates for France (20 % / 10 % / 2.1 %)',
     ])
-    const [first] = await activity()
+    const [first] = await activity(shop.db)
     const [before, after] = JSON.parse(first?.changes ?? '{}').taxRates
     expect(JSON.parse(before)).not.toHaveProperty('FR')
     expect(JSON.parse(after).FR).toEqual({ standard: 2000, reduced: 550, zero: 0 })
   })
 
-  it('changes the rates for every other country, which cannot be removed', async () => {
+  it('changes the rates for every other country, which cannot be removed', async ({ shop, owner }) => {
     expect(
       (await owner.post('/admin/settings/tax/other', { standard: '10', reduced: '0', zero: '0' })).statusCode,
     ).toBe(303)
     expect((await getShopSettings(shop.db)).otherTaxRates).toEqual({ standard: 1000, reduced: 0, zero: 0 })
-    expect((await activity()).at(-1)?.summary).toBe(
+    expect((await activity(shop.db)).at(-1)?.summary).toBe(
       'Changed the tax rates for every other country: 0 % / 0 % / 0 % → 10 % / 0 % / 0 %',
     )
     expect((await owner.get('/admin/settings/tax/other/removal')).statusCode).toBe(404)
     expect((await owner.post('/admin/settings/tax/other/removal')).statusCode).toBe(404)
   })
 
-  it('saving the same rates again changes and logs nothing', async () => {
+  it('saving the same rates again changes and logs nothing', async ({ shop, owner }) => {
     expect(
       (await owner.post('/admin/settings/tax/GB', { standard: '20', reduced: '5.00', zero: '0' })).statusCode,
     ).toBe(303)
-    expect(await activity()).toEqual([])
+    expect(await activity(shop.db)).toEqual([])
   })
 
-  it('answers each mistake with a 422 and its message, and changes nothing', async () => {
+  it('answers each mistake with a 422 and its message, and changes nothing', async ({ shop, owner }) => {
     const before = await getShopSettings(shop.db)
     const rates = { standard: '20', reduced: '5', zero: '0' }
     for (const [url, fields, message] of [
@@ -152,20 +149,20 @@ describe('tax rates in the back office', () => {
     }
     const after = await getShopSettings(shop.db)
     expect([after.taxRates, after.otherTaxRates]).toEqual([before.taxRates, before.otherTaxRates])
-    expect(await activity()).toEqual([])
+    expect(await activity(shop.db)).toEqual([])
   })
 
-  it('answers 404 for a country the table does not have', async () => {
+  it('answers 404 for a country the table does not have', async ({ shop, owner }) => {
     for (const url of ['/admin/settings/tax/DE', '/admin/settings/tax/zz/removal', '/admin/settings/tax/<b>'])
       expect((await owner.get(url)).statusCode, url).toBe(404)
     expect((await owner.post('/admin/settings/tax/DE', { standard: '1', reduced: '1', zero: '0' })).statusCode).toBe(
       404,
     )
     expect((await owner.post('/admin/settings/tax/DE/removal')).statusCode).toBe(404)
-    expect(await activity()).toEqual([])
+    expect(await activity(shop.db)).toEqual([])
   })
 
-  it('prices the checkout at a changed rate at once', async () => {
+  it('prices the checkout at a changed rate at once', async ({ shop, owner }) => {
     const shopper = await shopperWithMug(shop, 2)
     // £36 of mugs and £3.95 delivery, with tax included: at 20 % the tax is £6.66.
     expect((await shopper.toReview()).review.response.body).toContain('Includes £6.66 tax')
