@@ -5,8 +5,14 @@ import { type Failure, isFailure, type Missing, type PersonalFile, type Success 
 import type { FieldErrors } from '../lib/validation.js'
 import type { PageData } from './views.js'
 
-/** A page's data as its service built it (`…Page` functions), or why there is none. */
-export type PageResult = Failure | ({ kind: 'page' } & PageData)
+/**
+ * A page's data as its service built it (`…Page` functions), or why there is
+ * none; `httpStatus` when the service decides it (a list whose filter was
+ * refused is still a page, answered 422).
+ */
+export type PageResult = Failure | ({ kind: 'page'; httpStatus?: number } & PageData)
+/** A page whose service also chose its template and status (the storefront's catalogue pages). */
+export type PageView = Failure | { kind: 'page'; template: string; status: number; data: Record<string, unknown> }
 
 /** How an HTML route answers a service's outcome; only `done` and `back` are required. */
 export interface PageAnswer<R> {
@@ -30,6 +36,7 @@ declare module 'fastify' {
     answer<R extends { kind: string }>(result: R, how: PageAnswer<R>): unknown
     /** A page its service built, or the not-found page: no such thing, or a query string no page has. */
     show(template: string, page: PageResult): unknown
+    show(view: PageView): unknown
     /**
      * A file that is somebody's own (an invoice, a packing slip), or the
      * not-found page: kept by no cache, and the address it came from, which
@@ -50,8 +57,13 @@ export const outcomesPlugin = fp(
       return this.redirect(to, 303)
     })
 
-    app.decorateReply('show', function show(this: FastifyReply, template: string, page: PageResult) {
-      return page.kind === 'page' ? this.render(template, page) : notFound(this)
+    app.decorateReply('show', function show(this: FastifyReply, first: string | PageView, second?: PageResult) {
+      if (typeof first !== 'string') {
+        return first.kind === 'page' ? this.code(first.status).render(first.template, first.data) : notFound(this)
+      }
+      if (second?.kind !== 'page') return notFound(this)
+      if (second.httpStatus) this.code(second.httpStatus)
+      return this.render(first, second)
     })
 
     app.decorateReply(

@@ -15,7 +15,7 @@ export default async function categoryRoutes(app: FastifyInstance) {
       const page = await withValid(input, ({ slug, query }) =>
         listingPage(app.db, slug, query, siteOrigin(app.config, request)),
       )
-      return page.kind === 'page' ? reply.code(page.status).render(page.template, page.data) : reply.callNotFound()
+      return reply.show(page)
     },
   )
 }

@@ -28,5 +28,5 @@ export default async function productRoutes(app: FastifyInstance) {
 /** A query or a slug that is none of ours is a page that is not there. */
 function show(reply: FastifyReply, page: StorefrontPage | Invalid) {
   if (page.kind === 'redirect') return reply.redirect(page.location, 301)
-  return page.kind === 'page' ? reply.code(page.status).render(page.template, page.data) : reply.callNotFound()
+  return reply.show(page)
 }

@@ -7,6 +7,6 @@ import { searchPage } from '../modules/catalogue/search.js'
 export default async function searchRoutes(app: FastifyInstance) {
   app.get('/search', { config: { pageCache: true } }, async (request, reply) => {
     const page = await withValid(validate(searchQueryInput, request.query), (input) => searchPage(app.db, input))
-    return page.kind === 'page' ? reply.render('search/index', page.data) : reply.callNotFound()
+    return reply.show('search/index', page)
   })
 }

@@ -255,7 +255,7 @@ export async function searchPage(db: Db, input: SearchQuery) {
     resultsHeading:
       result.total === 0 ? 'No products found' : `${productCount(result.total, result.capped, shop.locale)} found`,
   })
-  return { kind: 'page' as const, data }
+  return { kind: 'page' as const, ...data }
 }
 
 async function toResults(db: Db, rows: SearchRow[]): Promise<SearchResult[]> {

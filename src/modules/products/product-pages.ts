@@ -58,7 +58,7 @@ export async function productListPage(db: Db, checked: Validated<ProductListFilt
   const params = productFilterParams(filter)
   return {
     kind: 'page' as const,
-    status: checked.ok ? 200 : 422,
+    httpStatus: checked.ok ? 200 : 422,
     title: 'Products',
     values,
     errors: checked.ok ? {} : checked.errors,

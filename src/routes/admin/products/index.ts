@@ -30,8 +30,7 @@ import { signedInUser } from '../../../plugins/auth.js'
 export default async function productRoutes(app: FastifyInstance) {
   app.get('/admin/products', async (request, reply) => {
     const page = await productListPage(app.db, validate(productListInput, request.query), formValues(request.query))
-    if (page.kind === 'missing') return reply.callNotFound()
-    return reply.code(page.status).render('admin/products/index', page)
+    return reply.show('admin/products/index', page)
   })
 
   app.get('/admin/products.csv', async (request, reply) => {
