@@ -1,4 +1,3 @@
-import type { ProductStatus, TaxClass } from '../../db/schema.js'
 import {
   compareAtProblem,
   MAX_VARIANTS,
@@ -7,8 +6,8 @@ import {
   stockProblem,
   YES,
 } from '../products/product-rules.js'
-import type { VariantFields } from '../products/products.forms.js'
 import type { CatalogueState, ExistingVariant } from './catalogue-state.js'
+import type { ImportPlan, VariantValues } from './plan-changes.js'
 import { diffProduct, diffVariant, parseList, parseObject, productValues } from './plan-fields.js'
 import { PRODUCT_CSV_COLUMNS, PRODUCT_FIELD_COLUMNS, type ProductCsvColumn } from './product-csv.js'
 import type { ImportRow, ProductRowReader, RowError } from './product-rows.js'
@@ -20,82 +19,6 @@ import { drain } from './time-slices.js'
  * it over the stored file for the dry run, and again inside the transaction
  * that applies it, refusing a plan that differs from the one staff saw.
  */
-
-export interface ProductValues {
-  title: string
-  status: ProductStatus
-  categoryId: number | null
-  taxClass: TaxClass
-  descriptionMd: string
-  seoTitle: string | null
-  seoDescription: string | null
-  /** JSON object text. */
-  attributes: string
-  optionNames: string[]
-}
-
-/** A variant's values, as the product form has them (stock included: an import sets it). */
-export type VariantValues = Pick<
-  VariantFields,
-  'options' | 'price' | 'compareAtPrice' | 'stock' | 'trackStock' | 'allowBackorder'
->
-
-/** A field that changes, as people read it. */
-export interface FieldChange {
-  field: string
-  before: string
-  after: string
-}
-
-export interface ProductCreate {
-  line: number
-  handle: string
-  values: ProductValues
-}
-
-export interface ProductChange {
-  line: number
-  handle: string
-  productId: number
-  title: string
-  set: Partial<ProductValues>
-  before: Partial<ProductValues>
-  /** It becomes active for the first time. */
-  publish: boolean
-  changes: FieldChange[]
-}
-
-export interface VariantCreate {
-  line: number
-  handle: string
-  sku: string
-  /** The existing product it joins, or null for the new product of its handle. */
-  productId: number | null
-  position: number
-  values: VariantValues
-}
-
-export interface VariantChange {
-  line: number
-  handle: string
-  sku: string
-  variantId: number
-  productId: number
-  set: Partial<VariantValues>
-  before: Partial<VariantValues>
-  changes: FieldChange[]
-}
-
-export interface ImportPlan {
-  /** Rows that were not blank. */
-  rows: number
-  errors: RowError[]
-  productsCreated: ProductCreate[]
-  productsUpdated: ProductChange[]
-  variantsCreated: VariantCreate[]
-  variantsUpdated: VariantChange[]
-  rowsUnchanged: number
-}
 
 /**
  * What the file would change, given what the shop holds: rows are matched by

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { decimalAmount } from '../../lib/money.js'
-import type { FieldChange, ImportPlan } from './import-plan.js'
+import type { FieldChange, ImportPlan } from './plan-changes.js'
 import { optionText } from './plan-fields.js'
 import type { RowError } from './product-rows.js'
 import { drain } from './time-slices.js'

@@ -5,9 +5,9 @@ import { logActivity } from '../activity/activity.service.js'
 import { getShopSettings } from '../settings/settings.service.js'
 import { completeState, emptyState, type LoadedState, loadRows } from './catalogue-state.js'
 import { MAX_IMPORT_ROWS, type ReadResult, readFile } from './import-file.js'
-import type { ImportPlan } from './import-plan.js'
 import { planSteps } from './import-plan.js'
 import { importReport, importSummary, planHashSteps } from './import-report.js'
+import type { ImportPlan } from './plan-changes.js'
 import { type Rendered, rendered, writePlan } from './plan-writes.js'
 import {
   deleteImportFile,

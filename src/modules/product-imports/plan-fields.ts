@@ -2,7 +2,7 @@ import type { ProductStatus, TaxClass } from '../../db/schema.js'
 import { decimalAmount } from '../../lib/money.js'
 import { NO, YES } from '../products/product-rules.js'
 import type { CatalogueState, ExistingProduct, ExistingVariant } from './catalogue-state.js'
-import type { FieldChange, ProductChange, ProductValues, VariantChange, VariantValues } from './import-plan.js'
+import type { FieldChange, ProductChange, ProductValues, VariantChange, VariantValues } from './plan-changes.js'
 import type { ProductCsvColumn } from './product-csv.js'
 import type { ImportRow } from './product-rows.js'
 

@@ -4,7 +4,7 @@ import { updateProductRow } from '../catalogue/catalogue.repository.js'
 import { renderDescription } from '../catalogue/markdown.js'
 import { replaceVariantOptionValues, updateVariantRow } from '../products/products.repository.js'
 import { recordStockMovement } from '../stock/stock.service.js'
-import type { ImportPlan, ProductChange, VariantChange } from './import-plan.js'
+import type { ImportPlan, ProductChange, VariantChange } from './plan-changes.js'
 import { insertProducts, insertVariants } from './product-imports.repository.js'
 
 /** Writing an import's plan: its new products and variants, its changes, and its stock changes to the ledger. */

@@ -15,6 +15,7 @@ import { signedInUser } from '../../../plugins/auth.js'
 type CountryParams = { Params: { country: string } }
 type Sent = { values: Record<string, string>; errors: FieldErrors }
 
+/** The rates' list, where every change leads back to. */
 const base = '/admin/settings/tax'
 
 /** Owners: tax rates by destination country, and for every other country. */
@@ -27,9 +28,9 @@ export default async function settingsTaxRoutes(app: FastifyInstance) {
     return reply.show('admin/settings/tax/edit', page)
   }
 
-  app.get(base, async (_request, reply) => listPage(reply))
+  app.get('/admin/settings/tax', async (_request, reply) => listPage(reply))
 
-  app.post(base, async (request, reply) => {
+  app.post('/admin/settings/tax', async (request, reply) => {
     const result = await withValid(validate(taxCountryInput, request.body), (input) =>
       addTaxCountry(app.db, signedInUser(request), input),
     )
@@ -40,11 +41,11 @@ export default async function settingsTaxRoutes(app: FastifyInstance) {
     })
   })
 
-  app.get<CountryParams>(`${base}/:country`, async (request, reply) =>
+  app.get<CountryParams>('/admin/settings/tax/:country', async (request, reply) =>
     ratesPage(reply, taxRowParams.parse(request.params).country),
   )
 
-  app.post<CountryParams>(`${base}/:country`, async (request, reply) => {
+  app.post<CountryParams>('/admin/settings/tax/:country', async (request, reply) => {
     const { country } = taxRowParams.parse(request.params)
     const result = await withValid(validate(taxRatesInput, request.body), (input) =>
       updateTaxRates(app.db, signedInUser(request), country, input),
@@ -56,12 +57,12 @@ export default async function settingsTaxRoutes(app: FastifyInstance) {
     })
   })
 
-  app.get<CountryParams>(`${base}/:country/removal`, async (request, reply) => {
+  app.get<CountryParams>('/admin/settings/tax/:country/removal', async (request, reply) => {
     const page = await taxRemovalPage(app.db, taxRowParams.parse(request.params).country)
     return reply.show('admin/settings/tax/removal', page)
   })
 
-  app.post<CountryParams>(`${base}/:country/removal`, async (request, reply) => {
+  app.post<CountryParams>('/admin/settings/tax/:country/removal', async (request, reply) => {
     const result = await removeTaxCountry(app.db, signedInUser(request), taxRowParams.parse(request.params).country)
     return reply.answer(result, {
       done: (removed) => ({ to: base, flash: `The tax rates for ${removed.result} are removed.` }),
