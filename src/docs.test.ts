@@ -20,7 +20,7 @@ function markdownFiles(dir: string): string[] {
 
 const readme = path.join(projectRoot, 'README.md')
 /** Files the shop or its tests make when they run, named by the docs before they exist. */
-const MADE_WHEN_RUN = new Set(['db/shop.sqlite', 'db/media', 'e2e/screenshots/', 'dist/'])
+const MADE_WHEN_RUN = new Set(['db/shop.sqlite', 'db/media', 'e2e/screenshots/', 'dist/', 'bench/.data/'])
 const pages = markdownFiles(projectRoot)
 const rel = (file: string) => path.relative(projectRoot, file)
 
