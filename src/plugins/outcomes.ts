@@ -1,8 +1,9 @@
+import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import { formValues } from '../lib/forms.js'
 import { type Failure, isFailure, type Missing, type PersonalFile, type Success } from '../lib/outcomes.js'
-import type { FieldErrors } from '../lib/validation.js'
+import type { FieldErrors, Validated } from '../lib/validation.js'
 import type { PageData } from './views.js'
 
 /**
@@ -43,6 +44,18 @@ declare module 'fastify' {
      * may be a secret link, never sent on as a Referer.
      */
     personalFile(file: PersonalFile | Missing, disposition?: 'attachment' | 'inline'): unknown
+    /**
+     * A list as a CSV download, streamed, for the filters the edge accepted;
+     * a rejected filter is a 422 saying why in plain text (a download has no
+     * page to show it on).
+     */
+    spreadsheet<T>(
+      filename: string,
+      filter: Validated<T>,
+      lines: (
+        filter: T,
+      ) => Promise<Iterable<string> | AsyncIterable<string>> | Iterable<string> | AsyncIterable<string>,
+    ): Promise<unknown>
   }
 }
 
@@ -77,6 +90,17 @@ export const outcomesPlugin = fp(
           .send(file.bytes)
       },
     )
+
+    app.decorateReply('spreadsheet', async function spreadsheet<
+      T,
+    >(this: FastifyReply, filename: string, filter: Validated<T>, lines: (filter: T) => Promise<Iterable<string> | AsyncIterable<string>> | Iterable<string> | AsyncIterable<string>) {
+      if (!filter.ok)
+        return this.code(422).type('text/plain; charset=utf-8').send(Object.values(filter.errors).join('\n'))
+      return this.type('text/csv; charset=utf-8')
+        .header('cache-control', 'private, no-store')
+        .header('content-disposition', `attachment; filename="${filename}"`)
+        .send(Readable.from(await lines(filter.value)))
+    })
   },
   { name: 'shopfront-outcomes', dependencies: ['shopfront-views'] },
 )

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { type IdParams, idOf } from '../../lib/ids.js'
 import { validate } from '../../lib/validation.js'
@@ -20,14 +19,9 @@ export default async function customerRoutes(app: FastifyInstance) {
   })
 
   app.get<{ Querystring: Record<string, string> }>('/admin/customers.csv', async (request, reply) => {
-    const checked = validate(customerFilterInput, request.query)
-    if (!checked.ok)
-      return reply.code(422).type('text/plain; charset=utf-8').send(Object.values(checked.errors).join('\n'))
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('cache-control', 'private, no-store')
-      .header('content-disposition', 'attachment; filename="customers.csv"')
-      .send(Readable.from(customersCsv(app.db, checked.value)))
+    return reply.spreadsheet('customers.csv', validate(customerFilterInput, request.query), (filter) =>
+      customersCsv(app.db, filter),
+    )
   })
 
   app.get<IdParams>('/admin/customers/:id', async (request, reply) => {

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { parseId } from '../../lib/ids.js'
 import { withValid } from '../../lib/outcomes.js'
@@ -41,15 +40,9 @@ export default async function orderRoutes(app: FastifyInstance) {
   })
 
   app.get('/admin/orders.csv', async (request, reply) => {
-    const checked = validate(orderListInput, request.query)
-    if (!checked.ok) {
-      return reply.code(422).type('text/plain; charset=utf-8').send(Object.values(checked.errors).join('\n'))
-    }
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('cache-control', 'private, no-store')
-      .header('content-disposition', 'attachment; filename="orders.csv"')
-      .send(Readable.from(await orderListCsv(app.db, checked.value)))
+    return reply.spreadsheet('orders.csv', validate(orderListInput, request.query), (filter) =>
+      orderListCsv(app.db, filter),
+    )
   })
 
   app.get<NumberParams>('/admin/orders/:number', async (request, reply) =>

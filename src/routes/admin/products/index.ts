@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { formValues } from '../../../lib/forms.js'
 import { type IdParams, idOf } from '../../../lib/ids.js'
@@ -34,14 +33,9 @@ export default async function productRoutes(app: FastifyInstance) {
   })
 
   app.get('/admin/products.csv', async (request, reply) => {
-    const checked = validate(productListInput, request.query)
-    if (!checked.ok)
-      return reply.code(422).type('text/plain; charset=utf-8').send(Object.values(checked.errors).join('\n'))
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('cache-control', 'private, no-store')
-      .header('content-disposition', 'attachment; filename="products.csv"')
-      .send(Readable.from(await exportProductCsv(app.db, checked.value)))
+    return reply.spreadsheet('products.csv', validate(productListInput, request.query), (filter) =>
+      exportProductCsv(app.db, filter),
+    )
   })
 
   /** The new (id null) or edit form, as stored or as sent. */
