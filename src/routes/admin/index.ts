@@ -31,7 +31,7 @@ interface AdminNavItem {
 
 /**
  * /admin: every route checked against the one permission table
- * (permissions.ts) before anything else runs; a route missing from the table
+ * (_permissions.ts) before anything else runs; a route missing from the table
  * stops the app from starting.
  */
 export default async function adminArea(app: FastifyInstance) {
@@ -39,7 +39,7 @@ export default async function adminArea(app: FastifyInstance) {
     for (const method of [route.method].flat()) {
       if (!levelOf(method, route.url)) {
         throw new Error(
-          `${method} ${route.url} is not in the back office's permission table (routes/admin/permissions.ts)`,
+          `${method} ${route.url} is not in the back office's permission table (routes/admin/_permissions.ts)`,
         )
       }
     }
