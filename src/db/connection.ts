@@ -32,10 +32,15 @@ export function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T
 /** The database cannot be reached at boot: the message names DATABASE_URL and never its password. */
 export class DatabaseUnreachableError extends Error {}
 
+/** The cheapest question the database can answer: throws when it cannot (boot's check, /readyz). */
+export async function ping(db: Db): Promise<void> {
+  await sql`select 1`.execute(db)
+}
+
 /** Fails fast, with one line a person can act on, when the configured database does not answer. */
 export async function checkConnection(db: Db, database: string): Promise<void> {
   try {
-    await sql`select 1`.execute(db)
+    await ping(db)
   } catch (err) {
     const reason = connectFailureReason(err)
     throw new DatabaseUnreachableError(`DATABASE_URL: cannot use the database ${describeDatabase(database)}: ${reason}`)
