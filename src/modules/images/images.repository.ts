@@ -3,15 +3,6 @@ import type { Image } from '../../db/schema.js'
 import { nowIso } from '../../lib/time.js'
 import type { StoredImage } from './images.js'
 
-export async function findImageByKey(db: Db, key: string): Promise<Image | undefined> {
-  return db.selectFrom('images').selectAll().where('key', '=', key).executeTakeFirst()
-}
-
-export async function findImagesByIds(db: Db, ids: readonly number[]): Promise<Image[]> {
-  if (ids.length === 0) return []
-  return db.selectFrom('images').selectAll().where('id', 'in', ids).execute()
-}
-
 /**
  * Records stored images, each once: a key already in the table keeps its row
  * (the same key is the same picture). Returns the rows in the order given.
