@@ -1,5 +1,4 @@
 import type { Db } from '../../db/connection.js'
-import { formatMoney } from '../../lib/money.js'
 import { type Missing, missing, type PersonalFile } from '../../lib/outcomes.js'
 import type { FieldErrors } from '../../lib/validation.js'
 import { isHostedMethod, PAYMENT_METHOD_LABELS } from '../payments/payment-methods.js'
@@ -14,12 +13,6 @@ import { refundable } from './refunds.js'
 
 /** A form of the page that failed: what was sent, and a message per field. */
 type Sent = { values: Record<string, string>; errors: FieldErrors }
-
-/** Amounts in an order's own currency, as the shop writes them. */
-export async function staffMoney(db: Db) {
-  const shop = await getShopSettings(db)
-  return (minor: number, currency: string) => formatMoney(minor, currency, shop.locale)
-}
 
 /**
  * A page about one order with a form on it, or missing when there is no such
@@ -69,7 +62,6 @@ export function refundPage(db: Db, number: number, sent?: Sent) {
     title: `Refund order #${order.number}`,
     order,
     left: await refundable(db, order),
-    money: await staffMoney(db),
     byStripe: isHostedMethod(order.payment_method),
   }))
 }
@@ -77,13 +69,7 @@ export function refundPage(db: Db, number: number, sent?: Sent) {
 /** Cancelling is confirmed on a page of its own, with a reason to send the customer written for staff to change. */
 export function cancellationPage(db: Db, number: number, sent?: Sent) {
   const reason = 'We are sorry, but we cannot send this order.'
-  return orderPage(
-    db,
-    number,
-    sent,
-    async (order) => ({ title: `Cancel order #${order.number}`, order, money: await staffMoney(db) }),
-    { reason },
-  )
+  return orderPage(db, number, sent, async (order) => ({ title: `Cancel order #${order.number}`, order }), { reason })
 }
 
 /** The packing slip of what is left to send of an order, as a PDF. */
