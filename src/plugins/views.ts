@@ -4,7 +4,6 @@ import type { FastifyInstance, FastifyReply, onRequestHookHandler } from 'fastif
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
-import { formValues } from '../lib/forms.js'
 import { formatMoney } from '../lib/money.js'
 import { withFields } from '../lib/objects.js'
 import { viewsDir } from '../lib/paths.js'
@@ -37,8 +36,6 @@ declare module 'fastify' {
     locals: Record<string, unknown>
     /** Renders a page with the locals every layout needs. Personal pages are marked private. */
     render(template: string, data?: PageData): Promise<FastifyReply>
-    /** The form convention for a failed form: the same page again, 422, the submitted values (never a password) and a message per field. */
-    formErrors(template: string, data: PageData, errors: Record<string, string>): Promise<FastifyReply>
   }
 }
 
@@ -120,13 +117,6 @@ export const viewsPlugin = fp(
       )
       return this.type('text/html; charset=utf-8').send(html)
     })
-
-    app.decorateReply(
-      'formErrors',
-      function formErrors(this: FastifyReply, template: string, data: PageData, errors: Record<string, string>) {
-        return this.code(422).render(template, withFields(data, { values: formValues(this.request.body), errors }))
-      },
-    )
   },
   {
     name: 'shopfront-views',
