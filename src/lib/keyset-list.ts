@@ -25,7 +25,7 @@ export async function keysetList<F extends { before: string }, T extends { id: n
   items: T[]
   filter: F
   /** What the page shows of the list itself: its status, the filter's messages and the links. */
-  page: { status: 200 | 422; errors: FieldErrors; olderHref: string | null; newestHref: string | null }
+  page: { httpStatus: 200 | 422; errors: FieldErrors; olderHref: string | null; newestHref: string | null }
 }> {
   const filter = checked.ok ? checked.value : list.none
   const perPage = list.perPage ?? 50
@@ -40,7 +40,7 @@ export async function keysetList<F extends { before: string }, T extends { id: n
     items,
     filter,
     page: {
-      status: checked.ok ? 200 : 422,
+      httpStatus: checked.ok ? 200 : 422,
       errors: checked.ok ? {} : checked.errors,
       ...keysetLinks(list.path, list.kept(filter), olderThan, filter.before),
     },

@@ -6,7 +6,6 @@ import { withFields } from '../../lib/objects.js'
 import { keysetLinks, keysetPage, withFilters } from '../../lib/pagination.js'
 import type { Validated } from '../../lib/validation.js'
 import { PAYMENT_METHOD_LABELS } from '../payments/payment-methods.js'
-import { staffMoney } from './order-admin-pages.js'
 import { ORDER_LIST_COLUMNS, selectIdRange, selectOrderList } from './orders.repository.js'
 
 const date = z
@@ -67,12 +66,11 @@ export async function orderListPage(db: Db, checked: Validated<OrderListFilter>)
     title: 'Orders',
     errors: checked.ok ? {} : checked.errors,
     orders,
-    money: await staffMoney(db),
     paymentLabels: PAYMENT_METHOD_LABELS,
     csvHref: withFilters('/admin/orders.csv', filters),
     ...keysetLinks('/admin/orders', filters, olderThan, filter.before),
   }
-  return { status: checked.ok ? 200 : 422, data }
+  return { kind: 'page' as const, httpStatus: checked.ok ? 200 : 422, ...data }
 }
 
 /** The list as a spreadsheet: exactly the orders the same filters show, read in keyset pages as it is sent. */

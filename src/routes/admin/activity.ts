@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { formValues } from '../../lib/forms.js'
 import { validate } from '../../lib/validation.js'
 import { activityFilterInput } from '../../modules/activity/activity.forms.js'
 import { activityPage } from '../../modules/activity/activity.service.js'
@@ -7,6 +8,6 @@ import { activityPage } from '../../modules/activity/activity.service.js'
 export default async function activityRoutes(app: FastifyInstance) {
   app.get<{ Querystring: Record<string, string> }>('/admin/activity', async (request, reply) => {
     const page = await activityPage(app.db, validate(activityFilterInput, request.query))
-    return reply.code(page.status).render('admin/activity/index', { ...page, values: request.query })
+    return reply.show('admin/activity/index', { ...page, values: formValues(request.query) })
   })
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { formValues } from '../../lib/forms.js'
 import { type IdParams, idOf } from '../../lib/ids.js'
 import { validate } from '../../lib/validation.js'
 import { customerFilterInput } from '../../modules/customers/customers.forms.js'
@@ -15,7 +16,7 @@ import { signedInUser } from '../../plugins/auth.js'
 export default async function customerRoutes(app: FastifyInstance) {
   app.get<{ Querystring: Record<string, string> }>('/admin/customers', async (request, reply) => {
     const page = await customersPage(app.db, validate(customerFilterInput, request.query))
-    return reply.code(page.status).render('admin/customers/index', { ...page, values: request.query })
+    return reply.show('admin/customers/index', { ...page, values: formValues(request.query) })
   })
 
   app.get<{ Querystring: Record<string, string> }>('/admin/customers.csv', async (request, reply) => {

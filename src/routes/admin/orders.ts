@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { formValues } from '../../lib/forms.js'
 import { parseId } from '../../lib/ids.js'
 import { withValid } from '../../lib/outcomes.js'
 import { validate } from '../../lib/validation.js'
@@ -36,7 +37,7 @@ export default async function orderRoutes(app: FastifyInstance) {
 
   app.get('/admin/orders', async (request, reply) => {
     const page = await orderListPage(app.db, validate(orderListInput, request.query))
-    return reply.code(page.status).render('admin/orders/index', { ...page.data, values: request.query })
+    return reply.show('admin/orders/index', { ...page, values: formValues(request.query) })
   })
 
   app.get('/admin/orders.csv', async (request, reply) => {

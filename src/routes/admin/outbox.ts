@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { formValues } from '../../lib/forms.js'
 import { type IdParams, idOf } from '../../lib/ids.js'
 import { validate } from '../../lib/validation.js'
 import { outboxFilterInput } from '../../modules/mail/mail.forms.js'
@@ -9,7 +10,7 @@ import { signedInUser } from '../../plugins/auth.js'
 export default async function outboxRoutes(app: FastifyInstance) {
   app.get<{ Querystring: Record<string, string> }>('/admin/outbox', async (request, reply) => {
     const page = await outboxPage(app.db, validate(outboxFilterInput, request.query))
-    return reply.code(page.status).render('admin/outbox/index', { ...page, values: request.query })
+    return reply.show('admin/outbox/index', { ...page, values: formValues(request.query) })
   })
 
   app.get<IdParams>('/admin/outbox/:id', async (request, reply) => {
