@@ -103,7 +103,7 @@ describe('imports point one way', () => {
  * Areas registered under a prefix (src/app.ts): their files write URLs
  * without it. The test below checks that app.ts still says so.
  */
-const PREFIXED: Record<string, string> = { api: '/api', webhooks: '/webhooks' }
+const PREFIXED: Record<string, string> = { api: '/api', 'api/v1': '/api/v1', webhooks: '/webhooks' }
 
 /** The URLs a route file registers, as written: `app.get('/x', …)`, `app.post<{…}>('/x/:id', …)`. */
 function urlsOf(file: string): string[] {
@@ -125,8 +125,11 @@ function withoutParams(url: string): string {
 /** The URL a route file is named for: `routes/admin/orders.ts` → `/admin/orders`, `routes/admin/index.ts` → `/admin`. */
 function urlOfFile(file: string): { base: string; index: boolean } {
   const parts = path.relative(routesDir, file).replace(/\.ts$/, '').split(path.sep)
-  const area = parts[0] as string
-  if (PREFIXED[area]) parts.shift()
+  // The deepest prefixed area the file is in: api/v1/x.ts writes URLs without /api/v1.
+  const area = Object.keys(PREFIXED)
+    .filter((key) => parts.slice(0, key.split('/').length).join('/') === key)
+    .sort((a, b) => b.length - a.length)[0]
+  if (area) parts.splice(0, area.split('/').length)
   const index = parts.at(-1) === 'index'
   if (index) parts.pop()
   return { base: parts.length ? `/${parts.join('/')}` : '', index }
@@ -157,11 +160,16 @@ describe('route files and views are named for their URLs', () => {
   })
 
   it('the prefixed areas are registered under their prefix by the app', () => {
-    const app = readFileSync(path.join(src, 'app.ts'), 'utf8')
     for (const [area, prefix] of Object.entries(PREFIXED)) {
-      const plugin = app.match(new RegExp(`import (\\w+) from './routes/${area}/`))?.[1]
-      expect(plugin, `app.ts imports an area from src/routes/${area}`).toBeDefined()
-      expect(app).toMatch(new RegExp(`register\\(${plugin}, \\{ prefix: '${prefix}'`))
+      // A top-level area is registered by app.ts; a nested one by its parent area's index.ts, under the rest of the prefix.
+      const parent = area.includes('/') ? area.slice(0, area.lastIndexOf('/')) : null
+      const registrar = parent ? path.join(routesDir, parent, 'index.ts') : path.join(src, 'app.ts')
+      const from = parent ? `./${area.slice(parent.length + 1)}/` : `./routes/${area}/`
+      const ownPrefix = parent ? prefix.slice((PREFIXED[parent] ?? '').length) : prefix
+      const text = readFileSync(registrar, 'utf8')
+      const plugin = text.match(new RegExp(`import (\\w+) from '${from}`))?.[1]
+      expect(plugin, `${rel(registrar)} imports an area from src/routes/${area}`).toBeDefined()
+      expect(text).toMatch(new RegExp(`register\\(${plugin}, \\{ prefix: '${ownPrefix}'`))
     }
   })
 

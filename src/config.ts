@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { z } from 'zod'
+import type { PoolOptions } from './db/dialect/postgres.js'
 import { projectRoot } from './lib/paths.js'
 import { RECOMMENDED_SCRYPT, type ScryptParams } from './modules/accounts/password.js'
-import type { PoolOptions } from './db/dialect/postgres.js'
 
 /** A problem with the environment, reported as one line before the server starts. */
 export class ConfigError extends Error {
@@ -43,8 +43,16 @@ export interface Config {
   pageCacheBytes: number
   /** Stripe Checkout, when both keys are set; null otherwise. */
   stripe: StripeConfig | null
+  /** Requests a minute the JSON API takes from one client: an address (no token), a customer's token, an API key. */
+  apiRateLimit: ApiRateLimit
   /** scrypt cost for new password hashes; not an environment setting (tests lower it for speed). */
   passwordHashing: ScryptParams
+}
+
+export interface ApiRateLimit {
+  anonymous: number
+  customer: number
+  key: number
 }
 
 /** A folder on this machine (the default), or a bucket of an S3-compatible object store that several machines share. */
@@ -132,6 +140,9 @@ const schema = z.object({
     .min(0, 'PAGE_CACHE_MB must be 0 (off) or more')
     .max(65536, 'PAGE_CACHE_MB must be at most 65536')
     .optional(),
+  API_RATE_LIMIT_ANONYMOUS: perMinute('API_RATE_LIMIT_ANONYMOUS', 300),
+  API_RATE_LIMIT_CUSTOMER: perMinute('API_RATE_LIMIT_CUSTOMER', 600),
+  API_RATE_LIMIT_KEY: perMinute('API_RATE_LIMIT_KEY', 1200),
   STRIPE_SECRET_KEY: z
     .string()
     .regex(/^(sk|rk)_(test|live)_\S+$/, 'STRIPE_SECRET_KEY must be a Stripe secret key (sk_live_… or sk_test_…)')
@@ -195,8 +206,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { secr
     runWorker: e.RUN_WORKER,
     // Off in development, where templates are read afresh on every view and a cached page would hide an edit.
     pageCacheBytes: Math.round((e.PAGE_CACHE_MB ?? (isProduction ? 64 : 0)) * 1024 * 1024),
+    apiRateLimit: {
+      anonymous: e.API_RATE_LIMIT_ANONYMOUS,
+      customer: e.API_RATE_LIMIT_CUSTOMER,
+      key: e.API_RATE_LIMIT_KEY,
+    },
     passwordHashing: RECOMMENDED_SCRYPT,
   }
+}
+
+function perMinute(name: string, fallback: number) {
+  return z.coerce
+    .number({ error: `${name} must be a number of requests a minute` })
+    .int(`${name} must be a whole number of requests a minute`)
+    .min(1, `${name} must be at least 1`)
+    .max(10_000_000, `${name} must be at most 10000000`)
+    .default(fallback)
 }
 
 /** What MEDIA_STORAGE=s3 cannot do without, with what each is for. */

@@ -44,6 +44,13 @@ export interface Database {
   addresses: AddressesTable
   product_imports: ProductImportsTable
   product_import_files: ProductImportFilesTable
+  api_keys: ApiKeysTable
+  customer_tokens: CustomerTokensTable
+  api_carts: ApiCartsTable
+  idempotency_keys: IdempotencyKeysTable
+  api_rate_limits: ApiRateLimitsTable
+  webhook_endpoints: WebhookEndpointsTable
+  webhook_deliveries: WebhookDeliveriesTable
 }
 
 export interface SettingsTable {
@@ -548,6 +555,106 @@ export interface ProductImportFilesTable {
   csv: string
 }
 
+/** A key an owner made for an outside service; only its hash is kept. */
+export interface ApiKeysTable {
+  id: Generated<number>
+  name: string
+  /** The key's first characters, to tell keys apart in lists (sf_key_ab12…). */
+  key_prefix: string
+  key_hash: string
+  /** JSON array of scopes ('orders:read', …). */
+  scopes: string
+  created_by: number | null
+  created_at: string
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+/** A customer's access token for the API (a signed-in app). */
+export interface CustomerTokensTable {
+  id: Generated<number>
+  user_id: number
+  token_hash: string
+  /** The device or app it was issued to (its user agent), for the account's devices page. */
+  label: string
+  created_at: string
+  last_used_at: string | null
+  expires_at: string
+  revoked_at: string | null
+}
+
+/** A cart made through the API: its bearer token's hash and the checkout chosen so far (JSON of CheckoutState). */
+export interface ApiCartsTable {
+  cart_id: number
+  token_hash: string
+  checkout: Generated<string>
+  created_at: string
+  updated_at: string
+}
+
+export interface IdempotencyKeysTable {
+  id: Generated<number>
+  scope: string
+  key: string
+  /** SHA-256 of the request's method, path and body, so the same key with another request is told apart. */
+  request_hash: string
+  /** Null while the first request with this key is being answered. */
+  status_code: number | null
+  /** The JSON body answered. */
+  response: string | null
+  created_at: string
+}
+
+/** Requests counted per client in one fixed window (window_start in ms since the epoch). */
+export interface ApiRateLimitsTable {
+  key: string
+  window_start: number
+  hits: number
+}
+
+export interface WebhookEndpointsTable {
+  id: Generated<number>
+  url: string
+  description: Generated<string>
+  /** JSON array of event types. */
+  events: string
+  /** The whsec_… signing secret. */
+  secret: string
+  enabled: Generated<number>
+  disabled_reason: string | null
+  consecutive_failures: Generated<number>
+  created_by: number | null
+  created_at: string
+  updated_at: string
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed'
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>
+  endpoint_id: number
+  /** The webhook-id header (msg_…), the same on every attempt. */
+  message_id: string
+  event: string
+  /** The JSON body sent. */
+  payload: string
+  status: Generated<WebhookDeliveryStatus>
+  attempts: Generated<number>
+  next_attempt_at: string
+  locked_until: string | null
+  last_attempt_at: string | null
+  last_status_code: number | null
+  last_error: string | null
+  last_response: string | null
+  last_duration_ms: number | null
+  delivered_at: string | null
+  created_at: string
+}
+
+export type ApiKey = Selectable<ApiKeysTable>
+export type CustomerToken = Selectable<CustomerTokensTable>
+export type WebhookEndpoint = Selectable<WebhookEndpointsTable>
+export type WebhookDelivery = Selectable<WebhookDeliveriesTable>
 export type SettingRow = Selectable<SettingsTable>
 export type SessionRow = Selectable<SessionsTable>
 export type NewSession = Insertable<SessionsTable>

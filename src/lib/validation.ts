@@ -11,16 +11,29 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldEr
  */
 export function validate<S extends z.ZodType>(schema: S, input: unknown): Validated<z.output<S>> {
   const result = schema.safeParse(input ?? {})
-  if (result.success) return { ok: true, value: result.data }
+  return result.success ? { ok: true, value: result.data } : { ok: false, errors: fieldErrors(result.error) }
+}
+
+/**
+ * A message per field (dotted path), the first one found. A field a strict
+ * schema does not know (the API's write bodies) is named on its own, so the
+ * client sees which one to leave out.
+ */
+export function fieldErrors(error: z.ZodError): FieldErrors {
   const errors: FieldErrors = {}
-  for (const issue of result.error.issues) {
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys)
+        errors[[...issue.path, key].map(String).join('.')] ??= 'This field is not accepted here'
+      continue
+    }
     if (issue.path.length === 0) {
       errors._form ??= 'Send the fields of the form as an object of named values.'
       continue
     }
     errors[issue.path.map(String).join('.')] ??= issue.message
   }
-  return { ok: false, errors }
+  return errors
 }
 
 /** A required text field as a person types it: trimmed, with a length limit. `label` reads "your name". */

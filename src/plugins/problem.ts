@@ -3,12 +3,28 @@ import fp from 'fastify-plugin'
 import { databaseUnavailable } from '../db/dialect/unavailable.js'
 import { errorCopy, type Problem, problemBody, statusOf } from '../lib/http-errors.js'
 import { FAILURE_STATUS, type Failure } from '../lib/outcomes.js'
+import { ApiValidationError } from './api-validation.js'
 
 declare module 'fastify' {
   interface FastifyReply {
     problem(status: number, detail?: string, extra?: Partial<Problem>): FastifyReply
     /** A service's failure as problem+json: the API's side of plugins/outcomes.ts, with the same statuses. */
     problemFor(failure: Failure): FastifyReply
+  }
+}
+
+/**
+ * A refusal a route or hook throws with its own words for the client (an
+ * authentication or rate-limit answer), sent as a problem with its headers.
+ */
+export class ProblemError extends Error {
+  readonly code = 'SHOP_PROBLEM'
+  constructor(
+    readonly statusCode: number,
+    detail: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail)
   }
 }
 
@@ -50,6 +66,9 @@ export const problemPlugin = fp(
         request.log.warn({ err: error }, unavailable.message)
         return reply.headers(unavailable.headers).problem(503, 'The shop cannot answer right now; try again shortly.')
       }
+      if (error instanceof ProblemError) return reply.headers(error.headers).problem(error.statusCode, error.message)
+      if (error instanceof ApiValidationError)
+        return reply.problem(error.statusCode, error.message, { errors: error.errors })
       const status = statusOf(error)
       if (status >= 500) {
         request.log.error({ err: error }, 'API request failed')

@@ -53,6 +53,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     // Full-strength scrypt takes ~0.3 s a hash; the rules are the same at a lower cost.
     passwordHashing: { ln: 10, r: 8, p: 1 },
     stripe: null,
+    apiRateLimit: { anonymous: 300, customer: 600, key: 1200 },
     ...overrides,
   }
 }

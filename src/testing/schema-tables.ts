@@ -2,16 +2,21 @@
 export const SQLITE_TABLES = [
   'activity_log',
   'addresses',
+  'api_carts',
+  'api_keys',
+  'api_rate_limits',
   'audit_log',
   'cart_lines',
   'carts',
   'categories',
   'change_counters',
   'contact_messages',
+  'customer_tokens',
   'discount_codes',
   'discount_uses',
   'fulfilment_lines',
   'fulfilments',
+  'idempotency_keys',
   'images',
   'order_counts',
   'order_events',
@@ -49,6 +54,8 @@ export const SQLITE_TABLES = [
   'users',
   'variant_option_values',
   'variants',
+  'webhook_deliveries',
+  'webhook_endpoints',
 ]
 
 /** PostgreSQL has the same tables, less the shadow tables FTS5 keeps for each index (PostgreSQL's are ordinary tables). */

@@ -3,6 +3,7 @@ import { CrossOriginError, changesState, originVerdict, siteOrigin } from '../..
 import { problemPlugin } from '../../plugins/problem.js'
 import contactMessagesRoutes from './contact-messages.js'
 import shopRoutes from './shop.js'
+import apiV1Routes from './v1/index.js'
 
 /**
  * The JSON API for mobile clients and outside services. It reads no session
@@ -20,4 +21,5 @@ export default async function apiRoutes(app: FastifyInstance) {
 
   await app.register(shopRoutes)
   await app.register(contactMessagesRoutes)
+  await app.register(apiV1Routes, { prefix: '/v1' })
 }
