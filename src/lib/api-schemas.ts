@@ -53,8 +53,3 @@ export const pageQuery = {
 export function noBody(description: string) {
   return { description, content: {} }
 }
-
-/** Money in an API answer: an integer of minor units (pence, cents) and its currency. */
-export const moneySchema = z
-  .object({ amount: z.number().int().describe('In minor units: 1999 is 19.99.'), currency: z.string().length(3) })
-  .meta({ id: 'Money' })

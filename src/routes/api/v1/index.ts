@@ -5,9 +5,15 @@ import { problemResponses } from '../../../lib/api-schemas.js'
 import { apiAuthPlugin } from '../../../plugins/api-auth.js'
 import { apiRateLimitPlugin } from '../../../plugins/api-rate-limit.js'
 import { apiValidationPlugin } from '../../../plugins/api-validation.js'
+import adminRoutes from './admin/index.js'
+import cartsRoutes from './carts.js'
 import categoriesRoutes from './categories.js'
+import customersRoutes from './customers.js'
 import docsRoutes from './docs.js'
+import meRoutes from './me.js'
 import openapiRoutes from './openapi.json.js'
+import productsRoutes from './products.js'
+import sessionsRoutes from './sessions.js'
 
 /**
  * Version 1 of the JSON API. Every route gives Zod schemas for its input
@@ -61,4 +67,10 @@ export default async function apiV1Routes(app: FastifyInstance) {
   await app.register(openapiRoutes)
   await app.register(docsRoutes)
   await app.register(categoriesRoutes)
+  await app.register(productsRoutes)
+  await app.register(cartsRoutes)
+  await app.register(customersRoutes)
+  await app.register(sessionsRoutes)
+  await app.register(meRoutes)
+  await app.register(adminRoutes)
 }
