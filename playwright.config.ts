@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test'
-import type { ShopOptions } from './e2e/fixtures.js'
 import { findChromium } from './e2e/chromium.js'
+import type { ShopOptions } from './e2e/fixtures.js'
 
 // Found (or installed) once in the runner; the workers inherit it through the environment.
 process.env.CHROMIUM_PATH ??= findChromium()
@@ -32,10 +32,11 @@ export default defineConfig<ShopOptions>({
   projects: [
     { name: 'javascript', use: { javaScriptEnabled: true }, testIgnore: 'scale-out.spec.ts' },
     // The screenshots are of the layout, which is the same without JavaScript: one run is enough.
+    // The API reference is Swagger UI, a JavaScript application for developers: it has no page without it.
     {
       name: 'no-javascript',
       use: { javaScriptEnabled: false },
-      testIgnore: ['screenshots.spec.ts', 'scale-out.spec.ts'],
+      testIgnore: ['screenshots.spec.ts', 'scale-out.spec.ts', 'api-docs.spec.ts'],
     },
     // The checkout journey again on PostgreSQL, with and without JavaScript.
     {

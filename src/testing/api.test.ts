@@ -25,7 +25,7 @@ async function buildLyingApi(): Promise<FastifyInstance> {
   typed.get('/api/v1/wrong-shape', { schema: { response } }, async () => ({ n: 'one' }) as never)
   typed.get('/api/v1/wrong-status', { schema: { response } }, async (_r, reply) => reply.code(201).send({ n: 1 }))
   typed.get('/api/v1/plain-error', { schema: { response } }, async (_r, reply) =>
-    reply.code(409).type('application/json').send({ message: 'no' }),
+    reply.code(409).type('application/json').send({ message: 'no' } as never),
   )
   app.get('/api/v1/openapi.json', async () => app.swagger())
   await app.ready()

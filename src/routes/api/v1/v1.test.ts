@@ -36,6 +36,12 @@ describe('the API document and reference', () => {
     expect(String(html.headers['content-security-policy'])).toMatch(/script-src 'self'/)
   })
 
+  it('shows the same document in the reference as at /api/v1/openapi.json', async () => {
+    const shown = await shop.app.inject({ url: '/api/v1/docs/json' })
+    const served = await shop.app.inject({ url: '/api/v1/openapi.json' })
+    expect(shown.json()).toEqual(served.json())
+  })
+
   it('lists the categories, each after its parent', async () => {
     const response = await api.get('/api/v1/categories')
     expect(response.statusCode).toBe(200)
