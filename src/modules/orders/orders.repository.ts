@@ -285,7 +285,13 @@ export async function selectSentQuantities(db: Db, orderId: number): Promise<Map
 
 export async function insertFulfilment(
   db: Db,
-  fulfilment: { order_id: number; carrier: string; tracking_number: string; created_at: string; actor_user_id: number },
+  fulfilment: {
+    order_id: number
+    carrier: string
+    tracking_number: string
+    created_at: string
+    actor_user_id: number | null
+  },
   lines: { order_line_id: number; quantity: number }[],
 ): Promise<number> {
   const row = await db.insertInto('fulfilments').values(fulfilment).returning('id').executeTakeFirstOrThrow()
@@ -339,7 +345,7 @@ export async function insertRefund(
     reason: string
     status: 'pending' | 'succeeded'
     created_at: string
-    actor_user_id: number
+    actor_user_id: number | null
   },
 ): Promise<number> {
   const row = await db.insertInto('refunds').values(refund).returning('id').executeTakeFirstOrThrow()
