@@ -471,15 +471,3 @@ export async function selectIdRange(
   }
   return { min, max }
 }
-
-/** The parcels of an order with what went in each, for the API's order. */
-export async function selectFulfilmentLines(db: Db, orderId: number) {
-  return db
-    .selectFrom('fulfilment_lines as fl')
-    .innerJoin('fulfilments as f', 'f.id', 'fl.fulfilment_id')
-    .select(['fl.fulfilment_id', 'fl.order_line_id', 'fl.quantity'])
-    .where('f.order_id', '=', orderId)
-    .orderBy('fl.fulfilment_id')
-    .orderBy('fl.order_line_id')
-    .execute()
-}
