@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import type { ChangeActor } from '../modules/activity/activity.service.js'
 import { type ApiPrincipal, principalOf } from '../modules/api-access/api-access.service.js'
 import { bearerToken } from '../modules/api-access/bearer.js'
 import type { ApiScope } from '../modules/api-access/scopes.js'
@@ -66,4 +67,15 @@ export function customerOf(request: FastifyRequest): { userId: number; tokenId: 
   const principal = request.apiPrincipal
   if (principal.kind !== 'customer') throw unauthorized('Sign in first.')
   return principal
+}
+
+/**
+ * Who a change made with an API key is made by, for the activity log and an
+ * order's timeline: the owner who made the key (null once their account is
+ * gone), naming the key. For routes guarded by requireScope.
+ */
+export function keyActorOf(request: FastifyRequest): ChangeActor {
+  const principal = request.apiPrincipal
+  if (principal.kind !== 'key') throw unauthorized('This needs an API key: send it as "Authorization: Bearer <key>".')
+  return { id: principal.createdBy, apiKey: principal.name }
 }

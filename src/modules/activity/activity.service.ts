@@ -78,3 +78,19 @@ export async function activityPage(db: Db, checked: Validated<ActivityFilter>) {
 export interface Actor {
   id: number
 }
+
+/**
+ * Whoever makes a change to an order: a staff member in the back office, or
+ * an outside service through an API key. A key acts for the owner who made
+ * it, so `id` is theirs (null once their account is gone) and `apiKey` the
+ * key's name, which the log's summary and the order's timeline give.
+ */
+export interface ChangeActor {
+  id: number | null
+  apiKey?: string | undefined
+}
+
+/** How a change came, to end a log line with: nothing from the back office, the key's name from the API. */
+export function throughKey(actor: ChangeActor): string {
+  return actor.apiKey === undefined ? '' : `, through the API key “${actor.apiKey}”`
+}

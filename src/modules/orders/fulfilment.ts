@@ -3,11 +3,10 @@ import { withFields } from '../../lib/objects.js'
 import { invalid, missing } from '../../lib/outcomes.js'
 import { nowIso } from '../../lib/time.js'
 import { validate } from '../../lib/validation.js'
-import type { Actor } from '../activity/activity.service.js'
-import { logActivity } from '../activity/activity.service.js'
+import { type ChangeActor, logActivity, throughKey } from '../activity/activity.service.js'
 import { enqueueEmail } from '../mail/mail.service.js'
 import { getShopSettings } from '../settings/settings.service.js'
-import { type FulfilmentInput, parcelInput } from './order-admin.forms.js'
+import { type FulfilmentInput, parcelInput, parcelQuantityText } from './order-admin.forms.js'
 import {
   insertFulfilment,
   insertOrderEvent,
@@ -47,11 +46,11 @@ export function lineQuantities(
   const errors: Record<string, string> = {}
   for (const line of lines) {
     const text = sent[line.id]?.trim() ?? ''
-    if (text === '' || text === '0') continue
-    if (!/^\d{1,4}$/.test(text))
-      errors[`line-${line.id}`] = `Enter how many of ${line.title} to send, as a whole number`
-    else if (Number(text) > line.left) errors[`line-${line.id}`] = `Only ${line.left} of ${line.title} are left to send`
-    else quantities.set(line.id, Number(text))
+    if (text === '') continue
+    const typed = parcelQuantityText(line.title).safeParse(text)
+    if (!typed.success) errors[`line-${line.id}`] = typed.error.issues[0]?.message ?? ''
+    else if (typed.data > line.left) errors[`line-${line.id}`] = leftToSend(line)
+    else if (typed.data > 0) quantities.set(line.id, typed.data)
   }
   if (Object.keys(errors).length) return { ok: false, errors }
   if (quantities.size === 0) return { ok: false, errors: { lines: 'Choose at least one item to send' } }
@@ -65,7 +64,7 @@ export function lineQuantities(
 export async function sendParcel(
   db: Db,
   number: number,
-  actor: Actor,
+  actor: ChangeActor,
   input: FulfilmentInput,
   baseUrl: string,
 ): Promise<FulfilResult> {
@@ -83,13 +82,16 @@ export async function sendParcel(
  * Staff send some or all of an order: the parcel is recorded with its
  * carrier and tracking number, the order becomes partially fulfilled or
  * fulfilled, and the customer gets the "shipped" email with what is in it —
- * one transaction. More than is left of a line, or a cancelled order, is refused.
+ * one transaction. More than is left of a line, or a cancelled order, is
+ * refused. `quantities: 'rest'` sends everything left to send (what the
+ * form offers unless changed), worked out in the same transaction, so a
+ * parcel sent meanwhile is not sent twice; an order with nothing left is refused.
  */
 export async function fulfilOrder(
   db: Db,
   number: number,
-  actor: Actor,
-  parcel: { carrier: string; tracking: string; quantities: Map<number, number> },
+  actor: ChangeActor,
+  parcel: { carrier: string; tracking: string; quantities: Map<number, number> | 'rest' },
   baseUrl: string,
 ): Promise<FulfilResult> {
   return inTransaction(db, async (trx) => {
@@ -98,16 +100,22 @@ export async function fulfilOrder(
     if (order.cancelled_at)
       return { kind: 'refused', message: `Order #${order.number} is cancelled, so nothing can be sent.` }
     const lines = await linesToSend(trx, order.id)
+    const quantities =
+      parcel.quantities === 'rest'
+        ? new Map(lines.filter((line) => line.left > 0).map((line) => [line.id, line.left]))
+        : parcel.quantities
+    if (quantities.size === 0)
+      return { kind: 'refused', message: `Everything in order #${order.number} has been sent already.` }
     const errors: Record<string, string> = {}
-    for (const [lineId, quantity] of parcel.quantities) {
+    for (const [lineId, quantity] of quantities) {
       const line = lines.find((l) => l.id === lineId)
       if (!line) errors.lines = 'Choose items of this order'
-      else if (quantity > line.left) errors[`line-${lineId}`] = `Only ${line.left} of ${line.title} are left to send`
+      else if (quantity > line.left) errors[`line-${lineId}`] = leftToSend(line)
     }
     if (Object.keys(errors).length) return { kind: 'invalid', errors }
 
     const now = nowIso()
-    const sent = [...parcel.quantities].map(([order_line_id, quantity]) => ({ order_line_id, quantity }))
+    const sent = [...quantities].map(([order_line_id, quantity]) => ({ order_line_id, quantity }))
     await insertFulfilment(
       trx,
       {
@@ -119,14 +127,17 @@ export async function fulfilOrder(
       },
       sent,
     )
-    const allSent = lines.every((line) => line.left - (parcel.quantities.get(line.id) ?? 0) === 0)
+    const allSent = lines.every((line) => line.left - (quantities.get(line.id) ?? 0) === 0)
     const status = allSent ? 'fulfilled' : 'partially_fulfilled'
     await setFulfilmentStatus(trx, order.id, status, now)
     const items = lines
-      .filter((line) => parcel.quantities.has(line.id))
-      .map((line) => ({ title: line.title, sku: line.sku, quantity: parcel.quantities.get(line.id) ?? 0 }))
+      .filter((line) => quantities.has(line.id))
+      .map((line) => ({ title: line.title, sku: line.sku, quantity: quantities.get(line.id) ?? 0 }))
     const count = items.reduce((n, item) => n + item.quantity, 0)
-    const how = parcel.carrier ? ` by ${parcel.carrier}${parcel.tracking ? `, tracking ${parcel.tracking}` : ''}` : ''
+    const carried = parcel.carrier
+      ? ` by ${parcel.carrier}${parcel.tracking ? `, tracking ${parcel.tracking}` : ''}`
+      : ''
+    const how = `${carried}${throughKey(actor)}`
     await insertOrderEvent(trx, {
       order_id: order.id,
       kind: 'fulfilled',
@@ -158,4 +169,8 @@ export async function fulfilOrder(
     })
     return { kind: 'fulfilled', status } as const
   })
+}
+
+function leftToSend(line: { left: number; title: string }): string {
+  return `Only ${line.left} of ${line.title} are left to send`
 }

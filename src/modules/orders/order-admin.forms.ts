@@ -19,16 +19,41 @@ export const cancellationInput = z.object({
     .max(500, 'Keep the reason to 500 characters'),
 })
 
-/** The parcel's carrier and tracking number: both, or neither (collection, a hand delivery). */
+/** The parcel's carrier and tracking number, each checked on its own. */
+export const parcelFields = {
+  carrier: z.string().trim().max(100, 'Keep the carrier to 100 characters').default(''),
+  tracking: z.string().trim().max(100, 'Keep the tracking number to 100 characters').default(''),
+}
+
+/** A tracking number is with a carrier: both, or neither (collection, a hand delivery). */
+export const carrierOfTracking = {
+  holds: (carrier: string, tracking: string) => !tracking || carrier !== '',
+  error: { message: 'Say which carrier the tracking number is with', path: ['carrier'] },
+}
+
 export const parcelInput = z
-  .object({
-    carrier: z.string().trim().max(100, 'Keep the carrier to 100 characters').default(''),
-    tracking: z.string().trim().max(100, 'Keep the tracking number to 100 characters').default(''),
-  })
-  .refine((v) => !v.tracking || v.carrier, {
-    message: 'Say which carrier the tracking number is with',
-    path: ['carrier'],
-  })
+  .object(parcelFields)
+  .refine((v) => carrierOfTracking.holds(v.carrier, v.tracking), carrierOfTracking.error)
+
+/** At most this many of one line in a parcel: four digits, as the form's field takes. */
+const MOST_IN_PARCEL = 9999
+
+const quantityMessage = (title?: string) => `Enter how many ${title ? `of ${title} ` : ''}to send, as a whole number`
+
+/**
+ * How many of a line go in a parcel: a whole number up to 9,999, 0 for none
+ * of it (the service checks it against what is left to send). `title` names
+ * the line in the message where the field belongs to one.
+ */
+export function parcelQuantity(title?: string) {
+  const message = quantityMessage(title)
+  return z.number({ error: message }).int(message).min(0, message).max(MOST_IN_PARCEL, message)
+}
+
+/** The same number as typed into the fulfilment form's field for the line. */
+export function parcelQuantityText(title: string) {
+  return z.string().trim().regex(/^\d+$/, quantityMessage(title)).transform(Number).pipe(parcelQuantity(title))
+}
 
 /** A field of a form as it was sent: its text, or nothing for a field left out or sent as anything else. */
 const sent = z.string().optional().catch(undefined)

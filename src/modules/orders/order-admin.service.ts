@@ -1,7 +1,7 @@
 import { type Db, inTransaction } from '../../db/connection.js'
 import { type Missing, missing } from '../../lib/outcomes.js'
 import { nowIso } from '../../lib/time.js'
-import { type Actor, logActivity } from '../activity/activity.service.js'
+import { type Actor, type ChangeActor, logActivity, throughKey } from '../activity/activity.service.js'
 import { isHostedMethod } from '../payments/payment-methods.js'
 import { type CancelResult, cancelOrder, markOrderPaid, type PaidResult } from './order-changes.js'
 import { insertOrderEvent, selectOrderByNumber } from './orders.repository.js'
@@ -53,20 +53,20 @@ export async function markPaidByStaff(db: Db, number: number, actor: Actor, base
 export async function cancelByStaff(
   db: Db,
   number: number,
-  actor: Actor,
+  actor: ChangeActor,
   reason: string,
   baseUrl: string,
 ): Promise<CancelResult> {
   return inTransaction(db, async (trx) => {
     const order = await selectOrderByNumber(trx, number)
     if (!order) return { kind: 'missing' } as const
-    const result = await cancelOrder(trx, order.id, { reason, baseUrl, actorUserId: actor.id })
+    const result = await cancelOrder(trx, order.id, { reason, baseUrl, actor })
     if (result.kind === 'cancelled') {
       await logActivity(trx, {
         actorUserId: actor.id,
         action: 'order.cancelled',
         subject: { type: 'order', id: order.id },
-        summary: `Cancelled order #${order.number}: ${reason}`,
+        summary: `Cancelled order #${order.number}${throughKey(actor)}: ${reason}`,
         changes: { cancelled: ['no', 'yes'] },
       })
     }

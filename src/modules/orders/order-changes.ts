@@ -1,6 +1,7 @@
 import { type Db, inTransaction } from '../../db/connection.js'
 import { withFields } from '../../lib/objects.js'
 import { nowIso } from '../../lib/time.js'
+import { type ChangeActor, throughKey } from '../activity/activity.service.js'
 import { enqueueEmail } from '../mail/mail.service.js'
 import { isHostedMethod } from '../payments/payment-methods.js'
 import { getShopSettings } from '../settings/settings.service.js'
@@ -34,8 +35,8 @@ export async function cancelOrder(
     baseUrl: string
     /** Cancel only while the order is unpaid and keeps no provider payment but this one (unpaid-order jobs, webhooks). */
     unpaid?: UnpaidGuard
-    /** The staff member who cancels it; none for the shop's own jobs and webhooks. */
-    actorUserId?: number | null
+    /** Who cancels it (staff, or an API key for its maker); none for the shop's own jobs and webhooks. */
+    actor?: ChangeActor
   },
 ): Promise<CancelResult> {
   return inTransaction(db, async (trx) => {
@@ -56,14 +57,14 @@ export async function cancelOrder(
         change: line.quantity,
         reason: 'cancellation',
         orderId: order.id,
-        actorUserId: options.actorUserId ?? null,
+        actorUserId: options.actor?.id ?? null,
       })
     }
     await insertOrderEvent(trx, {
       order_id: order.id,
       kind: 'cancelled',
-      message: `Cancelled: ${options.reason} The stock is back on sale.`,
-      actor_user_id: options.actorUserId ?? null,
+      message: `Cancelled${options.actor ? throughKey(options.actor) : ''}: ${options.reason} The stock is back on sale.`,
+      actor_user_id: options.actor?.id ?? null,
       at: now,
     })
     const shop = await getShopSettings(trx)

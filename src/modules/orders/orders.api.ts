@@ -1,6 +1,11 @@
 import { z } from 'zod'
 import type { Db } from '../../db/connection.js'
-import { selectFulfilmentLines, selectFulfilments, selectOrderLines, selectRefunds } from './orders.repository.js'
+import {
+  selectFulfilmentsOfOrders,
+  selectLinesOfOrders,
+  selectParcelLinesOfOrders,
+  selectRefundsOfOrders,
+} from './orders-api.repository.js'
 import type { Order } from './place-order.js'
 
 /**
@@ -85,14 +90,61 @@ export const orderJson = z
 
 export type OrderJson = z.output<typeof orderJson>
 
-/** The order with its lines, parcels and refunds, read in four small queries. */
+/** The order with its lines, parcels and refunds. */
 export async function orderJsonOf(db: Db, order: Order): Promise<OrderJson> {
+  return (await orderJsonsOf(db, [order]))[0] as OrderJson
+}
+
+/**
+ * Many orders as the API shows them, in the order given: their lines,
+ * parcels and refunds are read in four queries for all of them, so a page of
+ * a hundred orders costs what one does.
+ */
+export async function orderJsonsOf(db: Db, orders: readonly Order[]): Promise<OrderJson[]> {
+  const ids = orders.map((order) => order.id)
   const [lines, fulfilments, parcelLines, refunds] = await Promise.all([
-    selectOrderLines(db, order.id),
-    selectFulfilments(db, order.id),
-    selectFulfilmentLines(db, order.id),
-    selectRefunds(db, order.id),
+    selectLinesOfOrders(db, ids),
+    selectFulfilmentsOfOrders(db, ids),
+    selectParcelLinesOfOrders(db, ids),
+    selectRefundsOfOrders(db, ids),
   ])
+  const byOrder = {
+    lines: groupByOrder(lines),
+    fulfilments: groupByOrder(fulfilments),
+    parcelLines: groupByOrder(parcelLines),
+    refunds: groupByOrder(refunds),
+  }
+  return orders.map((order) =>
+    orderJsonFrom(order, {
+      lines: byOrder.lines.get(order.id) ?? [],
+      fulfilments: byOrder.fulfilments.get(order.id) ?? [],
+      parcelLines: byOrder.parcelLines.get(order.id) ?? [],
+      refunds: byOrder.refunds.get(order.id) ?? [],
+    }),
+  )
+}
+
+type Rows<F extends (db: Db, ids: number[]) => Promise<unknown[]>> = Awaited<ReturnType<F>>
+
+interface OrderParts {
+  lines: Rows<typeof selectLinesOfOrders>
+  fulfilments: Rows<typeof selectFulfilmentsOfOrders>
+  parcelLines: Rows<typeof selectParcelLinesOfOrders>
+  refunds: Rows<typeof selectRefundsOfOrders>
+}
+
+function groupByOrder<R extends { order_id: number }>(rows: R[]): Map<number, R[]> {
+  const groups = new Map<number, R[]>()
+  for (const row of rows) {
+    const group = groups.get(row.order_id)
+    if (group) group.push(row)
+    else groups.set(row.order_id, [row])
+  }
+  return groups
+}
+
+/** The one mapping of an order and its parts to the API's shape. */
+function orderJsonFrom(order: Order, { lines, fulfilments, parcelLines, refunds }: OrderParts): OrderJson {
   const sent = new Map<number, number>()
   for (const line of parcelLines) sent.set(line.order_line_id, (sent.get(line.order_line_id) ?? 0) + line.quantity)
   return {

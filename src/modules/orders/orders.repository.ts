@@ -285,7 +285,13 @@ export async function selectSentQuantities(db: Db, orderId: number): Promise<Map
 
 export async function insertFulfilment(
   db: Db,
-  fulfilment: { order_id: number; carrier: string; tracking_number: string; created_at: string; actor_user_id: number },
+  fulfilment: {
+    order_id: number
+    carrier: string
+    tracking_number: string
+    created_at: string
+    actor_user_id: number | null
+  },
   lines: { order_line_id: number; quantity: number }[],
 ): Promise<number> {
   const row = await db.insertInto('fulfilments').values(fulfilment).returning('id').executeTakeFirstOrThrow()
@@ -339,7 +345,7 @@ export async function insertRefund(
     reason: string
     status: 'pending' | 'succeeded'
     created_at: string
-    actor_user_id: number
+    actor_user_id: number | null
   },
 ): Promise<number> {
   const row = await db.insertInto('refunds').values(refund).returning('id').executeTakeFirstOrThrow()
@@ -464,16 +470,4 @@ export async function selectIdRange(
     max = last.id
   }
   return { min, max }
-}
-
-/** The parcels of an order with what went in each, for the API's order. */
-export async function selectFulfilmentLines(db: Db, orderId: number) {
-  return db
-    .selectFrom('fulfilment_lines as fl')
-    .innerJoin('fulfilments as f', 'f.id', 'fl.fulfilment_id')
-    .select(['fl.fulfilment_id', 'fl.order_line_id', 'fl.quantity'])
-    .where('f.order_id', '=', orderId)
-    .orderBy('fl.fulfilment_id')
-    .orderBy('fl.order_line_id')
-    .execute()
 }

@@ -1,8 +1,7 @@
 import { type Db, inTransaction } from '../../db/connection.js'
 import { formatMoney, parseMoney } from '../../lib/money.js'
 import { nowIso } from '../../lib/time.js'
-import type { Actor } from '../activity/activity.service.js'
-import { logActivity } from '../activity/activity.service.js'
+import { type ChangeActor, logActivity, throughKey } from '../activity/activity.service.js'
 import { isHostedMethod } from '../payments/payment-methods.js'
 import { PaymentProviderError, paymentReference } from '../payments/payment-provider.js'
 import type { Payments } from '../payments/payments.js'
@@ -43,8 +42,9 @@ export async function refundOrder(
   db: Db,
   payments: Payments,
   number: number,
-  actor: Actor,
-  input: { amount: string; reason: string },
+  actor: ChangeActor,
+  /** The amount as the form has it (12.50 in the order's currency), or in minor units as the API sends it. */
+  input: { amount: string | number; reason: string },
 ): Promise<RefundResult> {
   const claimed = await inTransaction(db, async (trx) => {
     const order = await selectOrderByNumber(trx, number)
@@ -53,7 +53,7 @@ export async function refundOrder(
       return { kind: 'refused', message: `Order #${order.number} has no payment to refund.` } as const
     }
     const shop = await getShopSettings(trx)
-    const amount = parseMoney(input.amount, order.currency)
+    const amount = typeof input.amount === 'number' ? input.amount : parseMoney(input.amount, order.currency)
     const left = await refundable(trx, order)
     const money = (minor: number) => formatMoney(minor, order.currency, shop.locale)
     if (amount === null || amount <= 0) {
@@ -80,7 +80,7 @@ export async function refundOrder(
       actor_user_id: actor.id,
     })
     if (!provider)
-      return { kind: 'done', result: await recordRefund(trx, order, amount, input.reason, actor.id, money) } as const
+      return { kind: 'done', result: await recordRefund(trx, order, amount, input.reason, actor, money) } as const
     return { kind: 'ask', order, amount, refundId, provider, money } as const
   })
   if (claimed.kind !== 'ask') return claimed.kind === 'done' ? claimed.result : claimed
@@ -97,7 +97,7 @@ export async function refundOrder(
           shown: money(amount),
           status: (await refundStatus(trx, order)) ?? 'partially_refunded',
         } as const
-      return recordRefund(trx, order, amount, input.reason, actor.id, money)
+      return recordRefund(trx, order, amount, input.reason, actor, money)
     })
   } catch (err) {
     if (!(err instanceof PaymentProviderError)) throw err
@@ -141,7 +141,7 @@ export async function finishPendingRefunds(
       const money = (minor: number) => formatMoney(minor, order.currency, shop.locale)
       await inTransaction(db, async (trx) => {
         if (!(await settleRefund(trx, refund.id, { status: 'succeeded', providerRefundId: given.id }))) return
-        await recordRefund(trx, order, refund.amount, refund.reason, refund.actor_user_id, money)
+        await recordRefund(trx, order, refund.amount, refund.reason, { id: refund.actor_user_id }, money)
         settled++
       })
     } catch (err) {
@@ -175,7 +175,7 @@ async function recordRefund(
   order: Order,
   amount: number,
   reason: string,
-  actorId: number | null,
+  actor: ChangeActor,
   money: (minor: number) => string,
 ): Promise<RefundResult> {
   const given = await sumRefunds(db, order.id, ['succeeded'])
@@ -186,15 +186,15 @@ async function recordRefund(
   await insertOrderEvent(db, {
     order_id: order.id,
     kind: 'refunded',
-    message: `Refunded ${money(amount)}${by}: ${reason}`,
-    actor_user_id: actorId,
+    message: `Refunded ${money(amount)}${by}${throughKey(actor)}: ${reason}`,
+    actor_user_id: actor.id,
     at: now,
   })
   await logActivity(db, {
-    actorUserId: actorId,
+    actorUserId: actor.id,
     action: 'order.refunded',
     subject: { type: 'order', id: order.id },
-    summary: `Refunded ${money(amount)} of order #${order.number}: ${reason}`,
+    summary: `Refunded ${money(amount)} of order #${order.number}${throughKey(actor)}: ${reason}`,
     changes: { payment_status: [order.payment_status, status], refunded: [money(given - amount), money(given)] },
   })
   return { kind: 'refunded', amount, shown: money(amount), status }
