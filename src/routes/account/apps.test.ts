@@ -112,6 +112,18 @@ describe('apps signed in to an account', () => {
     expect(await works(bobs)).toBe(true)
   })
 
+  it('lists the apps in the account’s data export, without their tokens', async () => {
+    await setUp()
+    const phone = await appToken(ada)
+    const cookie = await signInAs(shop.app, ada)
+    const data = await shop.app.inject({ url: '/account/export', headers: { cookie } })
+    expect(data.json().apps).toEqual([
+      { name: 'Shopfront 2.1 on iOS', signedInAt: expect.any(String), lastUsedAt: null, expiresAt: expect.any(String) },
+    ])
+    expect(data.body).not.toContain(phone)
+    expect(data.body).not.toContain(hashBearer(phone))
+  })
+
   it('says when no app is signed in', async () => {
     await setUp()
     const cookie = await signInAs(shop.app, ada)
