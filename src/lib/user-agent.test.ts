@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describeUserAgent } from './user-agent.js'
+import { describeApp, describeUserAgent } from './user-agent.js'
 
 describe('describeUserAgent', () => {
   it.each([
@@ -24,5 +24,24 @@ describe('describeUserAgent', () => {
     ['', 'An unknown browser'],
   ])('names %s', (ua, expected) => {
     expect(describeUserAgent(ua)).toBe(expected)
+  })
+})
+
+describe('describeApp', () => {
+  it.each([
+    ['Shopfront/2.1 (iPhone; iOS 17.5; Scale/3.00)', 'Shopfront 2.1 on iOS'],
+    ['okhttp/4.12.0', 'okhttp 4.12.0'],
+    ['Dart/3.4 (dart:io)', 'Dart 3.4'],
+    [
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148',
+      'An app on iOS',
+    ],
+    [
+      'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36',
+      'Chrome on Android',
+    ],
+    ['', 'An unknown app'],
+  ])('names %s', (ua, expected) => {
+    expect(describeApp(ua)).toBe(expected)
   })
 })

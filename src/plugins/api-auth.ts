@@ -13,10 +13,11 @@ declare module 'fastify' {
   }
 }
 
-const CHALLENGE = { 'www-authenticate': 'Bearer realm="shopfront"' }
+/** What every 401 of the API sends with it (RFC 9110 asks for a challenge). */
+export const BEARER_CHALLENGE = { 'www-authenticate': 'Bearer realm="shopfront"' }
 
 export function unauthorized(detail: string): ProblemError {
-  return new ProblemError(401, detail, CHALLENGE)
+  return new ProblemError(401, detail, BEARER_CHALLENGE)
 }
 
 /**

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { databaseUnavailable } from '../db/dialect/unavailable.js'
 import { errorCopy, type Problem, problemBody, statusOf } from '../lib/http-errors.js'
 import { FAILURE_STATUS, type Failure } from '../lib/outcomes.js'
+import { BusyError } from '../lib/work-limit.js'
 import { ApiValidationError } from './api-validation.js'
 
 declare module 'fastify' {
@@ -67,6 +68,8 @@ export const problemPlugin = fp(
         return reply.headers(unavailable.headers).problem(503, 'The shop cannot answer right now; try again shortly.')
       }
       if (error instanceof ProblemError) return reply.headers(error.headers).problem(error.statusCode, error.message)
+      // Too many passwords being hashed at once (a sign-up): the client is told when to try again, as a page would be.
+      if (error instanceof BusyError) return reply.headers(error.headers).problem(503, `${error.message}.`)
       if (error instanceof ApiValidationError)
         return reply.problem(error.statusCode, error.message, { errors: error.errors })
       const status = statusOf(error)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseId } from '../../lib/ids.js'
 import { safeReturnPath } from '../../lib/return-path.js'
 import { email, requiredText } from '../../lib/validation.js'
 import { isCommonPassword, PASSWORD_MAX, PASSWORD_MIN } from './password.js'
@@ -66,8 +67,11 @@ export const signInPageInput = z
   .transform(({ next, signed_out }) => ({ next, signedOut: signed_out === '1' }))
   .catch({ next: '', signedOut: false })
 
+/** What a sign-in's second step asks for: the API's answer to a sign-in without a code says it too. */
+export const ENTER_CODE = 'Enter the 6-digit code from your authenticator app'
+
 /** The second step of a sign-in, and the code that proves an authenticator app has the secret. */
-export const secondFactorInput = z.object({ code: text('Enter the 6-digit code from your authenticator app', 40) })
+export const secondFactorInput = z.object({ code: text(ENTER_CODE, 40) })
 
 export type SecondFactorInput = z.output<typeof secondFactorInput>
 
@@ -113,8 +117,12 @@ export const acceptInvitationInput = z.object({
 export type AcceptInvitationInput = z.output<typeof acceptInvitationInput>
 
 export const SESSION_ALREADY_ENDED = 'That session had already ended.'
+export const APP_ALREADY_SIGNED_OUT = 'That app had already been signed out.'
 
 /** `/account/sessions/:id/ending`: an id that cannot be a session's has already ended, as far as anyone can tell. */
 export const sessionEndingInput = z.object({
   id: z.string({ error: SESSION_ALREADY_ENDED }).min(1, SESSION_ALREADY_ENDED).max(100, SESSION_ALREADY_ENDED),
 })
+
+/** `/account/sessions/apps/:id/ending`: an app's access token by its id; anything else is 0, which no token has. */
+export const appEndingInput = z.object({ id: z.string().catch('').transform(parseId) })

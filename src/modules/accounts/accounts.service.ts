@@ -69,7 +69,7 @@ export async function signUp(db: Db, input: SignUpInput, ctx: RequestContext): P
           action: 'sign_up_existing_email',
           subjectUserId: existing.id,
           ip: ctx.ip,
-          details: { emailed },
+          details: { emailed, ...(ctx.via ? { via: ctx.via } : {}) },
         })
         return
       }
@@ -83,7 +83,12 @@ export async function signUp(db: Db, input: SignUpInput, ctx: RequestContext): P
         updated_at: now,
       })
       await sendVerification(trx, user, ctx)
-      await audit(trx, { action: 'sign_up', actorUserId: user.id, ip: ctx.ip })
+      await audit(trx, {
+        action: 'sign_up',
+        actorUserId: user.id,
+        ip: ctx.ip,
+        ...(ctx.via ? { details: { via: ctx.via } } : {}),
+      })
     })
   } catch (err) {
     // Nothing was done (too many passwords being hashed, a failing database): the try does not count.

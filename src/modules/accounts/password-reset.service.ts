@@ -4,6 +4,7 @@ import type { User } from '../../db/schema.js'
 import { type Gone, gone, type Invalid, invalid } from '../../lib/outcomes.js'
 import { nowIso } from '../../lib/time.js'
 import type { Validated } from '../../lib/validation.js'
+import { revokeCustomerTokens } from '../api-access/api-access.service.js'
 import { type EmailRequest, enqueueEmail, renderEmail } from '../mail/mail.service.js'
 import { deleteUserSessions } from '../sessions/session.repository.js'
 import { getShopSettings, type ShopSettings } from '../settings/settings.service.js'
@@ -145,8 +146,14 @@ export async function resetPassword(
     if (!user.email_verified_at) await audit(trx, { action: 'email_verified', actorUserId: user.id, ip: ctx.ip })
     await revokeTokens(trx, user.id, 'reset_password')
     const ended = await deleteUserSessions(trx, user.id)
+    const appsSignedOut = await revokeCustomerTokens(trx, user.id)
     await clearSignInFailures(trx, { email: user.email })
-    await audit(trx, { action: 'password_reset', actorUserId: user.id, ip: ctx.ip, details: { sessionsEnded: ended } })
+    await audit(trx, {
+      action: 'password_reset',
+      actorUserId: user.id,
+      ip: ctx.ip,
+      details: { sessionsEnded: ended, appsSignedOut },
+    })
     return {
       kind: 'reset',
       user: { ...user, password_hash: passwordHash, email_verified_at: user.email_verified_at ?? now },

@@ -4,12 +4,14 @@ import { withFields } from '../../lib/objects.js'
 import { gone, type Invalid, invalid, type Refused, refused } from '../../lib/outcomes.js'
 import { nowIso } from '../../lib/time.js'
 import { describeUserAgent } from '../../lib/user-agent.js'
+import { listCustomerTokens, revokeCustomerTokens } from '../api-access/api-access.service.js'
 import { listContactMessagesFrom } from '../contact/contact.repository.js'
 import { enqueueEmail } from '../mail/mail.service.js'
 import { claimGuestOrders } from '../orders/orders.repository.js'
 import { deleteUserSession, deleteUserSessions, findUserSessions } from '../sessions/session.repository.js'
 import { getShopSettings } from '../settings/settings.service.js'
 import {
+  APP_ALREADY_SIGNED_OUT,
   type ChangeEmailInput,
   type ChangeNameInput,
   type ChangePasswordInput,
@@ -41,8 +43,9 @@ export async function changeName(
 }
 
 /**
- * Needs the current password. Every other session of the user ends: a
- * password changed because it leaked must lock out whoever used it.
+ * Needs the current password. Every other session of the user ends, and
+ * every app signed in through the API with it: a password changed because it
+ * leaked must lock out whoever used it.
  */
 export async function changePassword(
   db: Db,
@@ -57,6 +60,7 @@ export async function changePassword(
   await db.transaction().execute(async (trx) => {
     await updateUser(trx, user.id, { password_hash: hash, updated_at: nowIso() })
     await deleteUserSessions(trx, user.id, ctx.sessionId)
+    await revokeCustomerTokens(trx, user.id)
     await revokeTokens(trx, user.id, 'reset_password')
     await audit(trx, { action: 'password_changed', actorUserId: user.id, ip: ctx.ip })
   })
@@ -163,13 +167,27 @@ export async function listSessions(db: Db, user: User, currentSessionId: string)
   })
 }
 
-/** /account/sessions: the user's live sessions, the one in use marked, times as the table shows them. */
+/**
+ * /account/sessions: the user's live sessions, the one in use marked, and
+ * the apps signed in through the API (their live access tokens), times as
+ * the tables show them.
+ */
 export async function sessionsPage(db: Db, user: User, currentSessionId: string) {
-  const sessions = await listSessions(db, user, currentSessionId)
+  const [sessions, apps] = await Promise.all([
+    listSessions(db, user, currentSessionId),
+    listCustomerTokens(db, user.id),
+  ])
   return {
     sessions: sessions.map((session) =>
       withFields(session, { signedIn: shownTime(session.signedInAt), lastSeen: shownTime(session.lastSeenAt) }),
     ),
+    apps: apps.map((app) => ({
+      id: app.id,
+      name: app.label,
+      signedIn: shownTime(app.created_at),
+      lastUsed: shownTime(app.last_used_at),
+      expires: shownTime(app.expires_at),
+    })),
   }
 }
 
@@ -194,10 +212,26 @@ export async function endSession(
   return { kind: 'ended', current: sessionId === currentSessionId }
 }
 
+/**
+ * Signs out one of the user's own apps: its access token stops working at
+ * once. Another user's token, or one already revoked or expired, ends nothing.
+ */
+export async function endAppSession(
+  db: Db,
+  user: User,
+  tokenId: number,
+  ctx: RequestContext,
+): Promise<{ kind: 'ended' } | Refused> {
+  if (tokenId === 0 || (await revokeCustomerTokens(db, user.id, tokenId)) === 0) return refused(APP_ALREADY_SIGNED_OUT)
+  await audit(db, { action: 'session_ended', actorUserId: user.id, ip: ctx.ip, details: { app: true } })
+  return { kind: 'ended' }
+}
+
 /** Everything the shop keeps about the user, as one JSON document. Never a hash or a secret. */
 export async function exportAccountData(db: Db, user: User): Promise<Record<string, unknown>> {
-  const [sessions, activity, messages] = await Promise.all([
+  const [sessions, apps, activity, messages] = await Promise.all([
     listSessions(db, user, ''),
+    listCustomerTokens(db, user.id),
     listAuditForSubject(db, user.id),
     listContactMessagesFrom(db, user.email),
   ])
@@ -213,6 +247,12 @@ export async function exportAccountData(db: Db, user: User): Promise<Record<stri
       lastSignInAt: user.last_sign_in_at,
     },
     sessions: sessions.map(({ id: _id, current: _current, ...rest }) => rest),
+    apps: apps.map((app) => ({
+      name: app.label,
+      signedInAt: app.created_at,
+      lastUsedAt: app.last_used_at,
+      expiresAt: app.expires_at,
+    })),
     activity,
     contactMessages: messages,
   }

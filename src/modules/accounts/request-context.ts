@@ -12,4 +12,9 @@ export interface RequestContext {
   scrypt: ScryptParams
   /** The nonce of the request's device cookie when it was signed for this email (see device-cookie.ts). */
   trustedDevice?: (email: string) => string | null
+  /**
+   * 'api' for the JSON API: only customers sign in there (staff use the back
+   * office, outside services API keys), and the audit log says so.
+   */
+  via?: 'api'
 }

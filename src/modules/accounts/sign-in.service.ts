@@ -17,6 +17,8 @@ import { findUserByEmail, findUserById, updateUser } from './users.repository.js
 
 const FAILED = 'The email address or password is not right'
 const CLOSED = 'This account has been closed by the shop. Contact us if you think that is a mistake'
+const STAFF_ON_API =
+  'Staff accounts do not sign in to the API: sign in to the back office in a browser, and give outside services an API key'
 
 /** Asked to wait: too many tries (429) or too many passwords being checked at once (503). */
 export type Wait = WaitOf<'throttled'> | WaitOf<'busy'>
@@ -25,6 +27,8 @@ type WaitOf<K> = { kind: K; retryAfterSeconds: number; errors: FieldErrors }
 export type SignInResult =
   /** A wrong address or password (the same words for both), or a closed account. */
   | Invalid
+  /** A staff account signing in through the API (the password was right). */
+  | Refused
   | Wait
   | { kind: 'signed-in'; user: User; remember: boolean }
   /** The password was right; a code from the user's authenticator app (or a recovery code) comes next. */
@@ -71,6 +75,16 @@ export async function signIn(db: Db, input: SignInInput, ctx: RequestContext): P
   if (user.disabled_at) {
     await audit(db, { action: 'sign_in_failed', subjectUserId: user.id, ip: ctx.ip, details: { reason: 'disabled' } })
     return invalid({ email: CLOSED })
+  }
+  // An app's token opens a customer's account only: staff sign in where two-factor and the back office's guards are.
+  if (ctx.via === 'api' && user.role !== 'customer') {
+    await audit(db, {
+      action: 'sign_in_failed',
+      subjectUserId: user.id,
+      ip: ctx.ip,
+      details: { reason: 'staff account on the API' },
+    })
+    return refused(STAFF_ON_API)
   }
 
   if (verification.needsRehash) {
@@ -138,8 +152,13 @@ export async function signInSecondStep(
 }
 
 /** Signing out leaves an entry in the audit log for a signed-in user; the session itself is the caller's. */
-export async function signOut(db: Db, user: User | null, ctx: RequestContext): Promise<void> {
-  if (user) await audit(db, { action: 'sign_out', actorUserId: user.id, ip: ctx.ip })
+export async function signOut(db: Db, user: Pick<User, 'id'> | null, ctx: RequestContext): Promise<void> {
+  if (user) await audit(db, { action: 'sign_out', actorUserId: user.id, ip: ctx.ip, ...via(ctx) })
+}
+
+/** An entry's `via` detail: what came through the API says so in the audit log. */
+function via(ctx: RequestContext): { details?: { via: 'api' } } {
+  return ctx.via ? { details: { via: ctx.via } } : {}
 }
 
 function notRight(): Invalid {
@@ -172,7 +191,12 @@ async function recordSignIn(
     // A trusted device forgets only its own failures: the guesses of others at the account still count against them.
     await clearSignInFailures(trx, device ? { device } : { email: user.email })
     await updateUser(trx, user.id, { last_sign_in_at: now })
-    await audit(trx, { action: 'sign_in', actorUserId: user.id, ip: ctx.ip, details })
+    await audit(trx, {
+      action: 'sign_in',
+      actorUserId: user.id,
+      ip: ctx.ip,
+      details: { ...details, ...(ctx.via ? { via: ctx.via } : {}) },
+    })
     if (mustUseTwoFactor(user)) {
       const shop = await getShopSettings(trx)
       await enqueueEmail(trx, {

@@ -9,6 +9,7 @@ import type { Validated } from '../../lib/validation.js'
 import { updateUser } from '../accounts/users.repository.js'
 import type { Actor } from '../activity/activity.service.js'
 import { logActivity } from '../activity/activity.service.js'
+import { revokeCustomerTokens } from '../api-access/api-access.service.js'
 import { orderStatusText } from '../dashboard/dashboard.service.js'
 import { deleteUserSessions } from '../sessions/session.repository.js'
 import { utcDay, utcMinute } from '../settings/formats.js'
@@ -90,8 +91,9 @@ export async function customerDisablementPage(db: Db, userId: number) {
 
 /**
  * Disables a customer's account or enables it again. Disabling ends every
- * session of theirs at once (the next request is signed out) and stops
- * sign-in and password resets; orders stay as they are.
+ * session of theirs at once (the next request is signed out), signs out every
+ * app of theirs (its API token is revoked) and stops sign-in and password
+ * resets; orders stay as they are.
  */
 export async function setCustomerAccess(
   db: Db,
@@ -107,7 +109,11 @@ export async function setCustomerAccess(
     }
     const now = nowIso()
     await updateUser(trx, customer.id, { disabled_at: enabled ? null : now, updated_at: now })
-    if (!enabled) await deleteUserSessions(trx, customer.id)
+    if (!enabled) {
+      await deleteUserSessions(trx, customer.id)
+      // Revoked, not only refused while disabled: enabling the account again does not bring the apps back in.
+      await revokeCustomerTokens(trx, customer.id)
+    }
     await logActivity(trx, {
       actorUserId: actor.id,
       action: enabled ? 'customer.enabled' : 'customer.disabled',

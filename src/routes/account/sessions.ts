@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { withValid } from '../../lib/outcomes.js'
 import { validate } from '../../lib/validation.js'
-import { sessionEndingInput } from '../../modules/accounts/accounts.forms.js'
-import { endSession, sessionsPage } from '../../modules/accounts/profile.service.js'
+import { appEndingInput, sessionEndingInput } from '../../modules/accounts/accounts.forms.js'
+import { endAppSession, endSession, sessionsPage } from '../../modules/accounts/profile.service.js'
 import { signedInUser } from '../../plugins/auth.js'
 
 export default async function sessionsRoutes(app: FastifyInstance) {
@@ -23,6 +23,16 @@ export default async function sessionsRoutes(app: FastifyInstance) {
         ended.current
           ? { to: '/login?signed_out=1' }
           : { to: '/account/sessions', flash: 'That device is now signed out.' },
+      back: '/account/sessions',
+    })
+  })
+
+  // An app signed in through the API: its access token is revoked.
+  app.post('/account/sessions/apps/:id/ending', async (request, reply) => {
+    const { id } = appEndingInput.parse(request.params)
+    const result = await endAppSession(app.db, signedInUser(request), id, request.accountContext())
+    return reply.answer(result, {
+      done: () => ({ to: '/account/sessions', flash: 'That app is now signed out.' }),
       back: '/account/sessions',
     })
   })
