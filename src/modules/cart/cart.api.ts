@@ -93,7 +93,7 @@ export const cartJson = z
     ),
     item_count: z.number().int().describe('Items, counting quantities.'),
     subtotal: amount(),
-    discount_total: amount(),
+    discount_total: amount().describe('Off the goods and off shipping together, as the order keeps it.'),
     shipping_total: amount().describe('After any free-shipping code; 0 until a shipping option is chosen.'),
     tax_total: amount().describe('Included in the prices when prices_include_tax, else added to them.'),
     total: amount(),
