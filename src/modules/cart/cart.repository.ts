@@ -130,3 +130,9 @@ export async function selectLinesOfCart(db: Db, cartId: number) {
 export async function moveLine(db: Db, lineId: number, toCartId: number, now: string): Promise<void> {
   await db.updateTable('cart_lines').set({ cart_id: toCartId, updated_at: now }).where('id', '=', lineId).execute()
 }
+
+/** The variant an app names by SKU (SKUs are unique), whether or not it is for sale: addToCart says that. */
+export async function selectVariantIdBySku(db: Db, sku: string): Promise<number | undefined> {
+  const row = await db.selectFrom('variants').select('id').where('sku', '=', sku).executeTakeFirst()
+  return row?.id
+}

@@ -233,10 +233,25 @@ export async function applyDiscountCode(
     const state = { ...ready.state, discountCode: undefined, token: undefined }
     return { kind: 'moved', to: review, flash: 'The discount code is removed.', state }
   }
-  const next = { ...ready.state, discountCode: input.code, token: undefined }
+  const entered = await withDiscountCode(db, visit, ready.state, input.code)
+  if (entered.kind === 'invalid') return entered
+  return { kind: 'moved', to: review, flash: `Code ${entered.code} is applied.`, state: entered.state }
+}
+
+/**
+ * The checkout with `code` entered, if the code applies to it now (the
+ * review page's rule, and the app's cart's); else the code's message.
+ */
+export async function withDiscountCode(
+  db: Db,
+  visit: CheckoutVisit,
+  state: CheckoutState,
+  code: string,
+): Promise<{ kind: 'entered'; state: CheckoutState; code: string } | Invalid> {
+  const next = { ...state, discountCode: code, token: undefined }
   const discount = (await summaryOf(db, visit, next))?.discount
   if (!discount || 'refused' in discount) return invalid({ code: discount?.refused ?? 'That code does not apply' })
-  return { kind: 'moved', to: review, flash: `Code ${discount.applied.discount.code} is applied.`, state: next }
+  return { kind: 'entered', state: next, code: discount.applied.discount.code }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connection.js'
 import { nowIso } from '../../lib/time.js'
+import { sweepIdempotencyKeys } from '../api-access/idempotency.js'
 import { HOSTED_UNPAID_MINUTES } from '../payments/payment-methods.js'
 import type { Payments } from '../payments/payments.js'
 import { markPaymentChecked } from '../payments/payments.repository.js'
@@ -26,7 +27,8 @@ export interface OrderJobsOptions {
  * `bankTransferReminderDays` and cancelled, its stock returned, after
  * `bankTransferCancelDays` (shop settings); an order left unpaid on Stripe's
  * page is cancelled after 30 minutes; a card refund left pending by a
- * process that stopped is finished (finishPendingRefunds). Safe to run in several processes at
+ * process that stopped is finished (finishPendingRefunds); the API's idempotency keys are
+ * swept after their 24 hours. Safe to run in several processes at
  * once: each reminder and cancellation is claimed by a guarded update, and
  * a cancellation only happens while the order is still unpaid.
  */
@@ -60,6 +62,8 @@ export async function runOrderJobs(db: Db, options: OrderJobsOptions) {
     limit: BATCH,
     log: options.log,
   })
+  // Housekeeping that rides on this minute's run: the API's idempotency keys past their 24 hours.
+  await sweepIdempotencyKeys(db, options.now)
   return { reminded, cancelled, refunds }
 }
 

@@ -229,7 +229,8 @@ function refused(message: string) {
   return { kind: 'refused', message } as const
 }
 
-function orderTotals(
+/** The totals an order keeps, from its pricing; an app's cart shows the same figures before it is placed. */
+export function orderTotals(
   priced: PricedOrder,
 ): Pick<OrdersTable, 'subtotal' | 'discount_total' | 'shipping_total' | 'tax_total' | 'total'> {
   return {

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
-import { openapiDocument } from './_openapi-document.js'
+import { shopOpenapiDocument } from './_openapi-document.js'
 
-/** The OpenAPI 3.1 document, generated from the routes' schemas. */
+/** The OpenAPI 3.1 document, generated from the routes' schemas, with what the shop's settings decide. */
 export default async function openapiRoutes(app: FastifyInstance) {
   app.get('/openapi.json', { schema: { hide: true }, config: { rateLimit: false } }, async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=300')
-    return openapiDocument(app)
+    return shopOpenapiDocument(app)
   })
 }
